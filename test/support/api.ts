@@ -1,0 +1,35 @@
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { loadSettings } from '../../config/settings';
+import type { Database } from '../../platform/database';
+import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
+import type { TaskQueues } from '../../platform/task-queues';
+
+export const TEST_API_KEY = 'test-key-0123456789';
+
+/** The real Hono app over a test database and the run's Temporal server; call it with `app.request`. */
+export function createTestApi(options: { db: Database; client: Client; queues: TaskQueues; env?: Record<string, string> }) {
+  const encryptionKey = generateEncryptionKey();
+  const settings = loadSettings({
+    ...process.env,
+    API_KEYS: TEST_API_KEY,
+    ENCRYPTION_KEY: encryptionKey,
+    ...options.env,
+  });
+  const app = createApp({
+    settings,
+    db: options.db,
+    temporal: options.client,
+    namespace: 'default',
+    queues: options.queues,
+    secrets: SecretBox.fromBase64(encryptionKey),
+    startedAt: new Date(),
+  });
+  const call = (path: string, init: RequestInit = {}) =>
+    app.request(path, { ...init, headers: { 'x-api-key': TEST_API_KEY, ...(init.headers ?? {}) } });
+  const json = async (path: string, init: RequestInit = {}) => {
+    const response = await call(path, init);
+    return { status: response.status, body: (await response.json()) as { success: boolean; data: any; error: any } };
+  };
+  return { app, settings, call, json };
+}

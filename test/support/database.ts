@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createPool, type Database, runMigrations, withDatabaseName } from '../../platform/database';
+
+export interface TestDatabase {
+  url: string;
+  db: Database;
+  drop(): Promise<void>;
+}
+
+export function requireEnv(name: 'DATABASE_URL' | 'TEMPORAL_ADDRESS' | 'WORKFLOW_BUNDLE_PATH'): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run tests with \`npm test\` (or \`npm run test:only -- <file>\`)`);
+  return value;
+}
+
+/** A fresh, migrated database of this test file's own, dropped afterwards: runs never collide. */
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const adminUrl = requireEnv('DATABASE_URL');
+  const name = `prospector_${label.replace(/\W/g, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabaseName(adminUrl, name);
+  await runMigrations(url);
+  const db = createPool(url, { max: 20, applicationName: `test-${label}` });
+  return {
+    url,
+    db,
+    async drop() {
+      await db.end().catch(() => undefined);
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
