@@ -12,6 +12,7 @@ import { logger } from '../platform/logger';
 import { taskQueues } from '../platform/task-queues';
 import { ensureSearchAttributes, type RunningTemporal, startTemporalDevServer } from '../platform/temporal-server';
 import { seedSandbox } from '../sandbox/seed-demo';
+import { ensureAllSchedules } from '../schedules/registry';
 import { sandboxSimulators, sandboxSourceUrls } from '../simulators/registry';
 import { waitForPollers } from './wait-for-pollers';
 
@@ -95,6 +96,8 @@ async function main() {
     const db = createPool(settings.DATABASE_URL!, { applicationName: 'prospector-api' });
     supervisor.defer('api-database-pool', () => db.end());
     await waitForPollers(client, settings.TEMPORAL_NAMESPACE, queues, 120_000, db);
+    const schedules = await ensureAllSchedules({ client, settings, db, queues });
+    if (schedules.length) logger.info({ schedules }, 'Temporal Schedules in place');
     const app = createApp({
       settings,
       db,

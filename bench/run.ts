@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { startEphemeralInfrastructure } from '../platform/ephemeral-infrastructure';
+
+const BENCH_DIR = __dirname;
+export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
+
+/**
+ * `npm run bench [name…]`: every `bench/*.bench.ts` (or the named ones) in turn, one at a time so
+ * they do not compete for the two cores, on a shared Temporal dev server and PostgreSQL. Each
+ * benchmark prints its figures and writes them to bench/results/<name>.json.
+ */
+async function main() {
+  const wanted = process.argv.slice(2);
+  const benches = readdirSync(BENCH_DIR)
+    .filter((file) => file.endsWith('.bench.ts'))
+    .filter((file) => wanted.length === 0 || wanted.some((name) => file.startsWith(name)))
+    .sort();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const infrastructure = await startEphemeralInfrastructure();
+  let failed = 0;
+  try {
+    for (const file of benches) {
+      console.log(`\n=== ${file}`);
+      const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, file)], {
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: infrastructure.temporalAddress,
+          DATABASE_URL: infrastructure.databaseUrl,
+          WORKFLOW_BUNDLE_PATH: infrastructure.workflowBundlePath,
+          BENCH_RESULTS_DIR: RESULTS_DIR,
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        },
+      });
+      if (result.status !== 0) failed += 1;
+    }
+  } finally {
+    await infrastructure.stop();
+  }
+  console.log(`\n${benches.length - failed} benchmarks completed, ${failed} failed; results in ${RESULTS_DIR}`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+void main();
