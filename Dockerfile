@@ -1,0 +1,12 @@
+# One image for the API, the workers and the simulators; docker-compose.yml picks the command.
+FROM node:20-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+ENV CHROMIUM_PATH=/usr/bin/chromium NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-fund --no-audit
+COPY . .
+USER node
+CMD ["node", "--import", "tsx", "api/main.ts"]
