@@ -1,0 +1,126 @@
+/**
+ * Adaptive pacing from `X-RateLimit-Limit/Remaining/Reset`: when less than `pauseFraction` of the window
+ * remains, wait for the reset. Without those headers, fixed gaps between calls keep the load polite.
+ * One instance per county and worker process, so consecutive activities share what was last seen.
+ */
+export type RequestKind = 'page' | 'enrich' | 'other';
+
+export interface RateLimiterOptions {
+  pauseFraction: number;
+  pageDelayMs: number;
+  enrichDelayMs: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RateLimitStats {
+  limit: number | null;
+  remaining: number | null;
+  resetAt: Date | null;
+  requestsMade: number;
+  throttledCount: number;
+  waitMs: number;
+}
+
+/** Reset values below this are seconds from now; above it, epoch seconds. */
+const EPOCH_SECONDS_THRESHOLD = 1e9;
+
+export function parseResetHeader(value: string | null, nowMs: number): number | null {
+  if (value === null || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) return null;
+  return seconds < EPOCH_SECONDS_THRESHOLD ? nowMs + seconds * 1000 : seconds * 1000;
+}
+
+/** `Retry-After` is delta seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+export class AdaptiveRateLimiter {
+  private limit: number | null = null;
+  private remaining: number | null = null;
+  private resetAtMs: number | null = null;
+  private lastRequestAtMs: number | null = null;
+  private requestsMade = 0;
+  private throttledCount = 0;
+  private waitMs = 0;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: RateLimiterOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Waits as long as the last seen headers (or, lacking them, the fixed gaps) ask. */
+  async beforeRequest(kind: RequestKind): Promise<void> {
+    const delay = this.delayBefore(kind);
+    if (delay > 0) {
+      this.waitMs += delay;
+      await this.sleep(delay);
+    }
+    if (this.remaining !== null && this.resetAtMs !== null && this.now() >= this.resetAtMs) {
+      // The window we paused for has rolled over: the server's next answer tells the new budget.
+      this.remaining = null;
+    }
+    if (this.remaining !== null) this.remaining -= 1;
+    this.lastRequestAtMs = this.now();
+    this.requestsMade += 1;
+  }
+
+  delayBefore(kind: RequestKind): number {
+    const now = this.now();
+    if (this.limit !== null) {
+      const floor = this.limit * this.options.pauseFraction;
+      if (this.remaining !== null && this.remaining < floor && this.resetAtMs !== null && this.resetAtMs > now) {
+        return this.resetAtMs - now;
+      }
+      return 0;
+    }
+    if (this.lastRequestAtMs === null || kind === 'other') return 0;
+    const gap = kind === 'page' ? this.options.pageDelayMs : this.options.enrichDelayMs;
+    return Math.max(0, this.lastRequestAtMs + gap - now);
+  }
+
+  observe(headers: Headers): void {
+    const limit = Number(headers.get('x-ratelimit-limit'));
+    const remaining = Number(headers.get('x-ratelimit-remaining'));
+    if (headers.has('x-ratelimit-limit') && Number.isFinite(limit) && limit > 0) this.limit = limit;
+    if (headers.has('x-ratelimit-remaining') && Number.isFinite(remaining)) this.remaining = remaining;
+    const reset = parseResetHeader(headers.get('x-ratelimit-reset'), this.now());
+    if (reset !== null) this.resetAtMs = reset;
+  }
+
+  /** After a 429: how long to wait before retrying (reset, Retry-After, or one second when neither is sent). */
+  onThrottled(headers: Headers): number {
+    this.throttledCount += 1;
+    this.observe(headers);
+    const now = this.now();
+    const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
+    const untilReset = this.resetAtMs !== null ? Math.max(0, this.resetAtMs - now) : null;
+    this.remaining = 0;
+    return retryAfter ?? untilReset ?? 1000;
+  }
+
+  async wait(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    this.waitMs += ms;
+    await this.sleep(ms);
+  }
+
+  stats(): RateLimitStats {
+    return {
+      limit: this.limit,
+      remaining: this.remaining,
+      resetAt: this.resetAtMs === null ? null : new Date(this.resetAtMs),
+      requestsMade: this.requestsMade,
+      throttledCount: this.throttledCount,
+      waitMs: this.waitMs,
+    };
+  }
+}

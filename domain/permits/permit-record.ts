@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { type AccelaOwner, type AccelaParcel, type AccelaRecord, recordSchema } from '../../clients/accela/schemas';
+import { type PostalAddress, primaryPostalAddress } from './address';
+
+/** The structured columns of a permit row, read from one Accela record (with its expansions). */
+export interface PermitFields {
+  recordId: string;
+  customId: string | null;
+  trackingId: number | null;
+  module: string | null;
+  typePath: string | null;
+  isHvac: boolean;
+  status: string | null;
+  openedDate: string;
+  updatedDate: string | null;
+  description: string | null;
+  address: PostalAddress | null;
+  ownerName: string | null;
+  ownerPhone: string | null;
+  ownerEmail: string | null;
+  parcelNumber: string | null;
+  landValue: number | null;
+  improvedValue: number | null;
+}
+
+export type ParsedRecord = { ok: true; record: AccelaRecord; fields: PermitFields } | { ok: false; externalId: string | null; reason: string };
+
+const HVAC_WORDS = /\b(HVAC|AIR[\s-]CONDITION\w*|A\/C|FURNACE|HEAT[\s-]PUMP|MINI[\s-]SPLIT|CONDENSER|AIR HANDLER|DUCTLESS)\b/i;
+
+/** A mechanical permit, or one whose type or description names heating/cooling equipment. */
+export function isHvacPermit(typePath: string | null, typeText: string | null, description: string | null): boolean {
+  if (typePath && /(^|\/)Mechanical(\/|$)/i.test(typePath)) return true;
+  return HVAC_WORDS.test(typeText ?? '') || HVAC_WORDS.test(description ?? '');
+}
+
+/** `yyyy-MM-dd HH:mm:ss` (agency-local) or ISO: kept as the agency-local wall time `yyyy-MM-dd HH:mm:ss`. */
+export function accelaLocalTimestamp(value: string): string {
+  const [date, time = '00:00:00'] = value.replace('T', ' ').replace(/(Z|[+-]\d{2}:?\d{2})$/, '').split(' ');
+  return `${date} ${time.length === 5 ? `${time}:00` : time.slice(0, 8)}`;
+}
+
+const pickPrimary = <T extends { isPrimary?: string | undefined }>(items: readonly T[] | undefined): T | undefined =>
+  items?.find((item) => item.isPrimary === 'Y') ?? items?.[0];
+
+export function ownerName(owner: AccelaOwner | undefined): string | null {
+  if (!owner) return null;
+  const name = owner.fullName?.trim() || [owner.firstName, owner.lastName].filter(Boolean).join(' ').trim();
+  return name || null;
+}
+
+function parcelValues(parcel: AccelaParcel | undefined) {
+  return {
+    parcelNumber: parcel?.parcelNumber ?? parcel?.id ?? null,
+    landValue: parcel?.landValue ?? null,
+    improvedValue: parcel?.improvedValue ?? null,
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`).join('; ');
+}
+
+/** Validates one raw record; what cannot be read becomes a reject with the reason, never an exception. */
+export function parseAccelaRecord(raw: unknown): ParsedRecord {
+  const parsed = recordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const id = (raw as { id?: unknown } | null)?.id;
+    return { ok: false, externalId: typeof id === 'string' ? id : null, reason: describeIssues(parsed.error) };
+  }
+  const record = parsed.data;
+  const owner = pickPrimary(record.owners);
+  const typePath = record.type?.value ?? null;
+  return {
+    ok: true,
+    record,
+    fields: {
+      recordId: record.id,
+      customId: record.customId ?? null,
+      trackingId: record.trackingId ?? null,
+      module: record.module ?? record.type?.module ?? null,
+      typePath,
+      isHvac: isHvacPermit(typePath, record.type?.text ?? null, record.description ?? null),
+      status: record.status?.value ?? record.status?.text ?? null,
+      openedDate: accelaLocalTimestamp(record.openedDate),
+      updatedDate: record.updateDate ? accelaLocalTimestamp(record.updateDate) : null,
+      description: record.description ?? null,
+      address: primaryPostalAddress(record.addresses),
+      ownerName: ownerName(owner),
+      ownerPhone: owner?.phone?.trim() || null,
+      ownerEmail: owner?.email?.trim() || null,
+      ...parcelValues(pickPrimary(record.parcels)),
+    },
+  };
+}
+
+/** Whether a record matches the county's permit type filter (checked here too: the server-side filter syntax is undocumented). */
+export function matchesPermitType(typePath: string | null, filter: string | null): boolean {
+  if (!filter) return true;
+  return typePath !== null && typePath.toLowerCase() === filter.toLowerCase();
+}
