@@ -1,4 +1,5 @@
 import type { SourceUrlKey } from '../config/settings';
+import { cepikSimulatorDefinition } from './cepik/definition';
 
 export interface RunningSimulator {
   url: string;
@@ -17,7 +18,7 @@ export interface SimulatorDefinition {
 }
 
 /** Every source's simulator; each pipeline adds its own entry. */
-export const sandboxSimulators: SimulatorDefinition[] = [];
+export const sandboxSimulators: SimulatorDefinition[] = [cepikSimulatorDefinition];
 
 /** The base URLs the pipelines use in sandbox mode: each source's simulator on its fixed port. */
 export function sandboxSourceUrls(host: string, basePort: number): Partial<Record<SourceUrlKey, string>> {
