@@ -39,6 +39,7 @@ const healthRoute = createRoute({
   path: '/api/health',
   tags: ['Platform'],
   summary: 'Health of the database, Temporal, workers, encryption and configuration',
+  security: [],
   responses: {
     200: { description: 'Healthy or degraded', content: { 'application/json': { schema: successEnvelope(healthSchema) } } },
     503: { description: 'A critical component is down', content: { 'application/json': { schema: successEnvelope(healthSchema) } } },
