@@ -1,0 +1,37 @@
+/** Parsers for the short texts on a search-result card ("62,485 miles", "2006 (56 reg)", "£23,995", "Derby (24 miles)"). */
+
+export function parseMileage(text: string): number | null {
+  const match = /([\d,]+)\s*miles?/i.exec(text);
+  return match ? Number(match[1]!.replace(/,/g, '')) : null;
+}
+
+/** "2006 (56 reg)" → year 2006, plate "56"; "1998 (S reg)" → plate "S"; "2024" → no plate. */
+export function parseRegisteredYear(text: string): { year: number; plate: string | null } | null {
+  const match = /\b((?:19|20)\d{2})\b(?:\s*\(([A-Z0-9]{1,2})\s*reg\))?/i.exec(text);
+  return match ? { year: Number(match[1]!), plate: match[2]?.toUpperCase() ?? null } : null;
+}
+
+export function parsePrice(text: string): number | null {
+  const match = /£\s*([\d,]+)/.exec(text);
+  return match ? Number(match[1]!.replace(/,/g, '')) : null;
+}
+
+/** "Derby (24 miles)" → town and distance; "Dealer location Derby" (older layout) loses its hidden label. */
+export function parseLocation(text: string): { town: string | null; distanceMiles: number | null } {
+  const cleaned = text.replace(/^\s*(dealer|seller)\s+location\s*/i, '').replace(/\s+/g, ' ').trim();
+  const match = /^(.*?)\s*\((\d[\d,]*)\s*miles?\)\s*$/i.exec(cleaned);
+  if (match) return { town: match[1]!.trim() || null, distanceMiles: Number(match[2]!.replace(/,/g, '')) };
+  return { town: cleaned || null, distanceMiles: null };
+}
+
+export type PriceIndicator = 'great' | 'good' | 'fair' | 'low' | 'high';
+
+/** `data-testid="pi_great"` (card) or `PI_GREAT` (gateway badge type) → "great". */
+export function priceIndicatorFromTestId(testId: string): PriceIndicator | null {
+  const match = /^pi_(great|good|fair|low|high)$/i.exec(testId);
+  return match ? (match[1]!.toLowerCase() as PriceIndicator) : null;
+}
+
+export function advertIdFromUrl(url: string): string | null {
+  return /\/car-details\/(\d{10,20})/.exec(url)?.[1] ?? null;
+}

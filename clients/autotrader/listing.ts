@@ -1,0 +1,42 @@
+import type { PriceIndicator } from './card-text';
+
+/** The slots the site fills with paid or recommended adverts; they are not organic results. */
+export const AD_SLOT_TYPES = ['PROMOTED_LISTING', 'FEATURED_LISTING', 'YOU_MAY_ALSO_LIKE', 'LEASING_LISTING'] as const;
+export type AdSlotType = (typeof AD_SLOT_TYPES)[number];
+
+/** One organic advert as shown on a search-result card. */
+export interface ScrapedListing {
+  advertId: string;
+  title: string;
+  subtitle: string | null;
+  year: number | null;
+  plate: string | null;
+  mileage: number | null;
+  price: number;
+  sellerType: 'private' | 'trade';
+  dealerName: string | null;
+  dealerRating: number | null;
+  town: string | null;
+  distanceMiles: number | null;
+  url: string;
+  priceIndicator: PriceIndicator | null;
+  attentionGrabber: string | null;
+}
+
+export interface RejectedCard {
+  advertId: string | null;
+  reason: string;
+  html: string;
+}
+
+export interface ParsedResultsPage {
+  layout: 'current' | 'legacy' | 'none';
+  /** Organic adverts in page order, each advert id once. */
+  listings: ScrapedListing[];
+  adSlots: Array<{ advertId: string | null; slot: AdSlotType }>;
+  skeletons: number;
+  /** Cards that looked like adverts but could not be read; kept with the reason. */
+  rejected: RejectedCard[];
+  /** "1,515 results" → 1515, when the page shows it. */
+  resultCount: number | null;
+}

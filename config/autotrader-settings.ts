@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Settings of the AutoTrader UK used-car listing pipeline (spread into `settingsSchema`). */
+export const autotraderSettings = {
+  /** Pause between result pages of one model scrape, in seconds (the original system used 2 s). */
+  SCRAPING_DELAY: z.coerce.number().min(0).default(2),
+  /** Model scrapes running at once across every worker process (a PostgreSQL advisory-lock semaphore). */
+  MAX_CONCURRENT_SCRAPERS: z.coerce.number().int().min(1).max(32).default(2),
+  /** The search centre; results are within AUTOTRADER_RADIUS_MILES of it. */
+  AUTOTRADER_POSTCODE: z.string().trim().min(2).default('SW1A 1AA'),
+  AUTOTRADER_RADIUS_MILES: z.coerce.number().int().min(1).max(1500).default(25),
+  AUTOTRADER_FUEL_TYPE: z.string().default('Petrol'),
+  AUTOTRADER_TRANSMISSION: z.string().default('Manual'),
+  AUTOTRADER_YEAR_FROM: z.coerce.number().int().min(1950).max(2100).default(2018),
+  /** Navigation and card-wait timeout per result page. */
+  AUTOTRADER_PAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** First wait after a bot challenge; doubled on each further attempt. */
+  AUTOTRADER_CHALLENGE_RETRY_SECONDS: z.coerce.number().min(0).default(900),
+  /** Pre-set the consent cookies so the Sourcepoint banner is not loaded (the banner is still handled if it shows). */
+  AUTOTRADER_PRESET_CONSENT: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /** Failure screenshots older than this are deleted. */
+  AUTOTRADER_SCREENSHOT_RETENTION_DAYS: z.coerce.number().min(0).default(7),
+  /** Listings above this profit margin raise an alert. */
+  DEAL_ALERT_MIN_MARGIN: z.coerce.number().default(0.2),
+  /** Alerts are also POSTed here as JSON when set. */
+  ALERT_WEBHOOK_URL: z.url().optional(),
+  /** Models scraped at sandbox start-up (make:model, comma-separated). */
+  AUTOTRADER_SANDBOX_MODELS: z.string().default('Ford:Fiesta,Volkswagen:Golf,Kia:Sportage,Dacia:Duster'),
+};

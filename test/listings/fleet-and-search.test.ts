@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { detectBotChallenge } from '../../clients/autotrader/challenge';
+import { buildSearchUrl, ORIGINAL_SEARCH_DEFAULTS } from '../../clients/autotrader/search-url';
+import { planBatches } from '../../domain/listings/batch-plan';
+import { FLEET, FLEET_MODELS, findFleetModel } from '../../domain/listings/fleet';
+
+describe('fleet and batch plan', () => {
+  it('holds 242 models over the brands named in the four volume categories', () => {
+    assert.equal(FLEET_MODELS.length, 242);
+    const byCategory = (category: string) => FLEET.filter((b) => b.category === category).map((b) => b.make);
+    assert.deepEqual(byCategory('LOW'), ['Suzuki', 'Tesla', 'Mitsubishi', 'Dacia', 'Lexus', 'DS Automobiles', 'Abarth', 'Alfa Romeo']);
+    assert.deepEqual(byCategory('MEDIUM'), ['Hyundai', 'Renault', 'Citroen', 'Volvo', 'Skoda', 'SEAT', 'Fiat', 'Honda', 'Jaguar', 'Mazda', 'Porsche']);
+    assert.deepEqual(byCategory('HIGH'), ['Vauxhall', 'Nissan', 'Toyota', 'Peugeot', 'MINI', 'Kia']);
+    assert.deepEqual(byCategory('MASSIVE'), ['Ford', 'BMW', 'Audi', 'Volkswagen', 'Mercedes-Benz']);
+    assert.equal(new Set(FLEET_MODELS.map((m) => `${m.make}|${m.model}`)).size, 242, 'no model twice');
+    assert.deepEqual(findFleetModel(' ford ', 'FIESTA'), { make: 'Ford', model: 'Fiesta', category: 'MASSIVE' });
+    assert.equal(findFleetModel('Ford', 'Model T'), undefined);
+  });
+
+  it('batches low brands together, medium and high brands one each, massive brands one per model, all within 24 h', () => {
+    const batches = planBatches();
+    const covered = batches.flatMap((b) => b.models.map((m) => `${m.make}|${m.model}`));
+    assert.equal(covered.length, 242);
+    assert.equal(new Set(covered).size, 242, 'every model in exactly one batch');
+    assert.equal(batches[0]!.id, 'low-volume');
+    assert.equal(batches[0]!.models.length, FLEET_MODELS.filter((m) => m.category === 'LOW').length);
+    assert.equal(batches.find((b) => b.id === 'brand-kia')!.models.length, 10);
+    assert.deepEqual(batches.find((b) => b.id === 'model-ford-fiesta')!.models, [{ make: 'Ford', model: 'Fiesta' }]);
+    assert.equal(batches.length, 1 + 11 + 6 + 66);
+    assert.equal(new Set(batches.map((b) => b.id)).size, batches.length);
+    const starts = batches.map((b) => b.startMinuteUtc);
+    assert.ok(starts.every((m, i) => m >= 0 && m < 1440 && (i === 0 || m > starts[i - 1]!)), 'spread over one day');
+  });
+});
+
+describe('search URL', () => {
+  it('uses the original defaults and the page number', () => {
+    const url = new URL(
+      buildSearchUrl('https://www.autotrader.co.uk', { make: 'BMW', model: '3 Series', postcode: 'SW1A 1AA', ...ORIGINAL_SEARCH_DEFAULTS }, 7),
+    );
+    assert.equal(url.pathname, '/car-search');
+    assert.deepEqual(Object.fromEntries(url.searchParams), {
+      postcode: 'sw1a1aa',
+      radius: '25',
+      make: 'BMW',
+      model: '3 Series',
+      'fuel-type': 'Petrol',
+      transmission: 'Manual',
+      'year-from': '2018',
+      sort: 'relevance',
+      page: '7',
+    });
+    assert.throws(() => buildSearchUrl('http://x', { make: 'a', model: 'b', postcode: 'p', ...ORIGINAL_SEARCH_DEFAULTS }, 0), /page/);
+  });
+});
+
+describe('bot challenge detection', () => {
+  const normal = { status: 200, headers: { 'content-type': 'text/html' }, title: 'Used Ford Fiesta cars for sale', hasTurnstile: false };
+  it('recognises the header, the title and the Turnstile iframe', () => {
+    assert.equal(detectBotChallenge(normal), null);
+    assert.match(detectBotChallenge({ ...normal, status: 403, headers: { 'CF-Mitigated': 'challenge' } })!, /cf-mitigated/);
+    assert.match(detectBotChallenge({ ...normal, title: 'Just a moment...' })!, /Just a moment/);
+    assert.match(detectBotChallenge({ ...normal, hasTurnstile: true })!, /Turnstile/);
+  });
+});
