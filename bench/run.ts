@@ -25,14 +25,7 @@ async function main() {
       console.log(`\n=== ${file}`);
       const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, file)], {
         stdio: 'inherit',
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: infrastructure.temporalAddress,
-          DATABASE_URL: infrastructure.databaseUrl,
-          WORKFLOW_BUNDLE_PATH: infrastructure.workflowBundlePath,
-          BENCH_RESULTS_DIR: RESULTS_DIR,
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        },
+        env: { ...infrastructure.childEnv(), BENCH_RESULTS_DIR: RESULTS_DIR },
       });
       if (result.status !== 0) failed += 1;
     }

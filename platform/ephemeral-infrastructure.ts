@@ -15,6 +15,8 @@ export interface EphemeralInfrastructure {
   /** Admin URL: tests create a database of their own from it. */
   databaseUrl: string;
   workflowBundlePath: string;
+  /** The variables a test or benchmark process needs to reach all of the above. */
+  childEnv(): NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,13 @@ export async function startEphemeralInfrastructure(env: NodeJS.ProcessEnv = proc
       temporalAddress,
       databaseUrl,
       workflowBundlePath,
+      childEnv: () => ({
+        ...env,
+        TEMPORAL_ADDRESS: temporalAddress,
+        DATABASE_URL: databaseUrl,
+        WORKFLOW_BUNDLE_PATH: workflowBundlePath,
+        LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      }),
       async stop() {
         for (const stop of stops.reverse()) await stop().catch(() => undefined);
         await rm(workDir, { recursive: true, force: true });

@@ -31,13 +31,7 @@ async function main() {
         {
           cwd: ROOT,
           stdio: 'inherit',
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: infrastructure.temporalAddress,
-            DATABASE_URL: infrastructure.databaseUrl,
-            WORKFLOW_BUNDLE_PATH: infrastructure.workflowBundlePath,
-            LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-          },
+          env: infrastructure.childEnv(),
         },
       );
       child.once('exit', (code) => resolve(code ?? 1));
