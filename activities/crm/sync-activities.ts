@@ -1,0 +1,71 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ActivityDependencies } from '../dependencies';
+import { highLevelClientFor } from './client-factory';
+import { forEachLimited } from './concurrency';
+import { crmFailureTypes, toCrmFailure } from './failures';
+import { crmLeadsSynced } from './metrics';
+import { syncLead } from './sync-lead';
+import { isCrmConfigured, loadCrmConfig } from './store/config';
+import { countPendingLeads, type LeadOutcome, loadLeadsForSync, pendingLeadIds } from './store/leads';
+import { beginSyncRun, type CrmSyncRunStatus, finishSyncRun, refreshSyncRunCounts } from './store/runs';
+
+export interface CrmBatchCounts {
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  requests: number;
+}
+
+/** The CRM sync's activities: only ids and counts go in and out; leads, contacts and tokens stay here. */
+export function createCrmSyncActivities({ db, secrets, settings }: ActivityDependencies) {
+  return {
+    /** Records the run; `configured: false` tells the workflow there is no CRM to push to yet. */
+    async beginCrmSyncRun(input: { runKey: string; workflowId: string; leadIds: number[] }): Promise<{ configured: boolean; total: number }> {
+      const configured = await isCrmConfigured(db);
+      const selection = input.leadIds.length === 0 ? 'pending' : 'leads';
+      const total = selection === 'pending' ? await countPendingLeads(db) : input.leadIds.length;
+      const status: CrmSyncRunStatus = configured ? 'running' : 'not_configured';
+      await beginSyncRun(db, { runKey: input.runKey, workflowId: input.workflowId, selection, total, status });
+      return { configured, total };
+    },
+
+    async nextPendingLeadIds(input: { afterId: number; limit: number }): Promise<number[]> {
+      return pendingLeadIds(db, input.afterId, input.limit);
+    },
+
+    /** Syncs a batch of leads, a few at a time; a retried batch skips the leads this run already finished. */
+    async syncLeadBatch(input: { runKey: string; leadIds: number[] }): Promise<CrmBatchCounts> {
+      const config = await loadCrmConfig(db, secrets);
+      if (!config) {
+        throw ApplicationFailure.create({ type: crmFailureTypes.notConfigured, message: 'HighLevel is not configured', nonRetryable: true });
+      }
+      const client = highLevelClientFor(settings, config);
+      const items = await loadLeadsForSync(db, input.runKey, input.leadIds);
+      const counts: CrmBatchCounts = { created: 0, updated: 0, skipped: input.leadIds.length - items.length, failed: 0, requests: 0 };
+      const context = Context.current();
+      let done = 0;
+      try {
+        await forEachLimited(items, settings.HIGHLEVEL_SYNC_CONCURRENCY, async (item) => {
+          const outcome: LeadOutcome = await syncLead({ db, client, config, runKey: input.runKey }, item);
+          counts[outcome] += 1;
+          crmLeadsSynced.inc({ outcome });
+          done += 1;
+          context.heartbeat({ done });
+        });
+      } catch (error) {
+        throw toCrmFailure(error);
+      } finally {
+        counts.requests = client.requestCount;
+        await refreshSyncRunCounts(db, input.runKey, client.requestCount);
+      }
+      return counts;
+    },
+
+    async finishCrmSyncRun(input: { runKey: string; status: Exclude<CrmSyncRunStatus, 'running'>; errorMessage: string | null }): Promise<void> {
+      await finishSyncRun(db, input.runKey, input.status, input.errorMessage);
+    },
+  };
+}
+
+export type CrmSyncActivities = ReturnType<typeof createCrmSyncActivities>;

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { saveCrmConfig } from '../../activities/crm/store/config';
+import { freePort } from '../../platform/free-port';
+import { type RunningHighLevelSimulator, startHighLevelSimulator } from '../../simulators/highlevel/server';
+import type { CrmSyncProgress } from '../../workflows/crm/sync-progress';
+import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../../workflows/crm/workflow-ids';
+import { createTestApi } from '../support/api';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { insertSyntheticLeads } from './synthetic-leads';
+
+const RATE_MAX = 100;
+const RATE_INTERVAL_MS = 1000;
+
+describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, HighLevel simulator)', () => {
+  let database: TestDatabase;
+  let temporal: TestWorkflowEnvironment;
+  let workers: TestWorkers;
+  let simulator: RunningHighLevelSimulator;
+  let env: Record<string, string>;
+  const queues = uniqueQueues('crm');
+
+  before(async () => {
+    database = await createTestDatabase('crm');
+    temporal = await connectTestTemporal();
+    // One tenth of HighLevel's window (100 per 1 s instead of 10 s) keeps the test short; the logic is the same.
+    simulator = await startHighLevelSimulator({
+      host: '127.0.0.1',
+      port: await freePort(),
+      latencyMs: 5,
+      rateLimitMax: RATE_MAX,
+      rateLimitIntervalMs: RATE_INTERVAL_MS,
+    });
+    env = {
+      HIGHLEVEL_BASE_URL: simulator.url,
+      HIGHLEVEL_RATE_LIMIT_MAX: String(RATE_MAX),
+      HIGHLEVEL_RATE_LIMIT_INTERVAL_MS: String(RATE_INTERVAL_MS),
+      HIGHLEVEL_RATE_LIMIT_SAFETY_MS: '20',
+    };
+    workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
+    // The workers' key seals the token: they are the ones that read it.
+    await saveCrmConfig(database.db, workers.secrets, { apiToken: simulator.token, locationId: simulator.locationId });
+  });
+  after(async () => {
+    await workers?.stop();
+    await simulator?.close();
+    await temporal?.teardown();
+    await database?.drop();
+  });
+
+  const api = () => createTestApi({ db: database.db, client: temporal.client, queues, env });
+  const syncStatus = async () => (await api().json('/api/summit/sync-status')).body.data;
+  const startSync = (leadIds: number[] = []) =>
+    api().json('/api/leads/sync-to-summit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lead_ids: leadIds }) });
+  const finish = (workflowId: string) => temporal.client.workflow.getHandle(workflowId).result() as Promise<CrmSyncProgress>;
+  const leadRows = async (ids: number[]) =>
+    (await database.db.query('SELECT id, sync_status, crm_contact_id, sync_error, synced_at FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id', [ids])).rows;
+
+  it('syncs 300 leads into exactly one contact per person, within the rate limit, and a re-run changes nothing', async () => {
+    const leads = await insertSyntheticLeads(database.db, 300);
+    simulator.reset();
+    const started = await startSync();
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal(started.body.data.workflow_id, PENDING_LEADS_SYNC_WORKFLOW_ID);
+    const second = await startSync();
+    assert.equal(second.status, 409, 'one run per selection at a time');
+
+    const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+    assert.equal(progress.status, 'completed');
+    assert.equal(progress.processed, 300);
+    assert.equal(progress.skipped, leads.skipped);
+    assert.equal(progress.failed, 0);
+    assert.equal(progress.created, leads.people);
+
+    const contacts = simulator.contacts();
+    assert.equal(contacts.length, leads.people, 'one contact per distinct person');
+    const rows = await leadRows(leads.ids);
+    const contactOfPerson = new Map<number, string>();
+    rows.forEach((row, index) => {
+      const person = leads.personOf[index] ?? null;
+      if (person === null) {
+        assert.equal(row.sync_status, 'skipped');
+        assert.match(row.sync_error, /no usable phone or email/);
+        assert.equal(row.crm_contact_id, null);
+        return;
+      }
+      assert.equal(row.sync_status, 'synced', `lead ${row.id}: ${row.sync_error}`);
+      assert.ok(row.synced_at instanceof Date);
+      const known = contactOfPerson.get(person);
+      if (known) assert.equal(row.crm_contact_id, known, `leads of person ${person} share a contact`);
+      contactOfPerson.set(person, row.crm_contact_id);
+    });
+    for (const contact of contacts) {
+      assert.ok(contact.tags.includes('hvac-lead'));
+      assert.ok(contact.tags.some((tag) => /^tier-(hot|warm|cool|cold)$/.test(tag)));
+      assert.ok(contact.tags.every((tag) => tag === tag.toLowerCase()));
+    }
+
+    assert.equal(simulator.rateLimited(), 0, 'never a 429 for exceeding the limit');
+    assert.ok(simulator.peakRequestsInWindow() <= RATE_MAX);
+    const requests = simulator.requests.length;
+    assert.equal(progress.requests, requests);
+    assert.ok(requests / (300 - leads.skipped) <= 3, `${requests} requests for ${300 - leads.skipped} leads`);
+    for (const put of simulator.requests.filter((r) => r.method === 'PUT')) assert.equal('locationId' in (put.body as object), false);
+
+    const status = await syncStatus();
+    assert.deepEqual(status.counts, { pending: 0, synced: 300 - leads.skipped, failed: 0, skipped: leads.skipped });
+    assert.equal(status.last_run.status, 'completed');
+    assert.equal(status.last_run.created, leads.people);
+    assert.equal(status.last_run.requests, requests);
+
+    // Re-running: nothing is pending, so nothing is sent and nothing changes.
+    const snapshot = JSON.stringify(simulator.contacts());
+    const rerun = await startSync();
+    assert.equal(rerun.status, 202);
+    const again = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+    assert.equal(again.processed, 0);
+    assert.equal(simulator.requests.length, requests);
+    assert.equal(JSON.stringify(simulator.contacts()), snapshot);
+
+    // Re-syncing chosen leads updates their known contacts in place: no new contact, same ids.
+    const chosen = leads.ids.filter((_, i) => leads.personOf[i] !== null).slice(0, 12);
+    const explicit = await startSync(chosen);
+    assert.equal(explicit.status, 202);
+    assert.match(explicit.body.data.workflow_id, /^crm-sync:leads:/);
+    const resynced = await finish(explicit.body.data.workflow_id);
+    assert.equal(resynced.updated, chosen.length);
+    assert.equal(resynced.created, 0);
+    assert.equal(simulator.contacts().length, leads.people);
+    assert.deepEqual(
+      (await leadRows(chosen)).map((row) => row.crm_contact_id),
+      rows.filter((row) => chosen.includes(Number(row.id))).map((row) => row.crm_contact_id),
+    );
+  });
+
+  it('survives 429s and server errors from HighLevel', async () => {
+    const leads = await insertSyntheticLeads(database.db, 40, 10_000);
+    simulator.reset();
+    simulator.injectFaults({ status: 429, count: 6, method: 'POST', pathPrefix: '/contacts/' });
+    simulator.injectFaults({ status: 503, count: 2, method: 'GET' });
+    const started = await startSync();
+    assert.equal(started.status, 202);
+    const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+    assert.equal(progress.status, 'completed');
+    assert.equal(progress.failed, 0);
+    assert.equal(simulator.contacts().length, leads.people);
+    assert.equal(simulator.requests.filter((r) => r.status === 429).length, 6);
+    assert.equal((await leadRows(leads.ids)).filter((row) => row.sync_status === 'pending').length, 0);
+  });
+
+  it('links a lead to the contact an interrupted attempt created but never saved', async () => {
+    const leads = await insertSyntheticLeads(database.db, 3, 20_000);
+    simulator.reset();
+    const [firstLead] = (await database.db.query('SELECT id, owner_email, owner_phone FROM leads WHERE id = $1', [leads.ids[0]])).rows;
+    // What the crashed attempt left behind: the contact exists in HighLevel, the lead still says pending.
+    const orphan = await fetch(`${simulator.url}/contacts/`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${simulator.token}`, Version: '2021-07-28', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ locationId: simulator.locationId, email: firstLead.owner_email?.trim(), phone: firstLead.owner_phone, tags: ['hvac-lead'] }),
+    });
+    assert.equal(orphan.status, 201);
+    const orphanId = ((await orphan.json()) as any).contact.id;
+    const started = await startSync(leads.ids);
+    assert.equal(started.status, 202);
+    const progress = await finish(started.body.data.workflow_id);
+    assert.equal(progress.failed, 0);
+    assert.equal(simulator.contacts().length, leads.people);
+    assert.equal((await leadRows([leads.ids[0]!]))[0].crm_contact_id, orphanId);
+  });
+
+  it('rejects unknown lead ids with 404 and bad bodies with 400', async () => {
+    const unknown = await startSync([987_654_321]);
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(unknown.body.error.details.missing, [987_654_321]);
+    const bad = await api().json('/api/leads/sync-to-summit', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lead_ids: ['x'], extra: true }),
+    });
+    assert.equal(bad.status, 400);
+  });
+});
