@@ -5,6 +5,8 @@ import { logger } from '../platform/logger';
 import { SourceAttribute } from '../platform/search-attributes';
 import type { TaskQueues } from '../platform/task-queues';
 import type { platformSelfTestWorkflow } from '../workflows/platform/self-test';
+import { cepikSandboxSeeder } from './cepik';
+import { crmSandboxSeeder } from './crm';
 
 export interface SandboxContext {
   settings: Settings;
@@ -34,7 +36,7 @@ const platformSelfTest: SandboxSeeder = {
 };
 
 /** Every source's sandbox seeder, in order; each pipeline adds its own. */
-export const sandboxSeeders: SandboxSeeder[] = [platformSelfTest];
+export const sandboxSeeders: SandboxSeeder[] = [platformSelfTest, cepikSandboxSeeder, crmSandboxSeeder];
 
 export async function seedSandbox(context: SandboxContext): Promise<void> {
   for (const seeder of sandboxSeeders) {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import type { Database } from '../platform/database';
 import type { TaskQueues } from '../platform/task-queues';
+import { ensureCepikSchedules } from './cepik';
 
 export interface ScheduleContext {
   client: Client;
@@ -17,7 +18,7 @@ export interface ScheduleContext {
 export type EnsureSchedules = (context: ScheduleContext) => Promise<string[]>;
 
 /** Every source's schedule set; each pipeline adds its own. */
-export const scheduleSets: Array<{ source: string; ensure: EnsureSchedules }> = [];
+export const scheduleSets: Array<{ source: string; ensure: EnsureSchedules }> = [{ source: 'cepik', ensure: ensureCepikSchedules }];
 
 export async function ensureAllSchedules(context: ScheduleContext): Promise<string[]> {
   const ids: string[] = [];
