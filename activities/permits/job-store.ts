@@ -1,0 +1,77 @@
+import type pg from 'pg';
+import type { PageCounts } from '../../domain/permits/page-counts';
+import type { Database } from '../../platform/database';
+
+export type { PageCounts };
+
+/**
+ * Records a saved page and adds its counts to the job, once: a retried page finds its row and adds
+ * nothing. Returns false when the page had already been recorded.
+ */
+export async function recordPage(
+  db: pg.PoolClient,
+  jobId: number,
+  pageKey: string,
+  counts: PageCounts,
+  progress: { currentYear: number | null; percent: number },
+): Promise<boolean> {
+  const page = await db.query(
+    `INSERT INTO permit_pull_pages (job_id, page_key, permits_pulled, permits_saved, properties_created,
+       properties_updated, leads_created, rejected)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (job_id, page_key) DO NOTHING`,
+    [jobId, pageKey, counts.permitsPulled, counts.permitsSaved, counts.propertiesCreated, counts.propertiesUpdated, counts.leadsCreated, counts.rejected],
+  );
+  if (page.rowCount === 0) return false;
+  await db.query(
+    `UPDATE permit_pull_jobs SET
+       status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
+       started_at = COALESCE(started_at, now()),
+       current_year = COALESCE($2, current_year),
+       current_batch = current_batch + 1,
+       permits_pulled = permits_pulled + $3,
+       permits_saved = permits_saved + $4,
+       properties_created = properties_created + $5,
+       properties_updated = properties_updated + $6,
+       leads_created = leads_created + $7,
+       progress_percent = GREATEST(progress_percent, $8),
+       elapsed_seconds = EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())),
+       permits_per_second = CASE WHEN EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) > 0
+         THEN (permits_pulled + $3) / EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) END,
+       estimated_completion_at = CASE WHEN $8 > 0
+         THEN now() + (now() - COALESCE(started_at, now())) * ((100 - $8) / $8) END,
+       updated_at = now()
+     WHERE id = $1`,
+    [jobId, progress.currentYear, counts.permitsPulled, counts.permitsSaved, counts.propertiesCreated, counts.propertiesUpdated, counts.leadsCreated, progress.percent],
+  );
+  return true;
+}
+
+export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export async function markJobRunning(db: Database, jobId: number, workflowId: string, yearsTotal: number): Promise<void> {
+  await db.query(
+    `UPDATE permit_pull_jobs SET status = 'running', workflow_id = $2, years_total = $3,
+       started_at = COALESCE(started_at, now()), updated_at = now()
+     WHERE id = $1 AND status IN ('pending', 'running')`,
+    [jobId, workflowId, yearsTotal],
+  );
+}
+
+export async function markYearCompleted(db: Database, jobId: number, year: number): Promise<void> {
+  await db.query(
+    `UPDATE permit_pull_jobs SET years_completed = years_completed + 1, current_year = $2, updated_at = now() WHERE id = $1`,
+    [jobId, year],
+  );
+}
+
+export async function finishJob(db: Database, jobId: number, status: Exclude<JobStatus, 'pending' | 'running'>, errorMessage: string | null): Promise<void> {
+  await db.query(
+    `UPDATE permit_pull_jobs SET status = $2, error_message = $3, finished_at = now(),
+       progress_percent = CASE WHEN $2 = 'completed' THEN 100 ELSE progress_percent END,
+       estimated_completion_at = NULL,
+       elapsed_seconds = EXTRACT(EPOCH FROM now() - COALESCE(started_at, created_at)),
+       updated_at = now()
+     WHERE id = $1 AND status IN ('pending', 'running')`,
+    [jobId, status, errorMessage],
+  );
+}

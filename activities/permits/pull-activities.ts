@@ -1,0 +1,154 @@
+import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import type { AccelaRecord } from '../../clients/accela/schemas';
+import { type ParsedRecord, matchesPermitType, parseAccelaRecord } from '../../domain/permits/permit-record';
+import { advanceCursor, cursorProgress, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
+import { withTransaction } from '../../platform/database';
+import { type RejectedRecord, saveRejectedRecords } from '../../platform/rejects';
+import { siblingTaskQueue } from '../../platform/task-queues';
+import type { ActivityDependencies } from '../dependencies';
+import { AccelaConnections } from './accela-connections';
+import { loadCountyPullConfig } from './county-store';
+import { toActivityFailure } from './failures';
+import { finishJob, type JobStatus, markJobRunning, markYearCompleted, type PageCounts, recordPage } from './job-store';
+import { upsertPermits, type PermitToSave } from './permit-store';
+import { refreshProperties } from './property-store';
+import { ensureIncrementalSchedule } from './schedule';
+
+export interface PermitPageInput {
+  countyId: number;
+  jobId: number;
+  cursor: PullCursor;
+  /** Where this page sits in the whole job, for progress: part `index` of `of` (a year of a historical pull). */
+  progress: { index: number; of: number; year: number | null };
+  /** `yyyy-MM-dd` the HVAC ages are measured at (fixed per job, so a re-run scores the same). */
+  asOf: string;
+  statusFilter?: string | null;
+}
+
+export interface PermitPageResult {
+  counts: PageCounts;
+  nextCursor: PullCursor | null;
+}
+
+const SOURCE = 'accela';
+
+export function createPermitActivities(deps: ActivityDependencies) {
+  const { db, secrets, settings } = deps;
+  const connections = new AccelaConnections(settings);
+
+  async function countyOrFail(countyId: number) {
+    const county = await loadCountyPullConfig(db, secrets, countyId);
+    if (!county) throw ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${countyId} does not exist`, nonRetryable: true });
+    return county;
+  }
+
+  return {
+    /**
+     * One page: list it, enrich it in batches, upsert permits, refresh the touched properties and leads, and
+     * record progress, all in one transaction. Returns counts and the next cursor only.
+     */
+    async pullPermitPage(input: PermitPageInput): Promise<PermitPageResult> {
+      const county = await countyOrFail(input.countyId);
+      const client = connections.clientFor(county);
+      const jobRef = `permit-pull-job:${input.jobId}`;
+      try {
+        const page = await client.listRecords({
+          module: county.module,
+          type: county.permitType ?? undefined,
+          status: input.statusFilter ?? undefined,
+          dateField: input.cursor.dateField,
+          from: input.cursor.windowFrom,
+          to: input.cursor.windowTo,
+          offset: input.cursor.offset,
+          limit: settings.ACCELA_PAGE_LIMIT,
+        });
+        heartbeat();
+        const rejects: RejectedRecord[] = [];
+        const listed = new Map<string, AccelaRecord>();
+        for (const raw of page.records) {
+          const parsed = parseAccelaRecord(raw);
+          if (!parsed.ok) rejects.push({ source: SOURCE, entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: raw, jobRef });
+          else if (matchesPermitType(parsed.fields.typePath, county.permitType)) listed.set(parsed.record.id, parsed.record);
+        }
+        const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE);
+        heartbeat();
+        const toSave: PermitToSave[] = [];
+        for (const [id, listedRecord] of listed) {
+          const enrichedRaw = found.get(id);
+          const parsed: ParsedRecord = parseAccelaRecord(enrichedRaw ?? listedRecord);
+          if (!parsed.ok) {
+            rejects.push({ source: SOURCE, entity: 'permit', externalId: id, reason: `enriched record: ${parsed.reason}`, payload: enrichedRaw, jobRef });
+            continue;
+          }
+          toSave.push({ fields: parsed.fields, enriched: enrichedRaw !== undefined, raw: enrichedRaw ?? listedRecord });
+        }
+        const counts = await withTransaction(db, async (tx) => {
+          const permits = await upsertPermits(tx, county.id, toSave);
+          const properties = await refreshProperties(tx, county.id, permits.addressKeys, input.asOf);
+          const pageCounts: PageCounts = {
+            permitsPulled: listed.size,
+            permitsSaved: permits.inserted + permits.updated,
+            propertiesCreated: properties.created,
+            propertiesUpdated: properties.updated,
+            leadsCreated: properties.leadsCreated,
+            rejected: rejects.length,
+          };
+          const percent = ((input.progress.index + cursorProgress(input.cursor)) / input.progress.of) * 100;
+          const firstTime = await recordPage(tx, input.jobId, pageKey(input.cursor), pageCounts, { currentYear: input.progress.year, percent });
+          // A retried page saved its rejects the first time.
+          if (firstTime) await saveRejectedRecords(tx, rejects);
+          return pageCounts;
+        });
+        if (missing.length > 0) Context.current().log.warn('records missing from enrichment, saved unenriched', { count: missing.length });
+        return { counts, nextCursor: advanceCursor(input.cursor, page.hasMore, settings.ACCELA_PAGE_LIMIT, settings.ACCELA_WINDOW_DAYS) };
+      } catch (error) {
+        throw toActivityFailure(error);
+      } finally {
+        await connections.persistStats(db, county.id).catch(() => undefined);
+      }
+    },
+
+    /** Marks the API-created job running, or creates the job of a scheduled run (one active pull per county). */
+    async startPermitPullJob(input: { countyId: number; jobId?: number; workflowId: string; jobType: 'initial_pull' | 'incremental_pull'; parameters: Record<string, unknown>; yearsTotal: number }): Promise<{ jobId: number }> {
+      if (input.jobId !== undefined) {
+        await markJobRunning(db, input.jobId, input.workflowId, input.yearsTotal);
+        return { jobId: input.jobId };
+      }
+      const existing = await db.query<{ id: number }>('SELECT id FROM permit_pull_jobs WHERE workflow_id = $1', [input.workflowId]);
+      if (existing.rows[0]) return { jobId: existing.rows[0].id };
+      try {
+        const { rows } = await db.query<{ id: number }>(
+          `INSERT INTO permit_pull_jobs (county_id, job_type, parameters, status, workflow_id, years_total, started_at)
+           VALUES ($1, $2, $3, 'running', $4, $5, now()) RETURNING id`,
+          [input.countyId, input.jobType, JSON.stringify(input.parameters), input.workflowId, input.yearsTotal],
+        );
+        return { jobId: rows[0]!.id };
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') {
+          throw ApplicationFailure.create({ type: 'PullAlreadyRunning', message: `county ${input.countyId} already has a pull running`, nonRetryable: true });
+        }
+        if ((error as { code?: string }).code === '23503') {
+          throw ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${input.countyId} does not exist`, nonRetryable: true });
+        }
+        throw error;
+      }
+    },
+
+    async completePermitPullYear(input: { jobId: number; year: number }): Promise<void> {
+      await markYearCompleted(db, input.jobId, input.year);
+    },
+
+    async finishPermitPullJob(input: { jobId: number; status: Exclude<JobStatus, 'pending' | 'running'>; errorMessage: string | null }): Promise<void> {
+      await finishJob(db, input.jobId, input.status, input.errorMessage);
+    },
+
+    /** After a county's historical pull: its weekly incremental schedule exists and is up to date. */
+    async ensurePermitSchedule(input: { countyId: number }): Promise<{ scheduleId: string }> {
+      const context = Context.current();
+      const workflowsQueue = siblingTaskQueue(context.info.taskQueue.replace(/-http$/, '-workflows'), 'workflows');
+      return { scheduleId: await ensureIncrementalSchedule(context.client, settings, input.countyId, workflowsQueue) };
+    },
+  };
+}
+
+export type PermitActivities = ReturnType<typeof createPermitActivities>;

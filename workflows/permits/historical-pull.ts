@@ -1,0 +1,104 @@
+import {
+  CancellationScope, CancelledFailure, type ChildWorkflowHandle, isCancellation, ParentClosePolicy, setHandler, startChild, workflowInfo,
+} from '@temporalio/workflow';
+import { emptyCounts } from '../../domain/permits/page-counts';
+import { historicalYears } from '../../domain/permits/pull-cursor';
+import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../platform/search-attributes';
+import { jobActivities } from './activities';
+import { permitYearWorkflowId } from './ids';
+import { addCounts, permitPullProgressQuery, type PullProgress, stopAfterPageSignal } from './progress';
+import { accelaYearPullWorkflow } from './year-pull';
+
+export interface HistoricalPullInput {
+  countyId: number;
+  jobId: number;
+  /** Years back from the current one, the current year included (default 30). */
+  years: number;
+  windowDays: number;
+}
+
+export interface HistoricalPullResult {
+  status: 'completed';
+  counts: PullProgress['counts'];
+  scheduleId: string;
+}
+
+/**
+ * A county's historical pull: one child per year, oldest first, each paging through its year. On
+ * cancellation the page in flight finishes and is saved, the job ends `cancelled`; on failure it ends
+ * `failed` with the error. When it completes, the county's weekly incremental schedule is ensured.
+ */
+export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): Promise<HistoricalPullResult> {
+  const { startPermitPullJob, completePermitPullYear, finishPermitPullJob, ensurePermitSchedule } = jobActivities();
+  const today = new Date().toISOString().slice(0, 10);
+  const years = historicalYears(Number(today.slice(0, 4)), input.years);
+  const progress: PullProgress = {
+    status: 'running', currentYear: null, currentBatch: 0, yearsCompleted: 0, yearsTotal: years.length, counts: emptyCounts(),
+  };
+  setHandler(permitPullProgressQuery, () => progress);
+  let stopRequested = false;
+  let currentChild: ChildWorkflowHandle<typeof accelaYearPullWorkflow> | null = null;
+  CancellationScope.current().cancelRequested.catch(() => {
+    stopRequested = true;
+    const child = currentChild;
+    if (child) void CancellationScope.nonCancellable(() => child.signal(stopAfterPageSignal)).catch(() => undefined);
+  });
+  const finish = (status: 'completed' | 'failed' | 'cancelled', errorMessage: string | null) =>
+    CancellationScope.nonCancellable(() => finishPermitPullJob({ jobId: input.jobId, status, errorMessage }));
+
+  try {
+    await CancellationScope.nonCancellable(() =>
+      startPermitPullJob({ countyId: input.countyId, jobId: input.jobId, workflowId: workflowInfo().workflowId, jobType: 'initial_pull', parameters: { years: input.years }, yearsTotal: years.length }),
+    );
+    for (const [yearIndex, year] of years.entries()) {
+      if (stopRequested) break;
+      progress.currentYear = year;
+      const result = await CancellationScope.nonCancellable(async () => {
+        const child = await startChild(accelaYearPullWorkflow, {
+          workflowId: permitYearWorkflowId(input.countyId, input.jobId, year),
+          args: [{ countyId: input.countyId, jobId: input.jobId, year, yearIndex, yearsTotal: years.length, today, windowDays: input.windowDays }],
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          typedSearchAttributes: [
+            { key: SourceAttribute, value: 'accela' },
+            { key: PullKindAttribute, value: 'initial_pull' },
+            { key: CountyIdAttribute, value: String(input.countyId) },
+          ],
+        });
+        currentChild = child;
+        // A stop asked for while the child was starting must still reach it.
+        if (stopRequested) await child.signal(stopAfterPageSignal);
+        return child.result();
+      });
+      currentChild = null;
+      progress.counts = addCounts(progress.counts, result.counts);
+      progress.currentBatch += result.batches;
+      if (result.stopped) break;
+      progress.yearsCompleted += 1;
+      await CancellationScope.nonCancellable(() => completePermitPullYear({ jobId: input.jobId, year }));
+    }
+    if (stopRequested) {
+      progress.status = 'cancelled';
+      await finish('cancelled', null);
+      throw new CancelledFailure('historical pull cancelled; the page in flight was saved');
+    }
+    const { scheduleId } = await CancellationScope.nonCancellable(() => ensurePermitSchedule({ countyId: input.countyId }));
+    progress.status = 'completed';
+    await finish('completed', null);
+    return { status: 'completed', counts: progress.counts, scheduleId };
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    progress.status = 'failed';
+    await finish('failed', errorMessage(error));
+    throw error;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  const messages: string[] = [];
+  while (current && messages.length < 4) {
+    if (current.message) messages.push(current.message);
+    current = current.cause as typeof current;
+  }
+  return messages.join(': ') || String(error);
+}

@@ -1,0 +1,7 @@
+/** Workflow and schedule ids of the permit pipeline: business ids, so duplicates are found or refused. */
+export const permitPullWorkflowId = (countyId: number) => `accela-pull:county-${countyId}`;
+export const permitYearWorkflowId = (countyId: number, jobId: number, year: number) => `accela-pull:county-${countyId}:job-${jobId}:year-${year}`;
+export const incrementalScheduleId = (countyId: number) => `accela-incremental:county-${countyId}`;
+/** Schedule runs get the scheduled time appended by Temporal. */
+export const incrementalPullWorkflowId = (countyId: number) => `accela-incremental:county-${countyId}:run`;
+export const CRM_SYNC_WORKFLOW_ID = 'crm-sync:pending';

@@ -1,0 +1,43 @@
+import { CancellationScope, setHandler } from '@temporalio/workflow';
+import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
+import type { PermitPageInput } from '../../activities/permits/pull-activities';
+import type { PullCursor } from '../../domain/permits/pull-cursor';
+import { pageActivities } from './activities';
+import { addCounts, stopAfterPageSignal } from './progress';
+
+export interface PageLoopState {
+  cursor: PullCursor | null;
+  counts: PageCounts;
+  batches: number;
+  stopped: boolean;
+}
+
+/**
+ * Pages until the cursor runs out, a limit is reached, a stop is asked for (signal or cancellation), or
+ * `shouldPause` says to continue as new. A page in flight always finishes: it runs non-cancellable.
+ */
+export async function runPageLoop(
+  base: Omit<PermitPageInput, 'cursor'>,
+  start: { cursor: PullCursor | null; counts?: PageCounts; batches?: number },
+  options: { maxPermits?: number | null; shouldPause: () => boolean; onPage?: (state: PageLoopState) => void },
+): Promise<PageLoopState> {
+  const { pullPermitPage } = pageActivities();
+  const state: PageLoopState = { cursor: start.cursor, counts: start.counts ?? emptyCounts(), batches: start.batches ?? 0, stopped: false };
+  setHandler(stopAfterPageSignal, () => {
+    state.stopped = true;
+  });
+  CancellationScope.current().cancelRequested.catch(() => {
+    state.stopped = true;
+  });
+  while (state.cursor && !state.stopped) {
+    const cursor = state.cursor;
+    const page = await CancellationScope.nonCancellable(() => pullPermitPage({ ...base, cursor }));
+    state.counts = addCounts(state.counts, page.counts);
+    state.batches += 1;
+    state.cursor = page.nextCursor;
+    options.onPage?.(state);
+    if (options.maxPermits && state.counts.permitsPulled >= options.maxPermits) break;
+    if (state.cursor && options.shouldPause()) break;
+  }
+  return state;
+}

@@ -1,0 +1,18 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { PageCounts } from '../../domain/permits/page-counts';
+
+export { addCounts } from '../../domain/permits/page-counts';
+
+export interface PullProgress {
+  status: 'running' | 'completed' | 'failed' | 'cancelled';
+  currentYear: number | null;
+  currentBatch: number;
+  yearsCompleted: number;
+  yearsTotal: number;
+  counts: PageCounts;
+}
+
+export const permitPullProgressQuery = defineQuery<PullProgress>('permitPullProgress');
+/** Asks a pull to stop after the page in flight (how cancellation reaches a year child). */
+export const stopAfterPageSignal = defineSignal('stopAfterPage');
+

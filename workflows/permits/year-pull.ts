@@ -1,0 +1,48 @@
+import { continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { PageCounts } from '../../domain/permits/page-counts';
+import { firstCursor, type PullCursor, yearRange } from '../../domain/permits/pull-cursor';
+import { runPageLoop } from './page-loop';
+import { permitPullProgressQuery } from './progress';
+
+export interface YearPullInput {
+  countyId: number;
+  jobId: number;
+  year: number;
+  yearIndex: number;
+  yearsTotal: number;
+  today: string;
+  windowDays: number;
+  /** Carried over by continue-as-new. */
+  cursor?: PullCursor | null;
+  counts?: PageCounts;
+  batches?: number;
+}
+
+export interface YearPullResult {
+  counts: PageCounts;
+  batches: number;
+  stopped: boolean;
+}
+
+/** One year of a historical pull, page by page; continues as new when Temporal suggests it. */
+export async function accelaYearPullWorkflow(input: YearPullInput): Promise<YearPullResult> {
+  const start = input.cursor !== undefined ? input.cursor : firstCursor(yearRange(input.year, input.today), ['opened'], input.windowDays);
+  let latest = { counts: input.counts, batches: input.batches ?? 0, stopped: false };
+  setHandler(permitPullProgressQuery, () => ({
+    status: 'running',
+    currentYear: input.year,
+    currentBatch: latest.batches,
+    yearsCompleted: input.yearIndex,
+    yearsTotal: input.yearsTotal,
+    counts: latest.counts ?? { permitsPulled: 0, permitsSaved: 0, propertiesCreated: 0, propertiesUpdated: 0, leadsCreated: 0, rejected: 0 },
+  }));
+  const state = await runPageLoop(
+    { countyId: input.countyId, jobId: input.jobId, progress: { index: input.yearIndex, of: input.yearsTotal, year: input.year }, asOf: input.today },
+    { cursor: start, counts: input.counts, batches: input.batches },
+    { shouldPause: () => workflowInfo().continueAsNewSuggested, onPage: (s) => (latest = { counts: s.counts, batches: s.batches, stopped: s.stopped }) },
+  );
+  if (state.cursor && !state.stopped) {
+    await continueAsNew<typeof accelaYearPullWorkflow>({ ...input, cursor: state.cursor, counts: state.counts, batches: state.batches });
+  }
+  return { counts: state.counts, batches: state.batches, stopped: state.stopped };
+}
