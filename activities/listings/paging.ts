@@ -1,0 +1,52 @@
+import type { Page } from 'playwright-core';
+import { parseSearchResults } from '../../clients/autotrader/card-parser';
+import type { ParsedResultsPage, ScrapedListing } from '../../clients/autotrader/listing';
+import { buildSearchUrl, MAX_RESULT_PAGES, type SearchCriteria } from '../../clients/autotrader/search-url';
+import { loadResultsPage } from './results-page';
+
+/** Where a model scrape is: small enough for a heartbeat. */
+export interface PagingCursor {
+  nextPage: number;
+}
+
+export type StopReason = 'no_new_adverts' | 'all_results_seen' | 'page_cap' | 'max_results' | 'no_results';
+
+export interface PagingOptions {
+  page: Page;
+  baseUrl: string;
+  criteria: SearchCriteria;
+  cursor: PagingCursor;
+  /** Advert ids already taken in this run (across pages and, after a resume, across attempts). */
+  seen: Set<string>;
+  maxResults: number | null;
+  delayMs: number;
+  timeoutMs: number;
+  sleep(ms: number): Promise<void>;
+  /** Stores a page's new listings and records progress; called before the next page is requested. */
+  onPage(page: { pageNumber: number; fresh: ScrapedListing[]; parsed: ParsedResultsPage }): Promise<void>;
+}
+
+/**
+ * Pages through one search with `page=N` until a page brings no advert id not seen before (the
+ * site repeats its last page past the end), every result counted on the page has been seen, the
+ * 100-page cap, or `maxResults`. Waits `delayMs` between pages.
+ */
+export async function pageThroughResults(options: PagingOptions): Promise<{ stopReason: StopReason; lastPage: number }> {
+  const { seen } = options;
+  for (let pageNumber = options.cursor.nextPage; ; pageNumber++) {
+    if (pageNumber > MAX_RESULT_PAGES) return { stopReason: 'page_cap', lastPage: pageNumber - 1 };
+    if (pageNumber > options.cursor.nextPage && options.delayMs > 0) await options.sleep(options.delayMs);
+    const html = await loadResultsPage(options.page, buildSearchUrl(options.baseUrl, options.criteria, pageNumber), options.timeoutMs);
+    const parsed = parseSearchResults(html, { baseUrl: options.baseUrl });
+    let fresh = parsed.listings.filter((listing) => !seen.has(listing.advertId));
+    if (options.maxResults !== null) fresh = fresh.slice(0, Math.max(0, options.maxResults - seen.size));
+    for (const listing of fresh) seen.add(listing.advertId);
+    await options.onPage({ pageNumber, fresh, parsed });
+
+    if (parsed.listings.length === 0 && parsed.resultCount === 0) return { stopReason: 'no_results', lastPage: pageNumber };
+    if (fresh.length === 0) return { stopReason: options.maxResults !== null && seen.size >= options.maxResults ? 'max_results' : 'no_new_adverts', lastPage: pageNumber };
+    if (options.maxResults !== null && seen.size >= options.maxResults) return { stopReason: 'max_results', lastPage: pageNumber };
+    if (parsed.resultCount !== null && seen.size >= parsed.resultCount) return { stopReason: 'all_results_seen', lastPage: pageNumber };
+    if (pageNumber === MAX_RESULT_PAGES) return { stopReason: 'page_cap', lastPage: pageNumber };
+  }
+}

@@ -1,0 +1,159 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { BrowserContext, Page } from 'playwright-core';
+import { findFleetModel } from '../../domain/listings/fleet';
+import { saveRejectedRecords } from '../../platform/rejects';
+import type { ActivityDependencies } from '../dependencies';
+import { advertIdsOfRun, recordRunProblem, recordRunProgress, storeListingsPage } from './listing-store';
+import { autotraderListingsScraped, autotraderPagesScraped, autotraderScrapeFailures } from './metrics';
+import { pageThroughResults, type PagingCursor, type StopReason } from './paging';
+import { BotChallengeError, prepareContext, ResultsPageError } from './results-page';
+import { acquireScraperSlot } from './scraper-slots';
+import { pruneScreenshots, saveFailureScreenshot, screenshotDir } from './screenshots';
+
+export interface ScrapeModelInput {
+  runId: number;
+  make: string;
+  model: string;
+  maxResults: number | null;
+}
+
+export interface ScrapeModelResult {
+  pages: number;
+  listingsSeen: number;
+  listingsNew: number;
+  listingsUpdated: number;
+  rejectedCards: number;
+  stopReason: StopReason;
+}
+
+/** Keeps the heartbeat (and so cancellation delivery) alive while a page loads or a slot is awaited. */
+const HEARTBEAT_TICK_MS = 2_000;
+
+/** The browser-queue activity: one model's search, every page stored in PostgreSQL as it is read. */
+export function createListingScrapeActivities({ settings, db, browsers }: ActivityDependencies) {
+  const baseUrl = settings.AUTOTRADER_BASE_URL;
+  const screenshots = screenshotDir(settings.DATA_DIR);
+
+  return {
+    async scrapeModelListings(input: ScrapeModelInput): Promise<ScrapeModelResult> {
+      const context = Context.current();
+      const fleetModel = findFleetModel(input.make, input.model);
+      if (!fleetModel) {
+        throw ApplicationFailure.create({ type: 'UnknownModel', message: `${input.make} ${input.model} is not in the fleet`, nonRetryable: true });
+      }
+      const resumed = context.info.heartbeatDetails as PagingCursor | undefined;
+      let cursor: PagingCursor = resumed ?? { nextPage: 1 };
+      const heartbeat = () => context.heartbeat(cursor);
+      const ticker = setInterval(heartbeat, HEARTBEAT_TICK_MS);
+      let browserContext: BrowserContext | undefined;
+      let page: Page | undefined;
+      // On cancellation the context closes at once; the pending navigation then fails and we stop.
+      const closeOnCancel = () => void browserContext?.close().catch(() => undefined);
+      context.cancellationSignal.addEventListener('abort', closeOnCancel, { once: true });
+      const slot = await acquireScraperSlot(db, settings.MAX_CONCURRENT_SCRAPERS, { signal: context.cancellationSignal, onWait: heartbeat }).catch(
+        (error) => {
+          clearInterval(ticker);
+          throw context.cancellationSignal.aborted ? new CancelledFailure('cancelled while waiting for a scraper slot') : error;
+        },
+      );
+      try {
+        await pruneScreenshots(screenshots, settings.AUTOTRADER_SCREENSHOT_RETENTION_DAYS);
+        browserContext = await (await browsers.browser()).newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+        if (context.cancellationSignal.aborted) closeOnCancel();
+        await prepareContext(browserContext, baseUrl, settings.AUTOTRADER_PRESET_CONSENT);
+        page = await browserContext.newPage();
+        const seen = resumed ? await advertIdsOfRun(db, input.runId) : new Set<string>();
+        const outcome = await pageThroughResults({
+          page,
+          baseUrl,
+          criteria: {
+            make: fleetModel.make,
+            model: fleetModel.model,
+            postcode: settings.AUTOTRADER_POSTCODE,
+            radiusMiles: settings.AUTOTRADER_RADIUS_MILES,
+            fuelType: settings.AUTOTRADER_FUEL_TYPE,
+            transmission: settings.AUTOTRADER_TRANSMISSION,
+            yearFrom: settings.AUTOTRADER_YEAR_FROM,
+          },
+          cursor,
+          seen,
+          maxResults: input.maxResults,
+          delayMs: settings.SCRAPING_DELAY * 1000,
+          timeoutMs: settings.AUTOTRADER_PAGE_TIMEOUT_MS,
+          sleep: (ms) => context.sleep(ms),
+          onPage: async ({ pageNumber, fresh, parsed }) => {
+            const stored = await storeListingsPage(db, { runId: input.runId, make: fleetModel.make, model: fleetModel.model }, fresh);
+            await saveRejectedRecords(
+              db,
+              parsed.rejected.map((card) => ({
+                source: 'autotrader',
+                entity: 'listing',
+                externalId: card.advertId,
+                reason: card.reason,
+                payload: card.html,
+                jobRef: context.info.workflowExecution?.workflowId ?? null,
+              })),
+            );
+            await recordRunProgress(db, input.runId, { pages: pageNumber, stored, rejectedCards: parsed.rejected.length });
+            autotraderPagesScraped.inc();
+            autotraderListingsScraped.inc({ kind: 'new' }, stored.inserted);
+            autotraderListingsScraped.inc({ kind: 'updated' }, stored.updated);
+            cursor = { nextPage: pageNumber + 1 };
+            heartbeat();
+          },
+        });
+        const { rows } = await db.query(
+          `SELECT pages, listings_seen, listings_new, listings_updated, rejected_cards FROM scrape_runs WHERE id = $1`,
+          [input.runId],
+        );
+        const run = rows[0];
+        return {
+          pages: run.pages,
+          listingsSeen: run.listings_seen,
+          listingsNew: run.listings_new,
+          listingsUpdated: run.listings_updated,
+          rejectedCards: run.rejected_cards,
+          stopReason: outcome.stopReason,
+        };
+      } catch (error) {
+        if (context.cancellationSignal.aborted) throw new CancelledFailure('model scrape cancelled; browser context closed');
+        const failure = toFailure(error, context.info.attempt, settings.AUTOTRADER_CHALLENGE_RETRY_SECONDS);
+        const shot = page && !page.isClosed() ? await saveFailureScreenshot(page, screenshots, `${fleetModel.make}-${fleetModel.model}-page${cursor.nextPage}`) : null;
+        await recordRunProblem(db, input.runId, { error: `attempt ${context.info.attempt}: ${failure.message}`, screenshot: shot });
+        autotraderScrapeFailures.inc({ type: failure.type ?? 'unknown' });
+        throw failure;
+      } finally {
+        clearInterval(ticker);
+        context.cancellationSignal.removeEventListener('abort', closeOnCancel);
+        await browserContext?.close().catch(() => undefined);
+        await slot.release();
+      }
+    },
+  };
+}
+
+/** Library errors as typed failures: a challenge waits long (doubling per attempt) instead of hammering. */
+function toFailure(error: unknown, attempt: number, challengeRetrySeconds: number): ApplicationFailure {
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  if (error instanceof BotChallengeError) {
+    return ApplicationFailure.create({
+      type: 'BotChallenge',
+      message,
+      nonRetryable: false,
+      nextRetryDelay: Math.round(challengeRetrySeconds * 1000 * 2 ** (attempt - 1)),
+    });
+  }
+  if (error instanceof ResultsPageError) {
+    const throttled = error.status === 429 || error.status === 503;
+    return ApplicationFailure.create({
+      type: 'ResultsPageUnavailable',
+      message,
+      nonRetryable: false,
+      ...(throttled ? { nextRetryDelay: 60_000 * attempt } : {}),
+    });
+  }
+  return ApplicationFailure.create({ type: 'ScrapeFailed', message, nonRetryable: false });
+}
+
+export type ListingScrapeActivities = ReturnType<typeof createListingScrapeActivities>;

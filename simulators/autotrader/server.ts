@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateInventory, type InventoryOptions, matchesFilters, type SearchFilters, type SimulatedCar } from './inventory';
+import { challengePage, consentMessagePage, type PageEntry, resultsPage } from './page-html';
+
+/** Organic adverts per result page, and the last page the site serves for one search. */
+export const ORGANIC_PER_PAGE = 20;
+export const MAX_PAGES = 100;
+
+export interface AutotraderSimulatorOptions {
+  host?: string;
+  port?: number;
+  /** Server-side delay before each search page is answered. */
+  latencyMs?: number;
+  /** Client-side delay before skeleton cards are replaced by real ones. */
+  renderDelayMs?: number;
+  layout?: 'current' | 'legacy';
+  /** Show the Sourcepoint-style consent banner until "Accept All" (or the consent cookie) is seen. */
+  consent?: boolean;
+  /** Answer every search with a Cloudflare-style challenge page. */
+  challenge?: boolean;
+  inventory?: InventoryOptions;
+}
+
+export interface SearchQuery extends SearchFilters {
+  make: string;
+  model: string;
+}
+
+export interface RunningAutotraderSimulator {
+  url: string;
+  close(): Promise<void>;
+  /** Ground truth: every car of a make and model, under-priced ones flagged. */
+  inventory(make: string, model: string): SimulatedCar[];
+  /** Ground truth: the organic adverts a search can reach, in page order (at most 100 pages). */
+  organicResults(query: SearchQuery): SimulatedCar[];
+  setChallenge(on: boolean): void;
+  setLatency(ms: number): void;
+  stats: { searchRequests: number; challengesServed: number; consentAccepted: number; pagesServed: Map<string, number> };
+}
+
+/**
+ * A local AutoTrader UK: `/car-search` pages with the real page's `data-testid` structure, skeletons
+ * replaced client-side, ad slots (a featured advert at the top that a "you may also like" slot repeats,
+ * a promoted advert of another model), `page=N` past the end repeating the last page, a 100-page cap,
+ * an optional consent banner, bot challenge and older layout.
+ */
+export async function startAutotraderSimulator(options: AutotraderSimulatorOptions = {}): Promise<RunningAutotraderSimulator> {
+  let latencyMs = options.latencyMs ?? 0;
+  let challenge = options.challenge ?? false;
+  const renderDelayMs = options.renderDelayMs ?? 250;
+  const layout = options.layout ?? 'current';
+  const cache = new Map<string, SimulatedCar[]>();
+  const inventory = (make: string, model: string) => {
+    const key = `${make.toLowerCase()}|${model.toLowerCase()}`;
+    let cars = cache.get(key);
+    if (!cars) cache.set(key, (cars = generateInventory(make, model, options.inventory)));
+    return cars;
+  };
+  const matching = (query: SearchQuery) => inventory(query.make, query.model).filter((car) => matchesFilters(car, query));
+  const stats = { searchRequests: 0, challengesServed: 0, consentAccepted: 0, pagesServed: new Map<string, number>() };
+
+  const search = async (url: URL, request: IncomingMessage, response: ServerResponse) => {
+    stats.searchRequests += 1;
+    const challenged = challenge;
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (challenged) {
+      stats.challengesServed += 1;
+      response.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'cf-mitigated': 'challenge', 'cache-control': 'no-store' });
+      response.end(challengePage());
+      return;
+    }
+    const query: SearchQuery = {
+      make: url.searchParams.get('make') ?? '',
+      model: url.searchParams.get('model') ?? '',
+      fuelType: url.searchParams.get('fuel-type'),
+      transmission: url.searchParams.get('transmission'),
+      yearFrom: Number(url.searchParams.get('year-from')) || null,
+    };
+    const results = matching(query);
+    const lastPage = Math.max(1, Math.min(MAX_PAGES, Math.ceil(results.length / ORGANIC_PER_PAGE)));
+    // Past the end the site does not 404: it serves its last page again.
+    const page = Math.min(lastPage, Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1));
+    const key = `${query.make}|${query.model}|${page}`;
+    stats.pagesServed.set(key, (stats.pagesServed.get(key) ?? 0) + 1);
+    const organic = results.slice((page - 1) * ORGANIC_PER_PAGE, page * ORGANIC_PER_PAGE);
+    const entries: PageEntry[] = organic.map((car) => ({ car, slot: null }));
+    if (results.length > 3) {
+      const featured = results[3]!;
+      const promoted = generateInventory(query.make, `${query.model} promoted`, { size: 1 })[0]!;
+      entries.unshift({ car: featured, slot: 'FEATURED_LISTING' });
+      entries.splice(Math.min(entries.length, 11), 0, { car: promoted, slot: 'PROMOTED_LISTING' });
+      entries.splice(Math.min(entries.length, 13), 0, { car: featured, slot: 'YOU_MAY_ALSO_LIKE' });
+    }
+    const consented = /(?:^|;\s*)acceptATCookies=true/.test(request.headers.cookie ?? '');
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(
+      resultsPage({
+        title: `Used ${query.make} ${query.model} cars for sale | AutoTrader UK (simulated)`,
+        resultCount: results.length,
+        entries,
+        page,
+        layout,
+        renderDelayMs,
+        showConsent: Boolean(options.consent) && !consented,
+      }),
+    );
+  };
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://simulator');
+    if (url.pathname === '/car-search') {
+      search(url, request, response).catch((error) => {
+        response.writeHead(500);
+        response.end(String(error));
+      });
+      return;
+    }
+    if (url.pathname === '/privacy-mgmt/message') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(consentMessagePage());
+      return;
+    }
+    if (url.pathname === '/privacy-mgmt/choice' && request.method === 'POST') {
+      const accepted = url.searchParams.get('accept') === 'true';
+      if (accepted) stats.consentAccepted += 1;
+      response.writeHead(204, { 'set-cookie': `acceptATCookies=${accepted}; Path=/; SameSite=Lax` });
+      response.end();
+      return;
+    }
+    if (url.pathname === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<!doctype html><title>AutoTrader UK simulator</title><p>Try /car-search?make=Ford&amp;model=Fiesta&amp;page=1</p>');
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' });
+    response.end('not found');
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    inventory,
+    organicResults: (query) => matching(query).slice(0, MAX_PAGES * ORGANIC_PER_PAGE),
+    setChallenge: (on) => {
+      challenge = on;
+    },
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    stats,
+  };
+}

@@ -1,0 +1,64 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ChildWorkflowFailure, startChild, workflowInfo } from '@temporalio/workflow';
+import { MakeAttribute, ModelAttribute, SourceAttribute } from '../../platform/search-attributes';
+import { scrapeModelWorkflowId } from './ids';
+import { scrapeModelWorkflow } from './scrape-model';
+
+export interface ScrapeBatchInput {
+  batchId: string;
+  models: Array<{ make: string; model: string }>;
+  /** Model scrapes of this batch running at once. */
+  concurrency: number;
+  maxResults?: number | null;
+}
+
+export interface ScrapeBatchResult {
+  batchId: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  /** Already being scraped (by a manual run or another batch) when this batch reached it. */
+  skipped: number;
+  successRate: number;
+  failures: Array<{ make: string; model: string; error: string }>;
+}
+
+/**
+ * Scrapes a batch of models as child workflows, a few at a time. One model's failure does not
+ * fail the batch: it is counted, and the batch reports its success rate.
+ */
+export async function scrapeBatchWorkflow(input: ScrapeBatchInput): Promise<ScrapeBatchResult> {
+  const result: ScrapeBatchResult = { batchId: input.batchId, total: input.models.length, succeeded: 0, failed: 0, skipped: 0, successRate: 0, failures: [] };
+  const queue = [...input.models];
+  const runOne = async (entry: { make: string; model: string }) => {
+    try {
+      const child = await startChild(scrapeModelWorkflow, {
+        workflowId: scrapeModelWorkflowId(entry.make, entry.model),
+        taskQueue: workflowInfo().taskQueue,
+        args: [{ make: entry.make, model: entry.model, maxResults: input.maxResults ?? null }],
+        typedSearchAttributes: [
+          { key: SourceAttribute, value: 'autotrader' },
+          { key: MakeAttribute, value: entry.make },
+          { key: ModelAttribute, value: entry.model },
+        ],
+      });
+      await child.result();
+      result.succeeded += 1;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        result.skipped += 1;
+        return;
+      }
+      result.failed += 1;
+      const cause = error instanceof ChildWorkflowFailure ? (error.cause ?? error) : error;
+      result.failures.push({ ...entry, error: cause instanceof Error ? cause.message : String(cause) });
+    }
+  };
+  const lanes = Array.from({ length: Math.max(1, Math.min(input.concurrency, queue.length)) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
+  });
+  await Promise.all(lanes);
+  const attempted = result.succeeded + result.failed;
+  result.successRate = attempted === 0 ? 1 : Math.round((result.succeeded / attempted) * 1000) / 1000;
+  return result;
+}

@@ -1,0 +1,64 @@
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { DealActivities, DealAnalysis } from '../../activities/listings/deal-activities';
+import type { ScrapeRunActivities } from '../../activities/listings/run-activities';
+import type { ListingScrapeActivities, ScrapeModelResult } from '../../activities/listings/scrape-activity';
+import { activityTaskQueue } from '../task-queues';
+
+export interface ScrapeModelWorkflowInput {
+  make: string;
+  model: string;
+  /** Stop after this many listings (null: every page up to the site's 100-page cap). */
+  maxResults?: number | null;
+}
+
+export interface ScrapeModelWorkflowResult extends ScrapeModelResult, DealAnalysis {
+  runId: number;
+}
+
+const bookkeeping = () =>
+  proxyActivities<ScrapeRunActivities & DealActivities>({
+    taskQueue: activityTaskQueue('http'),
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [] },
+  });
+
+const browser = () =>
+  proxyActivities<ListingScrapeActivities>({
+    taskQueue: activityTaskQueue('browser'),
+    // 100 pages at the 2 s politeness delay plus page loads, and the wait for a free scraper slot.
+    startToCloseTimeout: '2 hours',
+    // Heartbeats come every page and every 2 s while a page loads: a dead worker is noticed within 10 s.
+    heartbeatTimeout: '10 seconds',
+    // A bot challenge sets its own, much longer, doubling delay (nextRetryDelay) on top of this.
+    retry: { initialInterval: '10 seconds', backoffCoefficient: 3, maximumInterval: '10 minutes', maximumAttempts: 4, nonRetryableErrorTypes: ['UnknownModel'] },
+  });
+
+/**
+ * One make and model: open a scrape run, scrape every result page (the browser activity stores
+ * listings as it goes and resumes from its heartbeat on retry), then value the model's listings.
+ * Only ids and counts pass through here.
+ */
+export async function scrapeModelWorkflow(input: ScrapeModelWorkflowInput): Promise<ScrapeModelWorkflowResult> {
+  const { startScrapeRun, finishScrapeRun, analyseModelDeals } = bookkeeping();
+  const { scrapeModelListings } = browser();
+  const maxResults = input.maxResults ?? null;
+  const runId = await startScrapeRun({ make: input.make, model: input.model, workflowId: workflowInfo().workflowId, maxResults });
+  try {
+    const scraped = await scrapeModelListings({ runId, make: input.make, model: input.model, maxResults });
+    const analysis = await analyseModelDeals({ runId, make: input.make, model: input.model });
+    await finishScrapeRun({ runId, status: 'succeeded', stopReason: scraped.stopReason });
+    return { runId, ...scraped, ...analysis };
+  } catch (error) {
+    const cancelled = isCancellation(error);
+    await CancellationScope.nonCancellable(() =>
+      finishScrapeRun({ runId, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? 'cancelled' : describe(error) }),
+    );
+    throw error;
+  }
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
