@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadCrmConfig } from '../../activities/crm/store/config';
+import { loadSettings } from '../../config/settings';
+import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { freePort } from '../../platform/free-port';
-import { type RunningHighLevelSimulator, startHighLevelSimulator } from '../../simulators/highlevel/server';
+import { crmSandboxSeeder } from '../../sandbox/crm';
+import {
+  HIGHLEVEL_SIMULATOR_LOCATION,
+  HIGHLEVEL_SIMULATOR_TOKEN,
+  type RunningHighLevelSimulator,
+  startHighLevelSimulator,
+} from '../../simulators/highlevel/server';
 import { createTestApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, uniqueQueues } from '../support/temporal';
@@ -92,5 +101,26 @@ describe('Summit (HighLevel) configuration API', () => {
     await put({ api_token: 'pit-revoked-0000', location_id: 'LocationA' });
     const badToken = await connectionTest();
     assert.deepEqual([badToken.ok, badToken.status, badToken.message], [false, 401, 'Invalid token: access token is invalid']);
+  });
+});
+
+describe('HighLevel sandbox seeder', () => {
+  it('configures the simulator once, keeps an existing configuration, and starts no sync without leads', async () => {
+    const database = await createTestDatabase('crm_seed');
+    const temporal = await connectTestTemporal();
+    try {
+      const encryptionKey = generateEncryptionKey();
+      const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: encryptionKey });
+      const context = { settings, db: database.db, temporal: temporal.client, queues: uniqueQueues('crmseed') };
+      assert.match(await crmSandboxSeeder.seed(context), /configured for the simulator.*no pending leads/);
+      const config = await loadCrmConfig(database.db, SecretBox.fromBase64(encryptionKey));
+      assert.equal(config?.apiToken, HIGHLEVEL_SIMULATOR_TOKEN);
+      assert.equal(config?.locationId, HIGHLEVEL_SIMULATOR_LOCATION);
+      assert.match(await crmSandboxSeeder.seed(context), /configuration kept/);
+      assert.equal((await database.db.query('SELECT count(*)::int AS n FROM crm_sync_runs')).rows[0].n, 0);
+    } finally {
+      await temporal.teardown();
+      await database.drop();
+    }
   });
 });
