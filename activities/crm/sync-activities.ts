@@ -47,6 +47,8 @@ export function createCrmSyncActivities({ db, secrets, settings }: ActivityDepen
       let done = 0;
       try {
         await forEachLimited(items, settings.HIGHLEVEL_SYNC_CONCURRENCY, async (item) => {
+          // Cancelled (workflow cancelled, worker shutting down): finish the leads in flight, start no more.
+          if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
           const outcome: LeadOutcome = await syncLead({ db, client, config, runKey: input.runKey }, item);
           counts[outcome] += 1;
           crmLeadsSynced.inc({ outcome });

@@ -170,6 +170,32 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal((await leadRows([leads.ids[0]!]))[0].crm_contact_id, orphanId);
   });
 
+  it('leaves no duplicates when the workers stop mid-sync and new ones take over', async () => {
+    const leads = await insertSyntheticLeads(database.db, 150, 30_000);
+    simulator.reset();
+    simulator.setLatency(60);
+    try {
+      const started = await startSync();
+      assert.equal(started.status, 202);
+      await waitFor(() => simulator.contacts().length >= 20);
+      await workers.stop();
+      const contactsAtStop = simulator.contacts().length;
+      assert.ok(contactsAtStop < leads.people, 'stopped before the end');
+      workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
+      // Test workers each get a fresh encryption key; a real deployment shares one, so re-seal the token with it.
+      await saveCrmConfig(database.db, workers.secrets, { apiToken: simulator.token, locationId: simulator.locationId });
+      const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+      assert.equal(progress.status, 'completed');
+      assert.equal(progress.failed, 0);
+      assert.equal(simulator.contacts().length, leads.people, 'one contact per person after the restart');
+      const rows = await leadRows(leads.ids);
+      assert.equal(rows.filter((row) => row.sync_status === 'pending').length, 0);
+      assert.equal(new Set(rows.map((row) => row.crm_contact_id).filter(Boolean)).size, leads.people);
+    } finally {
+      simulator.setLatency(5);
+    }
+  });
+
   it('rejects unknown lead ids with 404 and bad bodies with 400', async () => {
     const unknown = await startSync([987_654_321]);
     assert.equal(unknown.status, 404);
@@ -182,3 +208,11 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal(bad.status, 400);
   });
 });
+
+async function waitFor(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
