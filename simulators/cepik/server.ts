@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fromCepikDate, toIsoDate } from '../../domain/registrations/dates';
 import { isWithinApiLimit } from '../../domain/registrations/windows';
-import { DEFAULT_DATASET, type DatasetOptions, selectRegistrations } from './dataset';
+import { DEFAULT_DATASET, type DatasetOptions, type SimulatedVehicle, selectRegistrations } from './dataset';
 import { errorBody, type ListRequest, listEnvelope } from './envelope';
 
 export type CepikFault = '429' | '404' | 'truncated' | 'overloaded' | 'limit-reached';
@@ -25,6 +25,8 @@ export interface CepikSimulatorOptions {
   faultEvery?: Partial<Record<CepikFault, number>>;
   /** Every list request fails as overloaded (an outage). */
   outage?: boolean;
+  /** Every Nth vehicle of a selection carries a malformed first-registration date (a record the client must reject). */
+  malformedEvery?: number;
 }
 
 export interface RequestLog {
@@ -39,8 +41,10 @@ export interface RequestLog {
 export interface RunningCepikSimulator {
   url: string;
   close(): Promise<void>;
-  /** Ground truth: distinct vehicles of a brand registered in a region within [from, to] (ISO dates). */
+  /** Ground truth: distinct well-formed vehicles of a brand registered in a region within [from, to] (ISO dates). */
   countRegistrations(query: { region: string; brand: string; from: string; to: string }): number;
+  /** How many of them are malformed on purpose (see `malformedEvery`). */
+  countMalformed(query: { region: string; brand: string; from: string; to: string }): number;
   /** Pages a client needs at least for a query, with the given page size. */
   minimumPages(query: { region: string; brand: string; from: string; to: string }, pageSize: number): number;
   requests: RequestLog;
@@ -54,8 +58,20 @@ const BAD_REQUEST_RESULT = 'Przepraszamy, nie można zwrócić danych.';
 
 export async function startCepikSimulator(options: CepikSimulatorOptions = {}): Promise<RunningCepikSimulator> {
   const dataset: DatasetOptions = { ...DEFAULT_DATASET, ...options.dataset };
-  const settings = { latencyMs: 0, rateLimitPerSecond: 20, rateLimitedWaitSeconds: 60, countGlitch: false, duplicateAcrossPages: false, outage: false, faultEvery: {}, ...options } as Required<Omit<CepikSimulatorOptions, 'host' | 'port' | 'dataset'>>;
+  const settings = { latencyMs: 0, rateLimitPerSecond: 20, rateLimitedWaitSeconds: 60, countGlitch: false, duplicateAcrossPages: false, outage: false, faultEvery: {}, malformedEvery: 0, ...options } as Required<Omit<CepikSimulatorOptions, 'host' | 'port' | 'dataset'>>;
   const queuedFaults: CepikFault[] = [];
+  // Paging re-reads the same selection page after page; keep the last few instead of regenerating them.
+  const selections = new Map<string, ReturnType<typeof selectRegistrations>>();
+  const selection = (query: { region: string; from: string; to: string; brand?: string }) => {
+    const key = `${query.region}|${query.from}|${query.to}|${query.brand ?? '*'}`;
+    let selected = selections.get(key);
+    if (!selected) {
+      selected = selectRegistrations(dataset, query);
+      if (selections.size >= 32) selections.delete(selections.keys().next().value!);
+      selections.set(key, selected);
+    }
+    return selected;
+  };
   const requests: RequestLog = { total: 0, byStatus: {}, pagesServed: 0, faultsInjected: 0 };
   let listRequests = 0;
   let tokens = settings.rateLimitPerSecond;
@@ -69,6 +85,13 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
     if (tokens < 1) return undefined;
     tokens -= 1;
     return Math.floor(tokens);
+  };
+
+  const isMalformed = (index: number) => settings.malformedEvery > 0 && index % settings.malformedEvery === settings.malformedEvery - 1;
+  const malformedAmong = (length: number) => (settings.malformedEvery > 0 ? Math.floor(length / settings.malformedEvery) : 0);
+  const malformed = (vehicle: SimulatedVehicle): SimulatedVehicle => {
+    const date = vehicle.attributes['data-pierwszej-rejestracji-w-kraju'] as string;
+    return { ...vehicle, attributes: { ...vehicle.attributes, 'data-pierwszej-rejestracji-w-kraju': date.split('-').reverse().join('.') } };
   };
 
   const send = (res: ServerResponse, status: number, body: unknown, remaining?: number) => {
@@ -147,10 +170,10 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
       limit,
       brand,
     };
-    const all = selectRegistrations(dataset, { region, from, to, brand });
+    const all = selection({ region, from, to, brand });
     const step = settings.duplicateAcrossPages && limit > 1 ? limit - 1 : limit;
     const start = (page - 1) * step;
-    const items = all.slice(start, start + limit);
+    const items = all.slice(start, start + limit).map((vehicle, offset) => (isMalformed(start + offset) ? malformed(vehicle) : vehicle));
     const truePages = all.length <= limit ? 1 : 1 + Math.ceil((all.length - limit) / step);
     const glitch = settings.countGlitch && all.length > limit;
     const body = listEnvelope({
@@ -199,8 +222,9 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-    countRegistrations: (query) => selectRegistrations(dataset, { region: query.region, from: query.from, to: query.to, brand: query.brand }).length,
-    minimumPages: (query, pageSize) => Math.max(1, Math.ceil(selectRegistrations(dataset, query).length / pageSize)),
+    countRegistrations: (query) => selection(query).length - malformedAmong(selection(query).length),
+    countMalformed: (query) => malformedAmong(selection(query).length),
+    minimumPages: (query, pageSize) => Math.max(1, Math.ceil(selection(query).length / pageSize)),
     requests,
     resetRequests() {
       Object.assign(requests, { total: 0, byStatus: {}, pagesServed: 0, faultsInjected: 0 });

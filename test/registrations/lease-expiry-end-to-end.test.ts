@@ -83,6 +83,25 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
     }
   });
 
+  it('keeps malformed records in the rejects table with the reason and counts only the valid ones', async () => {
+    sim.configure({ malformedEvery: 10 });
+    try {
+      const { status, body } = await request(api, '/api/registrations/lease-expiry?region=30&brands=BMW,AUDI');
+      assert.equal(status, 200, JSON.stringify(body));
+      assert.deepEqual(body.data, withTotal(truthFor('30', body.meta.window, ['BMW', 'AUDI'])));
+      const malformed = ['BMW', 'AUDI'].reduce((sum, brand) => sum + sim.countMalformed({ region: '30', brand, ...body.meta.window }), 0);
+      assert.ok(malformed > 0);
+      const rejects = await database.db.query(
+        `SELECT external_id, reason, job_ref FROM rejected_records WHERE source = 'cepik' AND entity = 'vehicle_registration' AND job_ref LIKE 'cepik-lease-expiry:30:%'`,
+      );
+      assert.equal(rejects.rows.length, malformed);
+      assert.match(rejects.rows[0].reason, /data-pierwszej-rejestracji-w-kraju/);
+      assert.match(rejects.rows[0].external_id, /^\d{16}$/);
+    } finally {
+      sim.configure({ malformedEvery: 0 });
+    }
+  });
+
   it('serves a fresh cached report without calling the source; refresh=true and a cache clear pull again', async () => {
     const first = await request(api, '/api/registrations/lease-expiry?region=24');
     assert.equal(first.status, 200);

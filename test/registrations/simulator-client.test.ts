@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CepikClient, type CepikClientOptions } from '../../clients/cepik/client';
 import { CepikError } from '../../clients/cepik/errors';
@@ -135,8 +139,8 @@ describe('CEPiK simulator and client', () => {
     await nowhere.close();
   });
 
-  it('paces requests per host and passes TLS options to the connection', async () => {
-    const paced = new CepikClient(clientOptions({ requestsPerSecond: 10, tls: { ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', minVersion: 'TLSv1.2' } }));
+  it('paces requests per host', async () => {
+    const paced = new CepikClient(clientOptions({ requestsPerSecond: 10 }));
     try {
       const started = Date.now();
       const url = paced.firstPageUrl({ voivodeshipCode: '16', brand: 'VOLVO', ...WINDOW });
@@ -144,6 +148,38 @@ describe('CEPiK simulator and client', () => {
       assert.ok(Date.now() - started >= 300, 'four requests at 10/s span at least 300 ms');
     } finally {
       await paced.close();
+    }
+  });
+
+  it('passes the configured TLS options to the connection', async () => {
+    // A TLS 1.2-only server with a throw-away self-signed certificate.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cepik-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const server = https.createServer(
+      { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')), maxVersion: 'TLSv1.2' },
+      (_req, res) => res.end('{}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const attempt = async (tls: CepikClientOptions['tls']) => {
+      const tlsClient = new CepikClient(clientOptions({ baseUrl, tls }));
+      try {
+        await tlsClient.fetchPage(tlsClient.firstPageUrl({ voivodeshipCode: '24', ...WINDOW }));
+        return 'answered';
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        await tlsClient.close();
+      }
+    };
+    try {
+      assert.match(await attempt({}), /self[- ]signed|certificate/i, 'default options reach the certificate check');
+      assert.match(await attempt({ minVersion: 'TLSv1.3' }), /protocol version|unsupported protocol|ssl/i, 'minVersion is applied');
+      assert.match(await attempt({ ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }), /handshake failure|no shared cipher|alert/i, 'ciphers are applied');
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
