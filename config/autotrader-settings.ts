@@ -27,6 +27,11 @@ export const autotraderSettings = {
   DEAL_ALERT_MIN_MARGIN: z.coerce.number().default(0.2),
   /** Alerts are also POSTed here as JSON when set. */
   ALERT_WEBHOOK_URL: z.url().optional(),
+  /** Create the daily batch Schedules paused (default: paused in sandbox mode, running otherwise). */
+  AUTOTRADER_SCHEDULES_PAUSED: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true')),
   /** Models scraped at sandbox start-up (make:model, comma-separated). */
   AUTOTRADER_SANDBOX_MODELS: z.string().default('Ford:Fiesta,Volkswagen:Golf,Kia:Sportage,Dacia:Duster'),
 };

@@ -17,10 +17,12 @@ export interface AutotraderSimulatorOptions {
   layout?: 'current' | 'legacy';
   /** Show the Sourcepoint-style consent banner until "Accept All" (or the consent cookie) is seen. */
   consent?: boolean;
-  /** Answer every search with a Cloudflare-style challenge page. */
-  challenge?: boolean;
+  /** Answer every search (true) or the searches for these models with a Cloudflare-style challenge page. */
+  challenge?: ChallengeMode;
   inventory?: InventoryOptions;
 }
+
+export type ChallengeMode = boolean | { models: string[] };
 
 export interface SearchQuery extends SearchFilters {
   make: string;
@@ -34,7 +36,7 @@ export interface RunningAutotraderSimulator {
   inventory(make: string, model: string): SimulatedCar[];
   /** Ground truth: the organic adverts a search can reach, in page order (at most 100 pages). */
   organicResults(query: SearchQuery): SimulatedCar[];
-  setChallenge(on: boolean): void;
+  setChallenge(mode: ChallengeMode): void;
   setLatency(ms: number): void;
   stats: { searchRequests: number; challengesServed: number; consentAccepted: number; pagesServed: Map<string, number> };
 }
@@ -62,7 +64,8 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
 
   const search = async (url: URL, request: IncomingMessage, response: ServerResponse) => {
     stats.searchRequests += 1;
-    const challenged = challenge;
+    const model = (url.searchParams.get('model') ?? '').toLowerCase();
+    const challenged = typeof challenge === 'boolean' ? challenge : challenge.models.some((m) => m.toLowerCase() === model);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (challenged) {
       stats.challengesServed += 1;
@@ -151,8 +154,8 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
       }),
     inventory,
     organicResults: (query) => matching(query).slice(0, MAX_PAGES * ORGANIC_PER_PAGE),
-    setChallenge: (on) => {
-      challenge = on;
+    setChallenge: (mode) => {
+      challenge = mode;
     },
     setLatency: (ms) => {
       latencyMs = ms;

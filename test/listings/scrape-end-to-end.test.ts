@@ -11,6 +11,7 @@ import { scrapeModelWorkflowId } from '../../workflows/listings/ids';
 import type { scrapeModelWorkflow } from '../../workflows/listings/scrape-model';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { waitFor } from './wait-for';
 
 const FILTERS = { fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 };
 
@@ -165,11 +166,3 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
     return rows[0];
   }
 });
-
-export async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadSettings } from '../../config/settings';
+import { planBatches } from '../../domain/listings/batch-plan';
+import { ensureAutotraderSchedules } from '../../schedules/autotrader';
+import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../../simulators/autotrader/server';
+import { scrapeBatchScheduleId, scrapeModelWorkflowId } from '../../workflows/listings/ids';
+import type { scrapeBatchWorkflow } from '../../workflows/listings/scrape-batch';
+import { createTestApi } from '../support/api';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { waitFor } from './wait-for';
+
+describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL and Chromium)', () => {
+  let database: TestDatabase;
+  let temporal: TestWorkflowEnvironment;
+  let simulator: RunningAutotraderSimulator;
+  let workers: TestWorkers;
+  let api: ReturnType<typeof createTestApi>;
+  let dataDir: string;
+  const queues = uniqueQueues('listings-api');
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'prospector-listings-api-'));
+    database = await createTestDatabase('listings_api');
+    temporal = await connectTestTemporal();
+    simulator = await startAutotraderSimulator({ inventory: { size: 160 }, renderDelayMs: 100 });
+    const env = { AUTOTRADER_BASE_URL: simulator.url, SCRAPING_DELAY: '0.1', DATA_DIR: dataDir, AUTOTRADER_CHALLENGE_RETRY_SECONDS: '0.2' };
+    workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, env });
+    api = createTestApi({ db: database.db, client: temporal.client, queues, env });
+  });
+  after(async () => {
+    await workers?.stop();
+    await simulator?.close();
+    await temporal?.teardown();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const post = (body: unknown) =>
+    api.json('/api/scrape', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('starts a scrape (202), refuses a second one of the same model (409) and unknown models (400)', async () => {
+    simulator.setLatency(400);
+    const started = await post({ make: 'kia', model: 'rio' });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.deepEqual(started.body.data, { workflow_id: scrapeModelWorkflowId('Kia', 'Rio'), make: 'Kia', model: 'Rio', max_results: null });
+    const again = await post({ make: 'Kia', model: 'Rio', max_results: 10 });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'CONFLICT');
+    const unknown = await post({ make: 'Kia', model: 'Stinger GT-X' });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error.message, /unknown model/);
+    assert.equal((await post({ make: 'Kia' })).status, 400);
+    assert.equal((await post({ make: 'Kia', model: 'Rio', max_results: 0 })).status, 400);
+    assert.equal((await post({ make: 'Kia', model: 'Rio', extra: true })).status, 400);
+
+    await waitFor(async () => (await api.json('/api/scrape/status')).body.data.running[0]?.pages >= 1);
+    const status = await api.json('/api/scrape/status');
+    assert.equal(status.body.data.running.length, 1);
+    assert.equal(status.body.data.running[0].model, 'Rio');
+    assert.ok(status.body.data.running[0].listings_seen >= 1);
+    simulator.setLatency(0);
+    await temporal.client.workflow.getHandle(started.body.data.workflow_id).result();
+  });
+
+  it('lists, filters and pages deals, with a detail view, stats, alerts, history and db status', async () => {
+    const expected = simulator.organicResults({ make: 'Kia', model: 'Rio', fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 });
+    const all = await api.json('/api/deals?make=KIA&limit=100');
+    assert.equal(all.status, 200);
+    const { deals, total, page, per_page } = all.body.data;
+    assert.ok(total > 0 && total <= expected.length);
+    assert.equal(deals.length, total);
+    assert.deepEqual([page, per_page], [1, 100]);
+    const margins = deals.map((d: any) => d.profit_margin);
+    assert.deepEqual(margins, [...margins].sort((a, b) => b - a), 'best margin first');
+
+    const excellent = await api.json('/api/deals?rating=excellent&limit=100');
+    assert.ok(excellent.body.data.deals.every((d: any) => d.rating === 'excellent' && d.profit_margin >= 0.15));
+    const paged = await api.json('/api/deals?limit=2&page=2');
+    assert.deepEqual(paged.body.data.deals.map((d: any) => d.advert_id), deals.slice(2, 4).map((d: any) => d.advert_id));
+    const minMargin = await api.json('/api/deals?min_margin=0.1&limit=100');
+    assert.equal(minMargin.body.data.total, deals.filter((d: any) => d.profit_margin >= 0.1).length);
+    assert.equal((await api.json('/api/deals?rating=superb')).status, 400);
+    assert.equal((await api.json('/api/deals?limit=1000')).status, 400);
+
+    const best = await api.json(`/api/deals/${deals[0].advert_id}`);
+    assert.equal(best.status, 200);
+    assert.equal(best.body.data.comparison_sample.size, deals[0].sample_size);
+    assert.ok(best.body.data.comparison_sample.size >= 5);
+    assert.equal(best.body.data.market.sample_size, expected.length);
+    assert.equal(best.body.data.price_history.length, 1);
+    assert.equal((await api.json('/api/deals/202601019999999')).status, 404);
+    assert.equal((await api.json('/api/deals/not-an-id')).status, 400);
+
+    const stats = (await api.json('/api/stats')).body.data;
+    assert.equal(stats.total_deals, total);
+    assert.equal(Object.values(stats.deals_by_rating as Record<string, number>).reduce((s, n) => s + n, 0), total);
+    assert.equal(stats.most_profitable_makes[0].make, 'Kia');
+    assert.equal(stats.daily_scraping_stats[0].listings_new, expected.length);
+
+    const alerts = (await api.json('/api/alerts')).body.data;
+    assert.equal(alerts.total, deals.filter((d: any) => d.profit_margin > 0.2).length);
+    assert.ok(alerts.alerts.every((a: any) => a.profit_margin > 0.2 && a.webhook_status === 'not_configured'));
+
+    const history = (await api.json('/api/scrape/history?make=kia')).body.data;
+    assert.equal(history.total, 1);
+    assert.equal(history.runs[0].status, 'succeeded');
+    assert.equal(history.runs[0].listings_new, expected.length);
+
+    const db = (await api.json('/api/db/status')).body.data;
+    assert.equal(db.tables.listings, expected.length);
+    assert.equal(db.tables.deals, total);
+    assert.ok(db.database_size_bytes > 0);
+
+    const metrics = await (await api.call('/metrics')).text();
+    assert.match(metrics, new RegExp(`^prospector_autotrader_listings ${expected.length}$`, 'm'));
+    assert.match(metrics, /^prospector_autotrader_pages_scraped_total \d+/m);
+  });
+
+  it('runs a batch whose failing model does not fail it, and reports the success rate', async () => {
+    simulator.setChallenge({ models: ['Jogger'] });
+    try {
+      const result = await temporal.client.workflow.execute<typeof scrapeBatchWorkflow>('scrapeBatchWorkflow', {
+        workflowId: `autotrader-batch:test-${Date.now()}`,
+        taskQueue: queues.workflows,
+        args: [{ batchId: 'test', models: [{ make: 'Dacia', model: 'Sandero' }, { make: 'Dacia', model: 'Jogger' }], concurrency: 2 }],
+        workflowExecutionTimeout: '2 minutes',
+      });
+      assert.equal(result.total, 2);
+      assert.equal(result.succeeded, 1);
+      assert.equal(result.failed, 1);
+      assert.equal(result.successRate, 0.5);
+      assert.equal(result.failures[0]!.model, 'Jogger');
+      const sandero = await database.db.query(`SELECT count(*)::int AS n FROM listings WHERE model = 'Sandero'`);
+      assert.equal(sandero.rows[0].n, simulator.organicResults({ make: 'Dacia', model: 'Sandero', fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 }).length);
+    } finally {
+      simulator.setChallenge(false);
+    }
+  });
+
+  it('creates one daily schedule per batch, paused in sandbox mode, idempotently', async () => {
+    const settings = loadSettings({ ...process.env, SOURCES: 'sandbox' });
+    const context = { client: temporal.client, settings, db: database.db, queues };
+    const ids = await ensureAutotraderSchedules(context);
+    try {
+      assert.equal(ids.length, planBatches().length);
+      assert.deepEqual(await ensureAutotraderSchedules(context), ids, 'a second start updates in place');
+      const fiesta = await temporal.client.schedule.getHandle(scrapeBatchScheduleId('model-ford-fiesta')).describe();
+      assert.equal(fiesta.state.paused, true);
+      assert.equal(fiesta.action.type, 'startWorkflow');
+      assert.equal(fiesta.action.type === 'startWorkflow' && fiesta.action.workflowType, 'scrapeBatchWorkflow');
+      const batch = planBatches().find((b) => b.id === 'model-ford-fiesta')!;
+      assert.deepEqual(
+        fiesta.spec.calendars?.map((c) => [c.hour, c.minute]),
+        [[[{ start: Math.floor(batch.startMinuteUtc / 60), end: Math.floor(batch.startMinuteUtc / 60), step: 1 }], [{ start: batch.startMinuteUtc % 60, end: batch.startMinuteUtc % 60, step: 1 }]]],
+      );
+    } finally {
+      for (const id of ids) await temporal.client.schedule.getHandle(id).delete().catch(() => undefined);
+    }
+  });
+});
