@@ -1,6 +1,7 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { crmAutoSyncEnabled } from '../../config/accela-settings';
 import type { Settings } from '../../config/settings';
+import type { ScheduleContext } from '../../schedules/registry';
 import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { incrementalPullWorkflowId, incrementalScheduleId } from '../../workflows/permits/ids';
 
@@ -34,4 +35,12 @@ export async function ensureIncrementalSchedule(client: Client, settings: Settin
     await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, ...options, state: previous.state }));
   }
   return scheduleId;
+}
+
+/** Start-up: every county whose historical pull completed has its weekly schedule, as configured now. */
+export async function ensurePermitSchedules(context: ScheduleContext): Promise<string[]> {
+  const { rows } = await context.db.query<{ county_id: number }>(`SELECT DISTINCT county_id FROM permit_pull_jobs WHERE job_type = 'initial_pull' AND status = 'completed'`);
+  const ids: string[] = [];
+  for (const row of rows) ids.push(await ensureIncrementalSchedule(context.client, context.settings, row.county_id, context.queues.workflows));
+  return ids;
 }

@@ -52,7 +52,8 @@ export interface SimulatorStats {
 }
 
 const API_PREFIX = '/v4/';
-const DEFAULT_CREDENTIALS = { appId: 'sandbox-app', appSecret: 'sandbox-secret', username: 'sandbox-user', password: 'sandbox-password' };
+/** The credentials the simulator accepts unless told otherwise (the sandbox demo county uses them). */
+export const SANDBOX_ACCELA_CREDENTIALS = { appId: 'sandbox-app', appSecret: 'sandbox-secret', username: 'sandbox-user', password: 'sandbox-password' };
 
 export class AccelaSimulator {
   readonly credentials: NonNullable<AccelaSimulatorOptions['credentials']>;
@@ -72,7 +73,7 @@ export class AccelaSimulator {
   readonly today: string;
 
   constructor(private readonly options: AccelaSimulatorOptions = {}) {
-    this.credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+    this.credentials = options.credentials ?? SANDBOX_ACCELA_CREDENTIALS;
     this.faults = { serverErrorEvery: 0, hangEvery: 0, hangMs: 60_000, expireTokensAfterRequests: 0, omitFromBatchEvery: 0, ...options.faults };
     this.latencyMs = options.latencyMs ?? 0;
     this.rateLimit = options.rateLimit === undefined ? { limit: 10_000, windowSeconds: 3600 } : options.rateLimit;
