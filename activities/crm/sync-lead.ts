@@ -2,12 +2,14 @@ import type { HighLevelClient } from '../../clients/highlevel/client';
 import {
   HighLevelBadRequestError,
   HighLevelDuplicateContactError,
+  HighLevelResponseShapeError,
   HighLevelValidationError,
 } from '../../clients/highlevel/errors';
 import type { ContactFields } from '../../clients/highlevel/schemas';
 import { CONTACT_SOURCE, type MappedContact, mapLeadToContact } from '../../domain/crm/contact-mapping';
 import { type ContactUpdate, contactUpdateFor } from '../../domain/crm/contact-update';
 import type { Database } from '../../platform/database';
+import { saveRejectedRecords } from '../../platform/rejects';
 import type { CrmConfig } from './store/config';
 import { beginLeadAttempt, finishLead, type LeadForSync, type LeadOutcome, recordAttemptContact } from './store/leads';
 
@@ -50,6 +52,12 @@ export async function syncLead(context: LeadSyncContext, item: LeadForSync): Pro
     await finishLead(db, leadId, { outcome, contactId, note });
     return outcome;
   } catch (error) {
+    if (error instanceof HighLevelResponseShapeError) {
+      // Kept with the reason; the batch then retries (a malformed answer is usually a passing fault).
+      await saveRejectedRecords(db, [
+        { source: 'highlevel', entity: 'contact_response', externalId: String(leadId), reason: error.message, payload: error.rawBody, jobRef: runKey },
+      ]);
+    }
     if (!isLeadError(error)) throw error;
     await finishLead(db, leadId, { outcome: 'failed', contactId: null, note: `${error.name}: ${error.message}` });
     return 'failed';

@@ -4,6 +4,7 @@ import {
   errorForResponse,
   HighLevelDailyLimitError,
   HighLevelRateLimitError,
+  HighLevelResponseShapeError,
   HighLevelUnavailableError,
 } from './errors';
 import { readRateLimitHeaders, type RateLimitHeaders } from './rate-limit-headers';
@@ -90,9 +91,10 @@ export class HighLevelClient {
       if (!response.ok) throw errorForResponse(response.status, errorBodySchema.safeParse(json).data ?? null, text);
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        throw new HighLevelUnavailableError(
+        throw new HighLevelResponseShapeError(
           response.status,
           `unexpected HighLevel response to ${method} ${path.split('?')[0]}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          text,
         );
       }
       return parsed.data;

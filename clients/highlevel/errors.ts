@@ -73,6 +73,18 @@ export class HighLevelUnavailableError extends HighLevelError {
   override name = 'HighLevelUnavailableError';
 }
 
+/** A success status whose body is not the documented shape; the raw body is kept for the rejects table. */
+export class HighLevelResponseShapeError extends HighLevelUnavailableError {
+  override name = 'HighLevelResponseShapeError';
+  constructor(
+    status: number,
+    message: string,
+    readonly rawBody: string,
+  ) {
+    super(status, message);
+  }
+}
+
 function messageOf(body: HighLevelErrorBody | null, fallback: string): string {
   if (!body?.message) return fallback;
   return Array.isArray(body.message) ? body.message.join('; ') : body.message;

@@ -25,9 +25,13 @@ export interface HighLevelSimulatorOptions {
   defaultCountry?: string;
 }
 
-/** A forced answer for the next `count` matching requests (before any other handling, after rate accounting). */
+/**
+ * A forced answer for the next `count` matching requests (before any other handling, after rate
+ * accounting): an error status, or with `body` a reply of any shape (e.g. a malformed success).
+ */
 export interface InjectedFault {
-  status: 429 | 500 | 502 | 503;
+  status: 200 | 201 | 429 | 500 | 502 | 503;
+  body?: unknown;
   count: number;
   method?: string;
   pathPrefix?: string;
@@ -151,7 +155,7 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
     if (!admitted || fault?.status === 429) {
       c.res = c.json(errorBody(429, 'Too Many Requests'), 429);
     } else if (fault) {
-      c.res = c.json({ statusCode: fault.status, message: 'Internal server error' }, fault.status);
+      c.res = c.json((fault.body ?? { statusCode: fault.status, message: 'Internal server error' }) as object, fault.status);
     } else {
       await next();
     }

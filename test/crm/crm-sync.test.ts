@@ -140,6 +140,7 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     simulator.reset();
     simulator.injectFaults({ status: 429, count: 6, method: 'POST', pathPrefix: '/contacts/' });
     simulator.injectFaults({ status: 503, count: 2, method: 'GET' });
+    simulator.injectFaults({ status: 200, count: 1, method: 'GET', body: { contact: { email: 'no id' } } });
     const started = await startSync();
     assert.equal(started.status, 202);
     const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
@@ -148,6 +149,10 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal(simulator.contacts().length, leads.people);
     assert.equal(simulator.requests.filter((r) => r.status === 429).length, 6);
     assert.equal((await leadRows(leads.ids)).filter((row) => row.sync_status === 'pending').length, 0);
+    const rejected = await database.db.query(`SELECT entity, reason, payload FROM rejected_records WHERE source = 'highlevel'`);
+    assert.equal(rejected.rows.length, 1, 'the malformed answer is kept with its reason');
+    assert.match(rejected.rows[0].reason, /contact\.id/);
+    assert.equal(JSON.parse(rejected.rows[0].payload).contact.email, 'no id');
   });
 
   it('links a lead to the contact an interrupted attempt created but never saved', async () => {

@@ -9,6 +9,7 @@ import {
   HighLevelDuplicateContactError,
   HighLevelLocationAccessError,
   HighLevelRateLimitError,
+  HighLevelResponseShapeError,
   HighLevelValidationError,
 } from '../../clients/highlevel/errors';
 import { readRateLimitHeaders } from '../../clients/highlevel/rate-limit-headers';
@@ -238,6 +239,17 @@ describe('HighLevel client against the simulator, checked with the official Open
     assert.equal(client.requestCount, 3);
     simulator.injectFaults({ status: 429, count: 5 });
     await assert.rejects(client.findDuplicate({ locationId: 'LocationA', email: 'x@example.com' }), HighLevelRateLimitError);
+  });
+
+  it('rejects a success whose body is not the documented shape, keeping the raw body', async () => {
+    const client = clientFor(simulator);
+    simulator.injectFaults({ status: 201, count: 1, method: 'POST', body: { contact: { email: 'no-id@example.com' } } });
+    await assert.rejects(client.createContact({ locationId: 'LocationA', email: 'no-id@example.com' }), (error: unknown) => {
+      assert.ok(error instanceof HighLevelResponseShapeError);
+      assert.match(error.message, /contact\.id/);
+      assert.equal(JSON.parse(error.rawBody).contact.email, 'no-id@example.com');
+      return true;
+    });
   });
 
   it('stops before the daily cap instead of sending into it', async () => {

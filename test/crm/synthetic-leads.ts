@@ -44,11 +44,11 @@ function emailOf(person: number, variant: number): string {
   return variant % 3 === 0 ? address : variant % 3 === 1 ? address.toUpperCase() : ` Owner.${person}@Example-Homes.com`;
 }
 
-export function syntheticLeadRows(count: number, personOffset = 0): { rows: LeadRow[]; people: number } {
+export function syntheticLeadRows(count: number, personOffset = 0, maxLeadsPerPerson = 3): { rows: LeadRow[]; people: number } {
   const rows: LeadRow[] = [];
   let person = personOffset;
   while (rows.length < count) {
-    const leadsOfPerson = 1 + (person % 3);
+    const leadsOfPerson = 1 + (person % maxLeadsPerPerson);
     const keyIsEmail = person % 2 === 0;
     const phone = phoneOf(person);
     for (let i = 0; i < leadsOfPerson && rows.length < count; i += 1) {
@@ -72,8 +72,13 @@ export function syntheticLeadRows(count: number, personOffset = 0): { rows: Lead
 }
 
 /** Inserts a county, one property per lead and the leads (all pending); returns their ids in order. */
-export async function insertSyntheticLeads(db: Database, count: number, personOffset = 0): Promise<SyntheticLeads & { ids: number[] }> {
-  const { rows, people } = syntheticLeadRows(count, personOffset);
+export async function insertSyntheticLeads(
+  db: Database,
+  count: number,
+  personOffset = 0,
+  maxLeadsPerPerson = 3,
+): Promise<SyntheticLeads & { ids: number[] }> {
+  const { rows, people } = syntheticLeadRows(count, personOffset, maxLeadsPerPerson);
   const county = await db.query(
     `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
      VALUES ('Test County', $1, 'app', 'sealed', 'user', 'sealed') RETURNING id`,
