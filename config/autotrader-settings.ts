@@ -34,4 +34,6 @@ export const autotraderSettings = {
     .transform((value) => (value === undefined ? undefined : value === 'true')),
   /** Models scraped at sandbox start-up (make:model, comma-separated). */
   AUTOTRADER_SANDBOX_MODELS: z.string().default('Ford:Fiesta,Volkswagen:Golf,Kia:Sportage,Dacia:Duster'),
+  /** Politeness delay (seconds) of those start-up scrapes: the simulator needs no 2 s pause. */
+  AUTOTRADER_SANDBOX_DELAY: z.coerce.number().min(0).default(0.5),
 };

@@ -16,9 +16,9 @@ export class ResultsPageError extends Error {
 }
 
 // Browser-side expressions (strings: this code is type-checked without the DOM library).
-const CARDS_OR_NO_RESULTS = `document.querySelector('li[data-advertid], [data-testid="advertCard"]') !== null ||
+export const CARDS_OR_NO_RESULTS = `document.querySelector('li[data-advertid], [data-testid="advertCard"]') !== null ||
   /^\\s*0 results/.test(document.querySelector('[data-testid="search-result-count"]')?.textContent ?? '')`;
-const RESULTS_MARKUP = `(() => {
+export const RESULTS_MARKUP = `(() => {
   const body = document.body.cloneNode(true);
   for (const node of body.querySelectorAll('script, style, noscript, svg, iframe')) node.remove();
   return body.outerHTML;

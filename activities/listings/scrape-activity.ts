@@ -16,6 +16,8 @@ export interface ScrapeModelInput {
   make: string;
   model: string;
   maxResults: number | null;
+  /** Overrides SCRAPING_DELAY for this run (seconds), e.g. for the sandbox's start-up scrapes. */
+  delaySeconds: number | null;
 }
 
 export interface ScrapeModelResult {
@@ -79,7 +81,7 @@ export function createListingScrapeActivities({ settings, db, browsers }: Activi
           cursor,
           seen,
           maxResults: input.maxResults,
-          delayMs: settings.SCRAPING_DELAY * 1000,
+          delayMs: (input.delaySeconds ?? settings.SCRAPING_DELAY) * 1000,
           timeoutMs: settings.AUTOTRADER_PAGE_TIMEOUT_MS,
           sleep: (ms) => context.sleep(ms),
           onPage: async ({ pageNumber, fresh, parsed }) => {

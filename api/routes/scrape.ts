@@ -25,6 +25,7 @@ export async function startModelScrape(
   deps: Pick<ApiDependencies, 'temporal' | 'queues'>,
   model: FleetModel,
   maxResults: number | null,
+  delaySeconds: number | null = null,
 ): Promise<string> {
   const workflowId = scrapeModelWorkflowId(model.make, model.model);
   try {
@@ -32,7 +33,7 @@ export async function startModelScrape(
       workflowId,
       taskQueue: deps.queues.workflows,
       workflowIdConflictPolicy: 'FAIL',
-      args: [{ make: model.make, model: model.model, maxResults }],
+      args: [{ make: model.make, model: model.model, maxResults, delaySeconds }],
       typedSearchAttributes: [
         { key: SourceAttribute, value: 'autotrader' },
         { key: MakeAttribute, value: model.make },

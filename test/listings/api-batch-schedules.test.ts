@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadSettings } from '../../config/settings';
 import { planBatches } from '../../domain/listings/batch-plan';
+import { autotraderSandboxSeeder } from '../../sandbox/autotrader';
 import { ensureAutotraderSchedules } from '../../schedules/autotrader';
 import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../../simulators/autotrader/server';
 import { scrapeBatchScheduleId, scrapeModelWorkflowId } from '../../workflows/listings/ids';
@@ -162,5 +163,21 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
     } finally {
       for (const id of ids) await temporal.client.schedule.getHandle(id).delete().catch(() => undefined);
     }
+  });
+
+  it('sandbox seeder starts the configured models, and leaves running ones alone on a restart', async () => {
+    const settings = loadSettings({ ...process.env, AUTOTRADER_SANDBOX_MODELS: 'Suzuki:Swift, tesla:model 3', AUTOTRADER_SANDBOX_DELAY: '0' });
+    const context = { settings, db: database.db, temporal: temporal.client, queues };
+    simulator.setLatency(300);
+    try {
+      assert.match(await autotraderSandboxSeeder.seed(context), /started for Suzuki Swift, Tesla Model 3;/);
+      assert.match(await autotraderSandboxSeeder.seed(context), /started for no model; already running: Suzuki Swift, Tesla Model 3;/);
+    } finally {
+      simulator.setLatency(0);
+    }
+    const swift = await temporal.client.workflow.getHandle(scrapeModelWorkflowId('Suzuki', 'Swift')).result();
+    const expected = simulator.organicResults({ make: 'Suzuki', model: 'Swift', fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 });
+    assert.equal(swift.listingsNew, expected.length);
+    await temporal.client.workflow.getHandle(scrapeModelWorkflowId('Tesla', 'Model 3')).result();
   });
 });

@@ -9,6 +9,8 @@ export interface ScrapeModelWorkflowInput {
   model: string;
   /** Stop after this many listings (null: every page up to the site's 100-page cap). */
   maxResults?: number | null;
+  /** Politeness delay between pages in seconds; null: the workers' SCRAPING_DELAY. */
+  delaySeconds?: number | null;
 }
 
 export interface ScrapeModelWorkflowResult extends ScrapeModelResult, DealAnalysis {
@@ -44,7 +46,7 @@ export async function scrapeModelWorkflow(input: ScrapeModelWorkflowInput): Prom
   const maxResults = input.maxResults ?? null;
   const runId = await startScrapeRun({ make: input.make, model: input.model, workflowId: workflowInfo().workflowId, maxResults });
   try {
-    const scraped = await scrapeModelListings({ runId, make: input.make, model: input.model, maxResults });
+    const scraped = await scrapeModelListings({ runId, make: input.make, model: input.model, maxResults, delaySeconds: input.delaySeconds ?? null });
     const analysis = await analyseModelDeals({ runId, make: input.make, model: input.model });
     await finishScrapeRun({ runId, status: 'succeeded', stopReason: scraped.stopReason });
     return { runId, ...scraped, ...analysis };

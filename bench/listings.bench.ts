@@ -1,0 +1,200 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { type Page } from 'playwright-core';
+import { CARDS_OR_NO_RESULTS, loadResultsPage, prepareContext, RESULTS_MARKUP } from '../activities/listings/results-page';
+import { parseSearchResults } from '../clients/autotrader/card-parser';
+import type { ScrapedListing } from '../clients/autotrader/listing';
+import { buildSearchUrl, type SearchCriteria } from '../clients/autotrader/search-url';
+import { loadSettings } from '../config/settings';
+import { BrowserProvider, CHROMIUM_ARGS } from '../platform/browser';
+import { startAutotraderSimulator } from '../simulators/autotrader/server';
+import { reportBenchmark } from './results-file';
+
+/**
+ * 100 result pages (one model at the 100-page cap) from the simulator, no politeness delay, two
+ * pages at a time, in the same Chromium: Prospector's page loader and card parser against Crawlee's
+ * PlaywrightCrawler (installed on demand into .tools/crawlee, never a project dependency) driving
+ * the same wait and parser. Each engine runs in its own child process so its peak memory (node +
+ * Chromium processes) is its own. Every listing is checked against the simulator's ground truth.
+ */
+const ROOT = path.resolve(__dirname, '..');
+const CRAWLEE_DIR = path.join(ROOT, '.tools', 'crawlee');
+const PAGES = 100;
+const CONCURRENCY = 2;
+const CRITERIA: SearchCriteria = { make: 'Ford', model: 'Focus', postcode: 'SW1A 1AA', radiusMiles: 25, fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 };
+const SIMULATOR = { inventory: { size: 8_000 }, latencyMs: 30, renderDelayMs: 150 };
+
+type Engine = 'prospector' | 'crawlee';
+interface EngineRun {
+  engine: Engine;
+  seconds: number;
+  pages: number;
+  listings: Array<Pick<ScrapedListing, 'advertId' | 'price' | 'mileage' | 'year' | 'subtitle'>>;
+}
+
+async function main() {
+  const engineArg = process.argv.indexOf('--engine');
+  if (engineArg > 0) return runEngine(process.argv[engineArg + 1] as Engine, process.argv[process.argv.indexOf('--url') + 1]!);
+
+  const simulator = await startAutotraderSimulator(SIMULATOR);
+  try {
+    const truth = simulator.organicResults(CRITERIA);
+    if (truth.length < PAGES * 20) throw new Error(`simulated model too small: ${truth.length} listings`);
+    const figures: Record<string, unknown> = {
+      pages: PAGES,
+      concurrency: CONCURRENCY,
+      politeness_delay_s: 0,
+      simulator: { ...SIMULATOR, organic_listings_reachable: truth.length },
+      chromium: loadSettings().CHROMIUM_PATH,
+    };
+    figures.prospector = await measure('prospector', simulator.url, truth);
+    const crawleeReady = installCrawlee();
+    figures.crawlee = crawleeReady === true ? await measure('crawlee', simulator.url, truth) : { skipped: crawleeReady };
+    reportBenchmark('listings', figures);
+  } finally {
+    await simulator.close();
+  }
+}
+
+/** Runs one engine in a child process, sampling the RSS of it and its Chromium processes. */
+async function measure(engine: Engine, url: string, truth: ReturnType<Awaited<ReturnType<typeof startAutotraderSimulator>>['organicResults']>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--engine', engine, '--url', url], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, CRAWLEE_STORAGE_DIR: mkdtempSync(path.join(os.tmpdir(), 'crawlee-bench-')), CRAWLEE_LOG_LEVEL: 'WARNING' },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 100);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`${engine} run exited with ${code}`);
+  const run = JSON.parse(output.trim().split('\n').at(-1)!) as EngineRun;
+  const expected = new Map(truth.map((car) => [car.advertId, car]));
+  const seen = new Set<string>();
+  let wrong = 0;
+  for (const listing of run.listings) {
+    const car = expected.get(listing.advertId);
+    if (!car || seen.has(listing.advertId) || car.price !== listing.price || car.mileage !== listing.mileage || car.year !== listing.year || car.subtitle !== listing.subtitle) wrong += 1;
+    seen.add(listing.advertId);
+  }
+  const missing = [...expected.keys()].filter((id) => !seen.has(id)).length;
+  return {
+    seconds: round(run.seconds),
+    pages_per_s: round(run.pages / run.seconds),
+    listings_per_s: round(run.listings.length / run.seconds),
+    listings: run.listings.length,
+    listings_wrong_or_duplicated: wrong,
+    listings_missing: missing,
+    all_listings_correct: wrong === 0 && missing === 0,
+    peak_memory_mb: Math.round(peak / 1024 / 1024),
+  };
+}
+
+async function runEngine(engine: Engine, baseUrl: string) {
+  const urls = Array.from({ length: PAGES }, (_, i) => buildSearchUrl(baseUrl, CRITERIA, i + 1));
+  const listings = new Map<string, EngineRun['listings'][number]>();
+  const collect = (html: string) => {
+    for (const l of parseSearchResults(html, { baseUrl }).listings) {
+      listings.set(l.advertId, { advertId: l.advertId, price: l.price, mileage: l.mileage, year: l.year, subtitle: l.subtitle });
+    }
+  };
+  const started = performance.now();
+  if (engine === 'prospector') {
+    const browsers = new BrowserProvider(loadSettings().CHROMIUM_PATH);
+    const browser = await browsers.browser();
+    const queue = [...urls];
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        const context = await browser.newContext({ locale: 'en-GB' });
+        await prepareContext(context, baseUrl, true);
+        const page = await context.newPage();
+        for (let url = queue.shift(); url; url = queue.shift()) collect(await loadResultsPage(page, url, 30_000));
+        await context.close();
+      }),
+    );
+    await browsers.close();
+  } else {
+    const crawlee = createRequire(path.join(CRAWLEE_DIR, 'node_modules', 'crawlee', 'package.json'))('crawlee');
+    const crawler = new crawlee.PlaywrightCrawler(
+      {
+        minConcurrency: CONCURRENCY,
+        maxConcurrency: CONCURRENCY,
+        maxRequestRetries: 0,
+        launchContext: { launchOptions: { executablePath: loadSettings().CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS } },
+        browserPoolOptions: { useFingerprints: false },
+        preNavigationHooks: [
+          async ({ page }: { page: Page }, gotoOptions: { waitUntil?: string }) => {
+            gotoOptions.waitUntil = 'domcontentloaded';
+            await page.route('**/*', (route) => (['image', 'font', 'media'].includes(route.request().resourceType()) ? route.abort() : route.fallback()));
+          },
+        ],
+        requestHandler: async ({ page }: { page: Page }) => {
+          await page.waitForFunction(CARDS_OR_NO_RESULTS, undefined, { timeout: 30_000, polling: 50 });
+          collect(await page.evaluate<string>(RESULTS_MARKUP));
+        },
+      },
+      new crawlee.Configuration({ persistStorage: false }),
+    );
+    await crawler.run(urls);
+  }
+  const run: EngineRun = { engine, seconds: (performance.now() - started) / 1000, pages: PAGES, listings: [...listings.values()] };
+  console.log(JSON.stringify(run));
+  process.exit(0);
+}
+
+/** true when Crawlee can be loaded, else the reason it could not be installed. */
+function installCrawlee(): true | string {
+  const marker = path.join(CRAWLEE_DIR, 'node_modules', 'crawlee', 'package.json');
+  if (!existsSync(marker)) {
+    console.log(`installing Crawlee for the comparison into ${CRAWLEE_DIR} (benchmark only, not a project dependency)…`);
+    const result = spawnSync('npm', ['install', '--prefix', CRAWLEE_DIR, 'crawlee@3', 'playwright', '--no-save', '--no-audit', '--no-fund'], {
+      stdio: 'inherit',
+      timeout: 600_000,
+    });
+    if (result.status !== 0 || !existsSync(marker)) {
+      const reason = `Crawlee could not be installed (npm exit ${result.status ?? result.error?.message}); comparison skipped`;
+      console.warn(reason);
+      return reason;
+    }
+  }
+  return true;
+}
+
+/** Resident memory of a process and all its descendants (Linux /proc). */
+function treeRss(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      const parent = Number(fields[1]);
+      children.set(parent, [...(children.get(parent) ?? []), pid]);
+      rss.set(pid, Number(fields[21]) * 4096);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
