@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RegionAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { type RunningCepikSimulator, startCepikSimulator } from '../../simulators/cepik/server';
+import { cepikSandboxSeeder } from '../../sandbox/cepik';
 import { ensureCepikSchedules } from '../../schedules/cepik';
 import { createTestApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -62,6 +63,10 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
       assert.ok(body.data.TOTAL > 250, `enough data for several pages per brand (${body.data.TOTAL})`);
       assert.ok(sim.requests.faultsInjected >= 3, `faults were injected (${sim.requests.faultsInjected})`);
       assert.ok((sim.requests.byStatus[429] ?? 0) > 0 && (sim.requests.byStatus[404] ?? 0) > 0);
+      // Pages of 50 overlapping by one: a retry resumes at the failed page, so each page is served once.
+      const pagesPerBrand = (n: number) => (n <= 50 ? 1 : 1 + Math.ceil((n - 50) / 49));
+      const expectedPages = BRANDS.reduce((sum, brand) => sum + pagesPerBrand(sim.countRegistrations({ region: '24', brand, ...body.meta.window })), 0);
+      assert.equal(sim.requests.pagesServed, expectedPages, 'no page fetched twice despite the faults');
 
       const stored = await database.db.query(
         `SELECT count(*)::int AS n, count(*) FILTER (WHERE raw ? 'rok-produkcji')::int AS with_raw FROM vehicle_registrations
@@ -255,6 +260,15 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
     assert.equal((schedule.action as { workflowType: string }).workflowType, 'cepikLeaseExpiryReportWorkflow');
     assert.equal((schedule.action as { args: Array<{ regionCode: string }> }).args[0]!.regionCode, '24');
     await temporal.client.schedule.getHandle(ids[0]!).delete();
+  });
+
+  it('the sandbox seeder runs the Śląskie report and names its insight', async () => {
+    await request(api, '/api/registrations/cache?region=24', { method: 'DELETE' });
+    const message = await cepikSandboxSeeder.seed({ settings: api.settings, db: database.db, temporal: temporal.client, queues });
+    assert.match(message, /^\d+ premium car leases expiring in ŚLĄSKIE - \w+ sales opportunity \(score \d+, report \d+\)$/);
+    const { status, body } = await request(api, '/api/opportunity?region=24');
+    assert.equal(status, 200);
+    assert.ok(message.startsWith(body.data.insight));
   });
 
   async function workflowIdOf(reportId: number): Promise<string | undefined> {
