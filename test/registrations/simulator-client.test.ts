@@ -151,6 +151,23 @@ describe('CEPiK simulator and client', () => {
     }
   });
 
+  it('holds back the next request when X-Rate-Limit-Remaining reaches 0, instead of running into 429', async () => {
+    sim.configure({ rateLimitPerSecond: 2 });
+    const polite = new CepikClient(clientOptions({ exhaustedPauseMs: 600 }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_100)); // a full bucket
+      const url = polite.firstPageUrl({ voivodeshipCode: '16', brand: 'VOLVO', ...WINDOW });
+      const started = Date.now();
+      const remaining = [];
+      for (let i = 0; i < 3; i += 1) remaining.push((await polite.fetchPage(url)).rateLimitRemaining);
+      assert.deepEqual(remaining.slice(0, 2), [1, 0]);
+      assert.ok(Date.now() - started >= 550, 'the third request waited for the pause');
+    } finally {
+      sim.configure({ rateLimitPerSecond: 1_000 });
+      await polite.close();
+    }
+  });
+
   it('passes the configured TLS options to the connection', async () => {
     // A TLS 1.2-only server with a throw-away self-signed certificate.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cepik-tls-'));
