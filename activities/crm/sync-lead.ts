@@ -8,8 +8,10 @@ import {
 import type { ContactFields } from '../../clients/highlevel/schemas';
 import { CONTACT_SOURCE, type MappedContact, mapLeadToContact } from '../../domain/crm/contact-mapping';
 import { type ContactUpdate, contactUpdateFor } from '../../domain/crm/contact-update';
+import { emailMatchKey } from '../../domain/crm/email';
 import type { Database } from '../../platform/database';
 import { saveRejectedRecords } from '../../platform/rejects';
+import { withIdentityLocks } from './identity-locks';
 import type { CrmConfig } from './store/config';
 import { beginLeadAttempt, finishLead, type LeadForSync, type LeadOutcome, recordAttemptContact } from './store/leads';
 
@@ -31,8 +33,9 @@ function identifiers(contact: MappedContact): ContactFields {
 
 /**
  * Pushes one lead to HighLevel and saves the outcome. Never makes a second contact for a person:
- * a known contact id is reused; otherwise HighLevel's duplicate search decides; a create that
- * races another (HighLevel answers "duplicate") becomes an update of the contact it names. A crash
+ * a known contact id is reused; otherwise HighLevel's duplicate search decides; leads sharing an
+ * email or phone take turns within the process; a create that still races another (a second
+ * worker process; HighLevel answers "duplicate") becomes an update of the contact it names. A crash
  * between the create and the save is healed by the same search on the retry (the contact carries
  * the lead's email or phone).
  */
@@ -48,7 +51,12 @@ export async function syncLead(context: LeadSyncContext, item: LeadForSync): Pro
   }
   const note = mapping.contact.warnings.length > 0 ? mapping.contact.warnings.join('; ') : null;
   try {
-    const { outcome, contactId } = await pushContact(context, leadId, mapping.contact, item.crmContactId ?? item.attemptContactId);
+    const contact = mapping.contact;
+    const identities = [contact.email ? `email:${emailMatchKey(contact.email)}` : null, contact.phone ? `phone:${contact.phone}` : null];
+    const { outcome, contactId } = await withIdentityLocks(
+      identities.filter((key): key is string => key !== null),
+      () => pushContact(context, leadId, contact, item.crmContactId ?? item.attemptContactId),
+    );
     await finishLead(db, leadId, { outcome, contactId, note });
     return outcome;
   } catch (error) {

@@ -50,6 +50,11 @@ export class ContactStore {
     private readonly options: { allowDuplicates: boolean; priority: readonly MatchingField[]; defaultCountry: string },
   ) {}
 
+  /** The location setting "Allow Duplicate Contact". */
+  setAllowDuplicates(allow: boolean): void {
+    this.options.allowDuplicates = allow;
+  }
+
   all(): StoredContact[] {
     return [...this.contacts.values()];
   }

@@ -59,6 +59,8 @@ export interface RunningHighLevelSimulator extends RunningSimulator {
   /** The most requests of one location seen inside any one rate-limit interval. */
   peakRequestsInWindow(): number;
   setLatency(ms: number): void;
+  /** HighLevel's "Allow Duplicate Contact" location setting: creates then never fail as duplicates. */
+  setAllowDuplicates(allow: boolean): void;
   injectFaults(fault: InjectedFault): void;
   reset(): void;
 }
@@ -269,6 +271,7 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
     setLatency: (ms) => {
       latencyMs = ms;
     },
+    setAllowDuplicates: (allow) => store.setAllowDuplicates(allow),
     injectFaults: (fault) => {
       faults.push({ ...fault });
     },

@@ -155,6 +155,20 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal(JSON.parse(rejected.rows[0].payload).contact.email, 'no id');
   });
 
+  it('makes one contact per person even when the location allows duplicate contacts', async () => {
+    const leads = await insertSyntheticLeads(database.db, 120, 40_000);
+    simulator.reset();
+    simulator.setAllowDuplicates(true);
+    try {
+      assert.equal((await startSync()).status, 202);
+      const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+      assert.equal(progress.failed, 0);
+      assert.equal(simulator.contacts().length, leads.people, 'no create race: leads of one person took turns');
+    } finally {
+      simulator.setAllowDuplicates(false);
+    }
+  });
+
   it('links a lead to the contact an interrupted attempt created but never saved', async () => {
     const leads = await insertSyntheticLeads(database.db, 3, 20_000);
     simulator.reset();
