@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyErrorResponse, namedWaitSeconds } from '../../clients/cepik/errors';
+import { RequestPacer } from '../../clients/cepik/pacer';
+import { firstPageUrl, onBaseUrl } from '../../clients/cepik/query';
+import { parseErrorBody } from '../../clients/cepik/schemas';
+
+const waits = { rateLimitedWaitSeconds: 45, limitReachedWaitSeconds: 60 };
+
+describe('CEPiK request building', () => {
+  it('builds the first page with the exact parameters, brackets literal and the brand percent-encoded', () => {
+    assert.equal(
+      firstPageUrl('https://api.cepik.gov.pl/', { voivodeshipCode: '24', from: '2023-09-24', to: '2023-11-23', brand: 'ALFA ROMEO' }, 500),
+      'https://api.cepik.gov.pl/pojazdy?wojewodztwo=24&data-od=20230924&data-do=20231123&typ-daty=1&filter[marka]=ALFA%20ROMEO&limit=500&page=1',
+    );
+    assert.equal(
+      firstPageUrl('http://sim:1', { voivodeshipCode: '02', from: '2024-01-01', to: '2024-02-29' }, 100),
+      'http://sim:1/pojazdy?wojewodztwo=02&data-od=20240101&data-do=20240229&typ-daty=1&limit=100&page=1',
+    );
+  });
+
+  it('moves an absolute next link onto the configured base URL, keeping its query', () => {
+    const next = 'https://api.cepik.gov.pl/pojazdy?wojewodztwo=16&data-od=20240101&data-do=20241101&limit=100&page=2&typ-daty=1';
+    assert.equal(onBaseUrl(next, 'http://127.0.0.1:4102'), 'http://127.0.0.1:4102/pojazdy?wojewodztwo=16&data-od=20240101&data-do=20241101&limit=100&page=2&typ-daty=1');
+    assert.equal(onBaseUrl(next, 'https://api.cepik.gov.pl'), next);
+  });
+});
+
+describe('CEPiK error classification', () => {
+  it('reads the wait from "zaczekaj Ns", else Retry-After, else the configured default', () => {
+    assert.equal(namedWaitSeconds('Przekroczono limit, zaczekaj 60s.', undefined), 60);
+    assert.equal(namedWaitSeconds('{}', '12'), 12);
+    assert.equal(namedWaitSeconds('{}', 'Wed, 21 Oct 2026 07:28:00 GMT'), undefined);
+    assert.equal(classifyErrorResponse(429, 'too many', undefined, waits).details.waitSeconds, 45);
+  });
+
+  it('classifies by error code before status, in both body shapes', () => {
+    const limit = parseErrorBody({ errors: [{ 'error-code': 'API-ERR-100011', 'error-reason': 'Limit' }] });
+    const error = classifyErrorResponse(403, '', limit, waits);
+    assert.equal(error.kind, 'limit-reached');
+    assert.equal(error.details.waitSeconds, 60);
+    const overloaded = parseErrorBody({ 'error-code': 'API-ERR-100005', 'error-reason': 'Serwer przeciążony' });
+    assert.equal(classifyErrorResponse(400, '', overloaded, waits).kind, 'overloaded');
+    const badWindow = classifyErrorResponse(400, '', parseErrorBody({ errors: [{ 'error-code': 'API-ERR-X', 'error-result': 'Przepraszamy', 'error-reason': 'Maksymalny zakres lat to: 2.' }] }), waits);
+    assert.equal(badWindow.kind, 'bad-request');
+    assert.equal(badWindow.retryable, false);
+    assert.match(badWindow.message, /Przepraszamy Maksymalny zakres lat to: 2/);
+    assert.equal(classifyErrorResponse(404, '<html>', undefined, waits).kind, 'not-found');
+    assert.equal(classifyErrorResponse(502, '', undefined, waits).kind, 'overloaded');
+    assert.equal(classifyErrorResponse(418, '', undefined, waits).retryable, false);
+  });
+});
+
+describe('request pacer', () => {
+  it('hands out slots 1/rate apart in call order, and a pause pushes every later slot back', async () => {
+    const pacer = new RequestPacer(20);
+    const started = Date.now();
+    const times: number[] = [];
+    await Promise.all([0, 1, 2, 3].map(async () => {
+      await pacer.acquire();
+      times.push(Date.now() - started);
+    }));
+    assert.ok(times[3]! >= 140, `fourth slot after three intervals of 50 ms (${times.join(', ')})`);
+    pacer.pause(300);
+    const beforePause = Date.now();
+    await pacer.acquire();
+    assert.ok(Date.now() - beforePause >= 280);
+  });
+});
