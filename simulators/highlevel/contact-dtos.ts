@@ -8,6 +8,8 @@ export const createContactProperties = new Set([
   'source', 'dateOfBirth', 'country', 'companyName', 'assignedTo',
 ]);
 
+export const upsertContactProperties = new Set([...createContactProperties, 'createNewIfDuplicateAllowed']);
+
 /** No `locationId`, `gender` or `companyName` on update. */
 export const updateContactProperties = new Set([
   'firstName', 'lastName', 'name', 'email', 'phone', 'address1', 'city', 'state', 'postalCode', 'website',

@@ -25,6 +25,34 @@ export interface StoredContact {
 
 export class PhoneRejected extends Error {}
 
+export interface SearchFilter {
+  field: string;
+  operator: 'eq' | 'not_eq' | 'contains' | 'not_contains' | 'exists' | 'not_exists';
+  value?: string;
+}
+
+export const searchOperators = ['eq', 'not_eq', 'contains', 'not_contains', 'exists', 'not_exists'] as const;
+
+function matchesFilter(contact: StoredContact, filter: SearchFilter): boolean {
+  const raw = filter.field === 'email' ? contact.emailLowerCase : contact[filter.field];
+  const values = (Array.isArray(raw) ? raw : raw === null || raw === undefined ? [] : [raw]).map((v) => String(v).toLowerCase());
+  const wanted = (filter.value ?? '').toLowerCase();
+  switch (filter.operator) {
+    case 'eq':
+      return values.includes(wanted);
+    case 'not_eq':
+      return !values.includes(wanted);
+    case 'contains':
+      return values.some((v) => v.includes(wanted));
+    case 'not_contains':
+      return !values.some((v) => v.includes(wanted));
+    case 'exists':
+      return values.length > 0;
+    case 'not_exists':
+      return values.length === 0;
+  }
+}
+
 export type WriteResult =
   | { ok: true; contact: StoredContact }
   | { ok: false; duplicateOf: StoredContact; matchingField: MatchingField };
@@ -146,6 +174,38 @@ export class ContactStore {
     this.apply(contact, changes);
     contact.dateUpdated = new Date().toISOString();
     return { ok: true, contact };
+  }
+
+  /**
+   * HighLevel's upsert: the contact matching the first field of the location's priority is updated.
+   * When the other field belongs to a different contact it is silently not written (as HighLevel
+   * does); `tags` replace the contact's tags. No match, or duplicates allowed and asked for: create.
+   */
+  upsert(locationId: string, fields: Record<string, unknown>, createNewIfDuplicateAllowed: boolean): { contact: StoredContact; created: boolean } {
+    const phone = typeof fields.phone === 'string' && fields.phone !== '' ? this.normalisePhone(fields.phone) : null;
+    const email = typeof fields.email === 'string' && fields.email !== '' ? fields.email.trim() : null;
+    const match = this.options.allowDuplicates && createNewIfDuplicateAllowed ? null : this.findMatch(locationId, email, phone);
+    if (!match) {
+      const result = this.create(locationId, fields);
+      if (!result.ok) throw new Error('upsert found no match but create saw a duplicate');
+      return { contact: result.contact, created: true };
+    }
+    const changes: Record<string, unknown> = { ...fields, ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
+    const otherField = match.field === 'email' ? 'phone' : 'email';
+    const otherOwner = this.findMatch(locationId, otherField === 'email' ? email : null, otherField === 'phone' ? phone : null, match.contact.id);
+    if (otherOwner) delete changes[otherField];
+    if (Array.isArray(fields.tags)) match.contact.tags = lowerTags(fields.tags as string[]);
+    this.apply(match.contact, changes);
+    match.contact.dateUpdated = new Date().toISOString();
+    return { contact: match.contact, created: false };
+  }
+
+  /** The contacts of a location passing every `{field, operator, value}` filter, oldest first. */
+  search(locationId: string, filters: readonly SearchFilter[]): StoredContact[] {
+    return this.all()
+      .filter((contact) => contact.locationId === locationId && !contact.deleted)
+      .filter((contact) => filters.every((filter) => matchesFilter(contact, filter)))
+      .sort((a, b) => a.dateAdded.localeCompare(b.dateAdded) || a.id.localeCompare(b.id));
   }
 
   addTags(contact: StoredContact, tags: readonly string[]): string[] {

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import type { RunningSimulator } from '../registry';
-import { createContactProperties, tagsProperties, updateContactProperties } from './contact-dtos';
-import { ContactStore, type MatchingField, PhoneRejected, type StoredContact } from './contact-store';
+import { createContactProperties, tagsProperties, updateContactProperties, upsertContactProperties } from './contact-dtos';
+import { ContactStore, type MatchingField, PhoneRejected, type SearchFilter, searchOperators, type StoredContact } from './contact-store';
 import { RateWindow } from './rate-window';
 
 export const HIGHLEVEL_SIMULATOR_TOKEN = 'pit-simulator-0000-0000-000000000000';
@@ -84,8 +84,8 @@ function unknownProperties(body: Record<string, unknown>, allowed: Set<string>):
 }
 
 /**
- * HighLevel's v2 contacts API for the lead sync: create, get, update, duplicate search, add and
- * remove tags, with the Version and token checks, DTO whitelists, the duplicate rule, lower-cased
+ * HighLevel's v2 contacts API for the lead sync: create, get, update, upsert, duplicate search,
+ * advanced search, add and remove tags, with the Version and token checks, DTO whitelists, the duplicate rule, lower-cased
  * tags, per-location rate limits with the X-RateLimit-* headers, latency and injected faults.
  */
 export async function startHighLevelSimulator(options: HighLevelSimulatorOptions): Promise<RunningHighLevelSimulator> {
@@ -214,6 +214,51 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
       if (error instanceof PhoneRejected) return c.json(errorBody(400, error.message), 400);
       throw error;
     }
+  });
+
+  app.post('/contacts/upsert', (c) => {
+    const body = c.get('body');
+    const problems = unknownProperties(body, upsertContactProperties);
+    if (typeof body.locationId !== 'string' || body.locationId === '') problems.push('locationId should not be empty');
+    if ('tags' in body && !tagList(body)) problems.push('each value in tags must be a string');
+    if (problems.length > 0) return c.json(errorBody(422, problems), 422);
+    if (body.locationId !== c.get('locationId')) return forbidden(c);
+    const { createNewIfDuplicateAllowed, ...fields } = body;
+    try {
+      const { contact, created } = store.upsert(c.get('locationId'), fields, createNewIfDuplicateAllowed === true);
+      const view = contactView(contact);
+      // Observed: an update answers with both spellings of "succeeded".
+      const reply = created
+        ? { new: true, contact: view, traceId: randomUUID() }
+        : { new: false, succeded: true, succeeded: true, contact: view, traceId: randomUUID() };
+      return c.json(reply, 200);
+    } catch (error) {
+      if (error instanceof PhoneRejected) return c.json(errorBody(400, error.message), 400);
+      throw error;
+    }
+  });
+
+  app.post('/contacts/search', (c) => {
+    const body = c.get('body');
+    const problems: string[] = [];
+    if (typeof body.locationId !== 'string' || body.locationId === '') problems.push('locationId should not be empty');
+    const pageLimit = body.pageLimit;
+    if (typeof pageLimit !== 'number' || !Number.isInteger(pageLimit) || pageLimit < 1 || pageLimit > 500) {
+      problems.push('pageLimit must be an integer between 1 and 500');
+    }
+    const filters = (Array.isArray(body.filters) ? body.filters : []) as SearchFilter[];
+    for (const filter of filters) {
+      if (typeof filter?.field !== 'string' || !searchOperators.includes(filter.operator)) problems.push(`unsupported filter ${JSON.stringify(filter)}`);
+    }
+    if (problems.length > 0) return c.json(errorBody(422, problems), 422);
+    if (body.locationId !== c.get('locationId')) return forbidden(c);
+    const page = typeof body.page === 'number' && body.page >= 1 ? body.page : 1;
+    const found = store.search(c.get('locationId'), filters);
+    const contacts = found.slice((page - 1) * (pageLimit as number), page * (pageLimit as number)).map((contact) => ({
+      ...contactView(contact),
+      searchAfter: [Date.parse(contact.dateAdded), contact.id],
+    }));
+    return c.json({ contacts, total: found.length, traceId: randomUUID() }, 200);
   });
 
   app.get('/contacts/:contactId', (c) => {
