@@ -3,7 +3,7 @@ import { buildOpportunity } from '../../domain/registrations/opportunity';
 import { salesHooks } from '../../domain/registrations/sales-context';
 import type { AppEnv } from '../dependencies';
 import { errorResponses, fail, ok, okWithStatus, successEnvelope } from '../envelope';
-import { leaseExpiryReport, type ReportOutcome, parseReportRequest, pendingBody, reportQuerySchema } from './registrations';
+import { countsInOrder, leaseExpiryReport, type ReportOutcome, parseReportRequest, pendingBody, reportQuerySchema } from './registrations';
 
 const opportunitySchema = z
   .object({
@@ -69,10 +69,11 @@ const contextRoute = createRoute({
   },
 });
 
-function opportunityOf(outcome: Extract<ReportOutcome, { kind: 'report' }>) {
+function opportunityOf(outcome: Extract<ReportOutcome, { kind: 'report' }>, brands: readonly string[]) {
   const { report } = outcome;
+  const { TOTAL: _total, ...counts } = countsInOrder(report, brands);
   return {
-    ...buildOpportunity({ counts: report.counts, region: report.region, window: report.window, fetchedAt: report.fetchedAt, stale: outcome.stale }),
+    ...buildOpportunity({ counts, region: report.region, window: report.window, fetchedAt: report.fetchedAt, stale: outcome.stale }),
     age_seconds: outcome.ageSeconds,
   };
 }
@@ -85,7 +86,7 @@ export function registerOpportunityRoutes(app: OpenAPIHono<AppEnv>) {
     const outcome = await leaseExpiryReport(deps, parsed.request);
     if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
     if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
-    return ok(c, opportunityOf(outcome));
+    return ok(c, opportunityOf(outcome, parsed.request.brands));
   });
 
   app.openapi(contextRoute, async (c) => {
@@ -96,7 +97,7 @@ export function registerOpportunityRoutes(app: OpenAPIHono<AppEnv>) {
     const outcome = await leaseExpiryReport(deps, parsed.request);
     if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
     if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
-    const opportunity = opportunityOf(outcome);
+    const opportunity = opportunityOf(outcome, parsed.request.brands);
     return ok(c, { opportunity, hooks: salesHooks(body, opportunity) });
   });
 }

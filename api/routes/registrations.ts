@@ -151,8 +151,9 @@ export function reportMeta(outcome: Extract<ReportOutcome, { kind: 'report' }>) 
 
 export const pendingBody = (jobId: string) => ({ job_id: jobId, status: 'RUNNING' as const, poll: `/api/registrations/jobs/${encodeURIComponent(jobId)}` });
 
-function countsWithTotal(report: LeaseExpiryReport): Record<string, number> {
-  return { ...report.counts, TOTAL: report.total };
+/** Counts in the order the brands were asked for (PostgreSQL's JSONB keeps its own key order), then TOTAL. */
+export function countsInOrder(report: LeaseExpiryReport, brands: readonly string[] = report.brands): Record<string, number> {
+  return { ...Object.fromEntries(brands.map((brand) => [brand, report.counts[brand] ?? 0])), TOTAL: report.total };
 }
 
 const leaseExpiryRoute = createRoute({
@@ -239,7 +240,7 @@ export function registerRegistrationRoutes(app: OpenAPIHono<AppEnv>) {
     const outcome = await leaseExpiryReport(deps, parsed.request);
     if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
     if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
-    return c.json({ success: true as const, data: countsWithTotal(outcome.report), meta: reportMeta(outcome), error: null }, 200);
+    return c.json({ success: true as const, data: countsInOrder(outcome.report, parsed.request.brands), meta: reportMeta(outcome), error: null }, 200);
   });
 
   app.openapi(regionsRoute, (c) =>
@@ -277,7 +278,7 @@ export function registerRegistrationRoutes(app: OpenAPIHono<AppEnv>) {
     if (description.status.name === 'COMPLETED') {
       const result = (await handle.result()) as LeaseExpiryReportResult;
       const report = await reportById(db, result.reportId);
-      return ok(c, { ...base, counts: report ? countsWithTotal(report) : null, pages: result.pages, window: result.window });
+      return ok(c, { ...base, counts: report ? countsInOrder(report) : null, pages: result.pages, window: result.window });
     }
     if (description.status.name === 'FAILED') {
       const failure = await handle.result().then(

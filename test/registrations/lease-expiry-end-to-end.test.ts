@@ -60,6 +60,7 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
       assert.equal(body.meta.stale, false);
       assert.deepEqual(body.meta.region, { code: '24', name: 'ŚLĄSKIE' });
       assert.deepEqual(body.data, withTotal(truthFor('24', body.meta.window)));
+      assert.deepEqual(Object.keys(body.data), [...BRANDS, 'TOTAL'], 'brands in the order asked for');
       assert.ok(body.data.TOTAL > 250, `enough data for several pages per brand (${body.data.TOTAL})`);
       assert.ok(sim.requests.faultsInjected >= 3, `faults were injected (${sim.requests.faultsInjected})`);
       assert.ok((sim.requests.byStatus[429] ?? 0) > 0 && (sim.requests.byStatus[404] ?? 0) > 0);
