@@ -197,6 +197,11 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
       const started = await startSync();
       assert.equal(started.status, 202);
       await waitFor(() => simulator.contacts().length >= 20);
+      const live = (await syncStatus()).last_run;
+      assert.equal(live.status, 'running');
+      assert.equal(live.workflow_id, PENDING_LEADS_SYNC_WORKFLOW_ID);
+      assert.equal(live.total, 150);
+      assert.ok(live.processed < 150);
       await workers.stop();
       const contactsAtStop = simulator.contacts().length;
       assert.ok(contactsAtStop < leads.people, 'stopped before the end');
@@ -212,6 +217,29 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
       assert.equal(new Set(rows.map((row) => row.crm_contact_id).filter(Boolean)).size, leads.people);
     } finally {
       simulator.setLatency(5);
+    }
+  });
+
+  it('stops at once on a rejected token, records why, and leaves the leads pending', async () => {
+    const leads = await insertSyntheticLeads(database.db, 6, 50_000);
+    await saveCrmConfig(database.db, workers.secrets, { apiToken: 'pit-revoked-token', locationId: simulator.locationId });
+    simulator.reset();
+    try {
+      const started = await startSync(leads.ids);
+      assert.equal(started.status, 202);
+      await assert.rejects(finish(started.body.data.workflow_id), (error: any) => {
+        assert.match(error.cause?.message, /CRM sync stopped: Invalid token/);
+        return true;
+      });
+      // The leads already in flight (one batch syncs 4 at once) each got their 401; nothing was retried.
+      assert.ok(simulator.requests.length <= 4, `${simulator.requests.length} requests`);
+      assert.ok(simulator.requests.every((request) => request.status === 401));
+      const status = await syncStatus();
+      assert.equal(status.last_run.status, 'failed');
+      assert.match(status.last_run.error_message, /Invalid token/);
+      assert.ok((await leadRows(leads.ids)).every((row) => row.sync_status === 'pending'));
+    } finally {
+      await saveCrmConfig(database.db, workers.secrets, { apiToken: simulator.token, locationId: simulator.locationId });
     }
   });
 
