@@ -16,7 +16,7 @@ export const cepikSandboxSeeder: SandboxSeeder = {
       refresh: false,
     });
     if (outcome.kind === 'pending') return `Śląskie lease-expiry report still pulling: job ${outcome.jobId}`;
-    if (outcome.kind === 'failed') throw new Error(outcome.message);
+    if (outcome.kind === 'failed' || outcome.kind === 'unavailable') throw new Error(outcome.message);
     const { report } = outcome;
     const opportunity = buildOpportunity({ counts: report.counts, region: report.region, window: report.window, fetchedAt: report.fetchedAt, stale: outcome.stale });
     return `${opportunity.insight} (score ${opportunity.opportunity_score}, report ${report.id})`;

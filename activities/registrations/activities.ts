@@ -59,6 +59,8 @@ export function createRegistrationActivities({ settings, db }: ActivityDependenc
       };
       while (cursor.nextUrl) {
         context.heartbeat(cursor);
+        // Cancellation (the report failed or was cancelled) arrives with heartbeats: stop between pages.
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         let page;
         try {
           page = await cepik().fetchPage(cursor.nextUrl);

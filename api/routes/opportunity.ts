@@ -49,7 +49,7 @@ const opportunityRoute = createRoute({
   responses: {
     200: { description: 'Score, urgency, insight, competitor breakdown', content: { 'application/json': { schema: successEnvelope(opportunitySchema) } } },
     202: { description: 'Still pulling: poll the job', content: { 'application/json': { schema: successEnvelope(pendingSchema) } } },
-    ...errorResponses(400, 401, 502),
+    ...errorResponses(400, 401, 502, 503),
   },
 });
 
@@ -65,7 +65,7 @@ const contextRoute = createRoute({
       content: { 'application/json': { schema: successEnvelope(z.object({ opportunity: opportunitySchema, hooks: z.array(hookSchema) })) } },
     },
     202: { description: 'Still pulling: poll the job', content: { 'application/json': { schema: successEnvelope(pendingSchema) } } },
-    ...errorResponses(400, 401, 502),
+    ...errorResponses(400, 401, 502, 503),
   },
 });
 
@@ -86,6 +86,7 @@ export function registerOpportunityRoutes(app: OpenAPIHono<AppEnv>) {
     const outcome = await leaseExpiryReport(deps, parsed.request);
     if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
     if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
+    if (outcome.kind === 'unavailable') return fail(c, 503, 'UNAVAILABLE', outcome.message);
     return ok(c, opportunityOf(outcome, parsed.request.brands));
   });
 
@@ -97,6 +98,7 @@ export function registerOpportunityRoutes(app: OpenAPIHono<AppEnv>) {
     const outcome = await leaseExpiryReport(deps, parsed.request);
     if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
     if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
+    if (outcome.kind === 'unavailable') return fail(c, 503, 'UNAVAILABLE', outcome.message);
     const opportunity = opportunityOf(outcome, parsed.request.brands);
     return ok(c, { opportunity, hooks: salesHooks(body, opportunity) });
   });

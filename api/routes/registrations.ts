@@ -3,7 +3,7 @@ import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { deleteReports, type LeaseExpiryReport, latestReport, reportById } from '../../activities/registrations/report-repository';
 import { KNOWN_BRANDS, normaliseBrands } from '../../domain/registrations/brands';
 import { resolveVoivodeship, VOIVODESHIPS, asciiFold, type Voivodeship } from '../../domain/registrations/voivodeships';
-import { leaseExpiryWindow } from '../../domain/registrations/windows';
+import { type DateWindow, leaseExpiryWindow } from '../../domain/registrations/windows';
 import { PullKindAttribute, RegionAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { LEASE_EXPIRY_WORKFLOW_ID_PATTERN, leaseExpiryWorkflowId } from '../../workflows/registrations/ids';
 import type { cepikLeaseExpiryReportWorkflow, LeaseExpiryReportResult } from '../../workflows/registrations/lease-expiry-report';
@@ -22,7 +22,10 @@ export interface ReportRequest {
 export type ReportOutcome =
   | { kind: 'report'; report: LeaseExpiryReport; stale: boolean; ageSeconds: number }
   | { kind: 'pending'; jobId: string }
-  | { kind: 'failed'; jobId: string; message: string };
+  | { kind: 'failed'; jobId: string; message: string }
+  | { kind: 'unavailable'; message: string };
+
+const START_DEADLINE_MS = 5_000;
 
 const ageInSeconds = (report: LeaseExpiryReport) => Math.max(0, Math.round((Date.now() - report.fetchedAt.getTime()) / 1000));
 
@@ -45,7 +48,45 @@ export async function leaseExpiryReport(
   }
   const window = leaseExpiryWindow(new Date(), request.monthsBack, request.windowMonths);
   const jobId = leaseExpiryWorkflowId(request.region.code, window, request.brands);
-  const handle = await temporal.workflow.start<typeof cepikLeaseExpiryReportWorkflow>('cepikLeaseExpiryReportWorkflow', {
+  const staleOr = async (otherwise: ReportOutcome): Promise<ReportOutcome> => {
+    const fallback = await latestReport(db, key);
+    return fallback ? { kind: 'report', report: fallback, stale: true, ageSeconds: ageInSeconds(fallback) } : otherwise;
+  };
+  let handle;
+  try {
+    handle = await startReportWorkflow(temporal, queues, settings, request, window, jobId);
+  } catch (error) {
+    // Temporal itself is unreachable: the cached report is still better than nothing.
+    return staleOr({ kind: 'unavailable', message: `cannot start the pull: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), settings.CEPIK_REPORT_WAIT_SECONDS * 1000);
+  });
+  try {
+    const result = await Promise.race([handle.result(), timedOut]);
+    if (result === 'timeout') return { kind: 'pending', jobId };
+    const report = await reportById(db, result.reportId);
+    if (!report) return { kind: 'failed', jobId, message: `report ${result.reportId} was removed` };
+    return { kind: 'report', report, stale: false, ageSeconds: ageInSeconds(report) };
+  } catch (error) {
+    if (!(error instanceof WorkflowFailedError)) throw error;
+    return staleOr({ kind: 'failed', jobId, message: describeFailure(error) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function startReportWorkflow(
+  temporal: ApiDependencies['temporal'],
+  queues: ApiDependencies['queues'],
+  settings: ApiDependencies['settings'],
+  request: ReportRequest,
+  window: DateWindow,
+  jobId: string,
+) {
+  // Bounded: with Temporal down the client would otherwise retry for about 20 s before giving up.
+  return temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => temporal.workflow.start<typeof cepikLeaseExpiryReportWorkflow>('cepikLeaseExpiryReportWorkflow', {
     workflowId: jobId,
     taskQueue: queues.workflows,
     workflowIdConflictPolicy: 'USE_EXISTING',
@@ -65,25 +106,7 @@ export async function leaseExpiryReport(
       { key: RegionAttribute, value: request.region.code },
       { key: PullKindAttribute, value: 'lease-expiry' },
     ],
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), settings.CEPIK_REPORT_WAIT_SECONDS * 1000);
-  });
-  try {
-    const result = await Promise.race([handle.result(), timedOut]);
-    if (result === 'timeout') return { kind: 'pending', jobId };
-    const report = await reportById(db, (result as LeaseExpiryReportResult).reportId);
-    if (!report) return { kind: 'failed', jobId, message: `report ${(result as LeaseExpiryReportResult).reportId} was removed` };
-    return { kind: 'report', report, stale: false, ageSeconds: ageInSeconds(report) };
-  } catch (error) {
-    if (!(error instanceof WorkflowFailedError)) throw error;
-    const fallback = await latestReport(db, key);
-    if (fallback) return { kind: 'report', report: fallback, stale: true, ageSeconds: ageInSeconds(fallback) };
-    return { kind: 'failed', jobId, message: describeFailure(error) };
-  } finally {
-    clearTimeout(timer);
-  }
+  }));
 }
 
 function describeFailure(error: WorkflowFailedError): string {
@@ -172,7 +195,7 @@ const leaseExpiryRoute = createRoute({
       },
     },
     202: { description: 'Still pulling: poll the job', content: { 'application/json': { schema: successEnvelope(pendingSchema) } } },
-    ...errorResponses(400, 401, 502),
+    ...errorResponses(400, 401, 502, 503),
   },
 });
 
@@ -240,6 +263,7 @@ export function registerRegistrationRoutes(app: OpenAPIHono<AppEnv>) {
     const outcome = await leaseExpiryReport(deps, parsed.request);
     if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
     if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
+    if (outcome.kind === 'unavailable') return fail(c, 503, 'UNAVAILABLE', outcome.message);
     return c.json({ success: true as const, data: countsInOrder(outcome.report, parsed.request.brands), meta: reportMeta(outcome), error: null }, 200);
   });
 

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { RegionAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { type RunningCepikSimulator, startCepikSimulator } from '../../simulators/cepik/server';
 import { cepikSandboxSeeder } from '../../sandbox/cepik';
 import { ensureCepikSchedules } from '../../schedules/cepik';
 import { createTestApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
 
 const BRANDS = ['TESLA', 'BMW', 'MERCEDES-BENZ', 'AUDI', 'VOLVO'];
@@ -81,7 +83,9 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
       assert.equal(job.status, 200);
       assert.equal(job.body.data.status, 'COMPLETED');
       assert.deepEqual(job.body.data.counts, body.data);
-      const described = await temporal.client.workflow.getHandle(job.body.data.job_id).describe();
+      const handle = temporal.client.workflow.getHandle(job.body.data.job_id);
+      await Worker.runReplayHistory({ workflowBundle: { codePath: requireEnv('WORKFLOW_BUNDLE_PATH') } }, await handle.fetchHistory(), job.body.data.job_id);
+      const described = await handle.describe();
       assert.equal(described.typedSearchAttributes.get(SourceAttribute), 'cepik');
       assert.equal(described.typedSearchAttributes.get(RegionAttribute), '24');
     } finally {
@@ -174,6 +178,21 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
       assert.equal(failed.rows[0].n, 2, 'failed runs are recorded');
     } finally {
       sim.configure({ outage: false });
+    }
+  });
+
+  it('serves the cached report marked stale when Temporal is unreachable, 503 when there is none', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    try {
+      const cut = createTestApi({ db: database.db, client: new Client({ connection }), queues, env });
+      const stale = await request(cut, '/api/registrations/lease-expiry?region=16&refresh=true');
+      assert.equal(stale.status, 200, JSON.stringify(stale.body));
+      assert.equal(stale.body.meta.stale, true);
+      const none = await request(cut, '/api/opportunity?region=12');
+      assert.equal(none.status, 503);
+      assert.equal(none.body.error.code, 'UNAVAILABLE');
+    } finally {
+      await connection.close().catch(() => undefined);
     }
   });
 
