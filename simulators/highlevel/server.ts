@@ -30,7 +30,7 @@ export interface HighLevelSimulatorOptions {
  * accounting): an error status, or with `body` a reply of any shape (e.g. a malformed success).
  */
 export interface InjectedFault {
-  status: 200 | 201 | 429 | 500 | 502 | 503;
+  status: 200 | 201 | 400 | 422 | 429 | 500 | 502 | 503;
   body?: unknown;
   count: number;
   method?: string;

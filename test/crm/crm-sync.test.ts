@@ -220,6 +220,27 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     }
   });
 
+  it('marks a lead HighLevel refuses as failed with the CRM\'s message, and goes on with the others', async () => {
+    const leads = await insertSyntheticLeads(database.db, 4, 60_000, 1);
+    simulator.reset();
+    simulator.injectFaults({
+      status: 422,
+      count: 1,
+      method: 'POST',
+      pathPrefix: '/contacts/',
+      body: { statusCode: 422, message: ['phone must be a valid phone number'], error: 'Unprocessable Entity' },
+    });
+    const started = await startSync(leads.ids);
+    const progress = await finish(started.body.data.workflow_id);
+    assert.equal(progress.status, 'completed');
+    assert.equal(progress.failed, 1);
+    assert.equal(progress.created, 3);
+    const failed = (await leadRows(leads.ids)).filter((row) => row.sync_status === 'failed');
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0].sync_error, 'HighLevelValidationError: phone must be a valid phone number');
+    assert.equal(failed[0].crm_contact_id, null);
+  });
+
   it('stops at once on a rejected token, records why, and leaves the leads pending', async () => {
     const leads = await insertSyntheticLeads(database.db, 6, 50_000);
     await saveCrmConfig(database.db, workers.secrets, { apiToken: 'pit-revoked-token', locationId: simulator.locationId });
