@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RegistrationActivities, ReportToSave } from '../../activities/registrations/activities';
 import { resolveVoivodeship } from '../../domain/registrations/voivodeships';
 import { type DateWindow, leaseExpiryWindow, splitWindow } from '../../domain/registrations/windows';
@@ -77,10 +77,14 @@ export async function cepikLeaseExpiryReportWorkflow(input: LeaseExpiryReportInp
     }
   };
 
+  const lanes = new CancellationScope();
   try {
-    await Promise.all(Array.from({ length: Math.min(input.brandConcurrency, input.brands.length) }, pullNextBrands));
+    await lanes.run(() => Promise.all(Array.from({ length: Math.min(input.brandConcurrency, input.brands.length) }, pullNextBrands)));
   } catch (error) {
-    await recordLeaseExpiryFailure({ ...report, error: error instanceof Error ? `${error.message}: ${String(error.cause ?? '')}` : String(error) });
+    // One brand failed for good (or the run was cancelled): stop the other brands' pulls now.
+    lanes.cancel();
+    const reason = error instanceof Error ? `${error.message}: ${String(error.cause ?? '')}` : String(error);
+    await CancellationScope.nonCancellable(() => recordLeaseExpiryFailure({ ...report, error: reason }));
     throw error;
   }
   const saved = await saveLeaseExpiryReport(report);
