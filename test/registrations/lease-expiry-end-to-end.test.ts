@@ -135,6 +135,22 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
     assert.ok(sim.requests.pagesServed >= 5, 'a cleared cache pulls again');
   });
 
+  it('pulls again once the cached report is older than CEPIK_REPORT_TTL_HOURS', async () => {
+    const shortLived = createTestApi({ db: database.db, client: temporal.client, queues, env: { ...env, CEPIK_REPORT_TTL_HOURS: String(1 / 3600) } });
+    const first = await request(shortLived, '/api/registrations/lease-expiry?region=06');
+    assert.equal(first.status, 200);
+    sim.resetRequests();
+    const within = await request(shortLived, '/api/registrations/lease-expiry?region=06');
+    assert.equal(within.body.meta.report_id, first.body.meta.report_id);
+    assert.equal(sim.requests.total, 0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const expired = await request(shortLived, '/api/registrations/lease-expiry?region=06');
+    assert.equal(expired.status, 200);
+    assert.notEqual(expired.body.meta.report_id, first.body.meta.report_id);
+    assert.equal(expired.body.meta.stale, false);
+    assert.ok(sim.requests.pagesServed >= 5);
+  });
+
   it('shares one run between concurrent requests for the same region and window', async () => {
     sim.resetRequests();
     sim.configure({ latencyMs: 100 });
