@@ -69,7 +69,7 @@ async function measure(engine: Engine, url: string, truth: ReturnType<Awaited<Re
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 100);
+  const sampler = setInterval(() => (peak = Math.max(peak, treeMemory(child.pid!))), 100);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`${engine} run exited with ${code}`);
@@ -91,7 +91,7 @@ async function measure(engine: Engine, url: string, truth: ReturnType<Awaited<Re
     listings_wrong_or_duplicated: wrong,
     listings_missing: missing,
     all_listings_correct: wrong === 0 && missing === 0,
-    peak_memory_mb: Math.round(peak / 1024 / 1024),
+    peak_memory_pss_mb: Math.round(peak / 1024 / 1024),
   };
 }
 
@@ -165,19 +165,18 @@ function installCrawlee(): true | string {
   return true;
 }
 
-/** Resident memory of a process and all its descendants (Linux /proc). */
-function treeRss(rootPid: number): number {
+/**
+ * Memory of a process and all its descendants (Linux /proc): proportional set size, so pages the
+ * Chromium processes share are counted once rather than once per process.
+ */
+function treeMemory(rootPid: number): number {
   const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const pid = Number(entry);
-      const parent = Number(fields[1]);
-      children.set(parent, [...(children.get(parent) ?? []), pid]);
-      rss.set(pid, Number(fields[21]) * 4096);
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
     } catch {
       // the process ended while we looked
     }
@@ -186,7 +185,11 @@ function treeRss(rootPid: number): number {
   const stack = [rootPid];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
+    try {
+      total += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+    } catch {
+      // gone
+    }
     stack.push(...(children.get(pid) ?? []));
   }
   return total;

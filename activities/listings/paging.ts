@@ -27,25 +27,30 @@ export interface PagingOptions {
 }
 
 /**
- * Pages through one search with `page=N` until a page brings no advert id not seen before (the
+ * Pages through one search with `page=N` until a page brings no advert id not read before (the
  * site repeats its last page past the end), every result counted on the page has been seen, the
  * 100-page cap, or `maxResults`. Waits `delayMs` between pages.
  */
 export async function pageThroughResults(options: PagingOptions): Promise<{ stopReason: StopReason; lastPage: number }> {
   const { seen } = options;
+  // The "site repeats its last page" test compares with pages read by this attempt only: after a
+  // resume, pages stored before the crash are read again and must not look like the end.
+  const readThisAttempt = new Set<string>();
   for (let pageNumber = options.cursor.nextPage; ; pageNumber++) {
     if (pageNumber > MAX_RESULT_PAGES) return { stopReason: 'page_cap', lastPage: pageNumber - 1 };
     if (pageNumber > options.cursor.nextPage && options.delayMs > 0) await options.sleep(options.delayMs);
     const html = await loadResultsPage(options.page, buildSearchUrl(options.baseUrl, options.criteria, pageNumber), options.timeoutMs);
     const parsed = parseSearchResults(html, { baseUrl: options.baseUrl });
+    const newToAttempt = parsed.listings.filter((listing) => !readThisAttempt.has(listing.advertId)).length;
+    for (const listing of parsed.listings) readThisAttempt.add(listing.advertId);
     let fresh = parsed.listings.filter((listing) => !seen.has(listing.advertId));
     if (options.maxResults !== null) fresh = fresh.slice(0, Math.max(0, options.maxResults - seen.size));
     for (const listing of fresh) seen.add(listing.advertId);
     await options.onPage({ pageNumber, fresh, parsed });
 
     if (parsed.listings.length === 0 && parsed.resultCount === 0) return { stopReason: 'no_results', lastPage: pageNumber };
-    if (fresh.length === 0) return { stopReason: options.maxResults !== null && seen.size >= options.maxResults ? 'max_results' : 'no_new_adverts', lastPage: pageNumber };
     if (options.maxResults !== null && seen.size >= options.maxResults) return { stopReason: 'max_results', lastPage: pageNumber };
+    if (newToAttempt === 0) return { stopReason: 'no_new_adverts', lastPage: pageNumber };
     if (parsed.resultCount !== null && seen.size >= parsed.resultCount) return { stopReason: 'all_results_seen', lastPage: pageNumber };
     if (pageNumber === MAX_RESULT_PAGES) return { stopReason: 'page_cap', lastPage: pageNumber };
   }
