@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_BRANDS } from '../domain/registrations/brands';
+import { DEFAULT_MONTHS_BACK, DEFAULT_WINDOW_MONTHS } from '../domain/registrations/windows';
 
 const csv = (fallback: string) =>
   z
@@ -31,9 +33,9 @@ export const cepikSettings = {
   /** Attempts per brand pull (429s, 404s, truncated bodies and timeouts each use one). */
   CEPIK_PULL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   CEPIK_BRAND_CONCURRENCY: z.coerce.number().int().min(1).max(20).default(5),
-  CEPIK_DEFAULT_BRANDS: csv('TESLA,BMW,MERCEDES-BENZ,AUDI,VOLVO'),
-  CEPIK_MONTHS_BACK: z.coerce.number().int().min(1).max(360).default(36),
-  CEPIK_WINDOW_MONTHS: z.coerce.number().int().min(1).max(120).default(2),
+  CEPIK_DEFAULT_BRANDS: csv(DEFAULT_BRANDS.join(',')),
+  CEPIK_MONTHS_BACK: z.coerce.number().int().min(1).max(360).default(DEFAULT_MONTHS_BACK),
+  CEPIK_WINDOW_MONTHS: z.coerce.number().int().min(1).max(120).default(DEFAULT_WINDOW_MONTHS),
   /** A report younger than this is served from PostgreSQL without calling CEPiK. */
   CEPIK_REPORT_TTL_HOURS: z.coerce.number().positive().default(24),
   /** How long the API waits for a fresh pull before answering 202 with the job id. */

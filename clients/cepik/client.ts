@@ -65,7 +65,7 @@ export class CepikClient {
     return { ...parsed.page, nextUrl, url, rateLimitRemaining };
   }
 
-  /** Every page of a query (for scripts and benchmarks; workflows page through activities instead). */
+  /** Every page of a query, for scripts and tests; the pipeline pages through activities with heartbeats instead. */
   async *pages(query: VehicleQuery): AsyncGenerator<FetchedPage> {
     let url: string | undefined = this.firstPageUrl(query);
     while (url) {

@@ -44,10 +44,3 @@ export function parseVehiclePage(body: unknown): { ok: true; page: VehiclePage }
     },
   };
 }
-
-/** Distinct vehicles by CEPiK id: the API's ties have no stable order, so pages can overlap. */
-export function distinctById(vehicles: Iterable<CepikVehicle>): CepikVehicle[] {
-  const byId = new Map<string, CepikVehicle>();
-  for (const vehicle of vehicles) byId.set(vehicle.id, vehicle);
-  return [...byId.values()];
-}

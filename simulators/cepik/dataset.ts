@@ -90,7 +90,7 @@ function monthVehicles(region: string, brand: string | null, monthStart: IsoDate
   return vehicles;
 }
 
-export function perMonthVolume(dataset: DatasetOptions, region: string, brand: string | null): number {
+function perMonthVolume(dataset: DatasetOptions, region: string, brand: string | null): number {
   const base = brand === null ? dataset.monthlyUnbrandedVolume : (dataset.monthlyVolumes[brand] ?? 0);
   return Math.round(base * (dataset.regionScale[region] ?? 0));
 }

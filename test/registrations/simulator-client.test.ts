@@ -7,11 +7,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CepikClient, type CepikClientOptions } from '../../clients/cepik/client';
 import { CepikError } from '../../clients/cepik/errors';
-import { distinctById } from '../../clients/cepik/page';
 import { type RunningCepikSimulator, startCepikSimulator } from '../../simulators/cepik/server';
 import { sharedFixture } from '../support/shared-reference';
 
 const WINDOW = { from: '2023-09-24', to: '2023-11-23' };
+const distinctById = (vehicles: Array<{ id: string }>) => new Set(vehicles.map((vehicle) => vehicle.id));
 const glitchFixture = sharedFixture(
   'cepik/pojazdy_woj14_od20240101_do20241101_limit100_page1_count-glitch-101__PawelWalicki_cepik-map-server_commit-6f52cc3__data_base-14.js.json',
 );
@@ -67,7 +67,7 @@ describe('CEPiK simulator and client', () => {
     const truth = sim.countRegistrations({ region: '24', brand: 'BMW', ...WINDOW });
     assert.ok(truth > 100, `enough for several pages (${truth})`);
     assert.equal(pages.length, Math.ceil(truth / 100));
-    assert.equal(distinctById(pages.flatMap((p) => p.vehicles)).length, truth);
+    assert.equal(distinctById(pages.flatMap((p) => p.vehicles)).size, truth);
     assert.ok(pages.every((p) => p.vehicles.every((v) => v.attributes.marka === 'BMW')));
     assert.equal(pages.at(-1)!.nextUrl, undefined);
     assert.ok(pages[0]!.rateLimitRemaining! >= 0);
@@ -84,7 +84,7 @@ describe('CEPiK simulator and client', () => {
       assert.ok(pages.every((p) => p.meta.count === 26 && p.countIsPlaceholder));
       const all = pages.flatMap((p) => p.vehicles);
       assert.ok(all.length > truth, 'pages overlap');
-      assert.equal(distinctById(all).length, truth);
+      assert.equal(distinctById(all).size, truth);
     } finally {
       sim.configure({ countGlitch: false, duplicateAcrossPages: false });
     }

@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RegistrationActivities, ReportToSave } from '../../activities/registrations/activities';
+import { NON_RETRYABLE_CEPIK_FAILURES } from '../../clients/cepik/failure-types';
 import { resolveVoivodeship } from '../../domain/registrations/voivodeships';
 import { type DateWindow, leaseExpiryWindow, splitWindow } from '../../domain/registrations/windows';
 import { activityTaskQueue } from '../task-queues';
@@ -23,9 +24,6 @@ export interface LeaseExpiryReportResult {
   pages: number;
 }
 
-// Mirrors NON_RETRYABLE_CEPIK_FAILURES (activities cannot be imported as values here).
-const NON_RETRYABLE = ['CepikBadRequest', 'CepikUnexpectedResponse'];
-
 /**
  * Lease-expiry report for one voivodeship: one activity per brand and window part (windows over two
  * years are split), a bounded number of brands at a time; each activity pages through CEPiK and
@@ -47,7 +45,7 @@ export async function cepikLeaseExpiryReportWorkflow(input: LeaseExpiryReportInp
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
       maximumAttempts: input.maxAttempts,
-      nonRetryableErrorTypes: NON_RETRYABLE,
+      nonRetryableErrorTypes: NON_RETRYABLE_CEPIK_FAILURES,
     },
   });
   const { saveLeaseExpiryReport, recordLeaseExpiryFailure } = proxyActivities<RegistrationActivities>({
