@@ -16,6 +16,7 @@ export class ResultsPageError extends Error {
 }
 
 // Browser-side expressions (strings: this code is type-checked without the DOM library).
+const CHALLENGE_SIGNALS = `({ title: document.title, hasTurnstile: document.querySelector(${JSON.stringify(TURNSTILE_SELECTOR)}) !== null })`;
 export const CARDS_OR_NO_RESULTS = `document.querySelector('li[data-advertid], [data-testid="advertCard"]') !== null ||
   /^\\s*0 results/.test(document.querySelector('[data-testid="search-result-count"]')?.textContent ?? '')`;
 export const RESULTS_MARKUP = `(() => {
@@ -49,12 +50,8 @@ export async function prepareContext(context: BrowserContext, baseUrl: string, p
 export async function loadResultsPage(page: Page, url: string, timeoutMs: number): Promise<string> {
   const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   const status = response?.status() ?? null;
-  const challenge = detectBotChallenge({
-    status,
-    headers: response?.headers() ?? {},
-    title: await page.title(),
-    hasTurnstile: (await page.locator(TURNSTILE_SELECTOR).count()) > 0,
-  });
+  const { title, hasTurnstile } = await page.evaluate<{ title: string; hasTurnstile: boolean }>(CHALLENGE_SIGNALS);
+  const challenge = detectBotChallenge({ status, headers: response?.headers() ?? {}, title, hasTurnstile });
   if (challenge) throw new BotChallengeError(`bot challenge on ${url}: ${challenge}`);
   if (status !== null && status >= 400) throw new ResultsPageError(`HTTP ${status} for ${url}`, status);
   try {
