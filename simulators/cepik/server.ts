@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { fromCepikDate, toIsoDate } from '../../domain/registrations/dates';
 import { isWithinApiLimit } from '../../domain/registrations/windows';
 import { DEFAULT_DATASET, type DatasetOptions, type SimulatedVehicle, selectRegistrations } from './dataset';
+import { configureRequestSchema, injectRequestSchema, readJson } from './control';
 import { errorBody, type ListRequest, listEnvelope } from './envelope';
 
 export type CepikFault = '429' | '404' | 'truncated' | 'overloaded' | 'limit-reached';
@@ -197,10 +199,34 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
     return send(res, 200, body, remaining);
   };
 
+  const reply = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+
+  const handleControl = async (req: IncomingMessage, pathname: string, res: ServerResponse) => {
+    if (req.method === 'GET' && pathname === '/_simulator/requests') return reply(res, 200, requests);
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      return reply(res, 400, { error: 'body is not JSON' });
+    }
+    const schema = pathname === '/_simulator/configure' ? configureRequestSchema : pathname === '/_simulator/faults' ? injectRequestSchema : undefined;
+    if (req.method !== 'POST' || !schema) return reply(res, 404, { error: `no control route ${req.method} ${pathname}` });
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) return reply(res, 400, { error: z.prettifyError(parsed.error) });
+    if ('faults' in parsed.data) queuedFaults.push(...parsed.data.faults);
+    else simulator.configure(parsed.data);
+    return reply(res, 200, { ok: true });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', baseUrl);
+    // Control calls are neither delayed nor counted: the log describes the API traffic only.
+    if (url.pathname.startsWith('/_simulator/')) return handleControl(req, url.pathname, res);
     requests.total += 1;
     if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
-    const url = new URL(req.url ?? '/', baseUrl);
     if (req.method === 'GET' && url.pathname === '/pojazdy') return handleList(url, res);
     if (req.method === 'GET' && url.pathname === '/version') return send(res, 200, { major: '1', minor: '2', patch: '3-sim', dateMod: '2026-11-21' });
     return send(res, 404, errorBody('API-ERR-100404', 'Nie znaleziono zasobu.', `Brak zasobu ${url.pathname}.`));
@@ -215,7 +241,7 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
   const address = server.address() as AddressInfo;
   baseUrl = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
 
-  return {
+  const simulator: RunningCepikSimulator = {
     url: baseUrl,
     close: () =>
       new Promise<void>((resolve) => {
@@ -235,4 +261,5 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
       if (changes.rateLimitPerSecond !== undefined) tokens = changes.rateLimitPerSecond;
     },
   };
+  return simulator;
 }

@@ -200,6 +200,26 @@ describe('CEPiK simulator and client', () => {
     }
   });
 
+  it('can be switched over HTTP for the sandbox: configure, queue faults, read the request log', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${sim.url}/_simulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await post('configure', { countGlitch: true })).status, 200);
+    assert.equal((await post('faults', { faults: ['404'] })).status, 200);
+    assert.equal((await post('configure', { surprise: 1 })).status, 400);
+    assert.equal((await post('faults', { faults: ['teapot'] })).status, 400);
+    try {
+      sim.resetRequests();
+      const url = `${sim.url}/pojazdy?wojewodztwo=24&data-od=20230924&data-do=20231123&filter[marka]=BMW`;
+      assert.equal((await fetch(url)).status, 404);
+      const page = (await (await fetch(url)).json()) as any;
+      assert.equal(page.meta.count, 101);
+      const log = (await (await fetch(`${sim.url}/_simulator/requests`)).json()) as any;
+      assert.deepEqual(log, { total: 2, byStatus: { 200: 1, 404: 1 }, pagesServed: 1, faultsInjected: 1 });
+    } finally {
+      sim.configure({ countGlitch: false });
+    }
+  });
+
   it('answers 429 "zaczekaj" beyond its rate limit, with X-Rate-Limit-Remaining 0', async () => {
     sim.configure({ rateLimitPerSecond: 2 });
     try {
