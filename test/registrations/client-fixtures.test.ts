@@ -140,6 +140,11 @@ describe('CEPiK official Swagger spec', () => {
     const pojazdy = body.paths['/pojazdy'].get;
     assert.ok(pojazdy.responses['200'].headers['X-Rate-Limit-Remaining']);
     assert.match(raw, /Maksymalny zakres dat to 2 lata/);
+    // The spec's own spelling differs from the live API's: the client follows the recordings.
+    const errorKeys = Object.keys(body.definitions.error.properties);
+    assert.ok(errorKeys.includes('errorr-reason') && !errorKeys.includes('error-reason'));
+    const metaKeys = Object.keys(body.definitions.ApiMetaDto.properties);
+    assert.ok(metaKeys.includes('sY:updateBase') && metaKeys.includes('contentType'));
     const params = pojazdy.parameters.map((p: { name: string }) => p.name);
     for (const name of ['wojewodztwo', 'data-od', 'data-do', 'typ-daty', 'limit', 'page']) assert.ok(params.includes(name), name);
   });
