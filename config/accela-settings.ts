@@ -9,9 +9,13 @@ export const accelaSettings = {
   /** Records per list page; Accela's documented maximum is 1000. */
   ACCELA_PAGE_LIMIT: z.coerce.number().int().min(1).max(1000).default(1000),
   /** Days per list window: small enough that a window rarely needs more than one page. */
-  ACCELA_WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(31),
+  ACCELA_WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(92),
+  /** Years of a historical pull in flight at once (started oldest first). */
+  ACCELA_YEAR_CONCURRENCY: z.coerce.number().int().min(1).max(10).default(3),
   /** Record ids per `GET /v4/records/{ids}?expand=` call (no documented maximum; URL length bounds it). */
   ACCELA_ENRICH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(50),
+  /** Enrichment calls in flight at once within a page. */
+  ACCELA_ENRICH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   ACCELA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   ACCELA_SCOPE: z.string().default('records'),
   /** Pause until the window resets once less than this fraction of the rate-limit window remains. */

@@ -56,7 +56,7 @@ export async function launchPermitPull(context: LaunchContext, countyId: number,
     if (request.jobType === 'initial_pull') {
       await context.temporal.workflow.start<typeof accelaHistoricalPullWorkflow>('accelaHistoricalPullWorkflow', {
         ...common,
-        args: [{ countyId, jobId, years: parameters.years as number, windowDays: context.settings.ACCELA_WINDOW_DAYS }],
+        args: [{ countyId, jobId, years: parameters.years as number, windowDays: context.settings.ACCELA_WINDOW_DAYS, yearConcurrency: context.settings.ACCELA_YEAR_CONCURRENCY }],
       });
     } else {
       await context.temporal.workflow.start<typeof accelaIncrementalPullWorkflow>('accelaIncrementalPullWorkflow', {

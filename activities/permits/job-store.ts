@@ -13,7 +13,7 @@ export async function recordPage(
   jobId: number,
   pageKey: string,
   counts: PageCounts,
-  progress: { currentYear: number | null; percent: number },
+  progress: { currentYear: number | null; fraction: number },
 ): Promise<boolean> {
   const page = await db.query(
     `INSERT INTO permit_pull_pages (job_id, page_key, permits_pulled, permits_saved, properties_created,
@@ -33,15 +33,16 @@ export async function recordPage(
        properties_created = properties_created + $5,
        properties_updated = properties_updated + $6,
        leads_created = leads_created + $7,
-       progress_percent = GREATEST(progress_percent, $8),
+       -- Years done plus how far this page's year is: with several years in flight it can only be an estimate.
+       progress_percent = GREATEST(progress_percent, LEAST(99.9, (years_completed + $8::numeric) * 100.0 / GREATEST(years_total, 1))),
        elapsed_seconds = EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())),
        permits_per_second = CASE WHEN EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) > 0
          THEN (permits_pulled + $3) / EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) END,
-       estimated_completion_at = CASE WHEN $8 > 0
-         THEN now() + (now() - COALESCE(started_at, now())) * ((100 - $8) / $8) END,
+       estimated_completion_at = CASE WHEN progress_percent > 0
+         THEN now() + (now() - COALESCE(started_at, now())) * ((100 - progress_percent) / progress_percent) END,
        updated_at = now()
      WHERE id = $1`,
-    [jobId, progress.currentYear, counts.permitsPulled, counts.permitsSaved, counts.propertiesCreated, counts.propertiesUpdated, counts.leadsCreated, progress.percent],
+    [jobId, progress.currentYear, counts.permitsPulled, counts.permitsSaved, counts.propertiesCreated, counts.propertiesUpdated, counts.leadsCreated, progress.fraction],
   );
   return true;
 }

@@ -18,8 +18,8 @@ export interface PermitPageInput {
   countyId: number;
   jobId: number;
   cursor: PullCursor;
-  /** Where this page sits in the whole job, for progress: part `index` of `of` (a year of a historical pull). */
-  progress: { index: number; of: number; year: number | null };
+  /** The year this page belongs to (historical pulls), for progress. */
+  progress: { year: number | null };
   /** `yyyy-MM-dd` the HVAC ages are measured at (fixed per job, so a re-run scores the same). */
   asOf: string;
   statusFilter?: string | null;
@@ -70,7 +70,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
           if (!parsed.ok) rejects.push({ source: SOURCE, entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: raw, jobRef });
           else if (matchesPermitType(parsed.fields.typePath, county.permitType)) listed.set(parsed.record.id, parsed.record);
         }
-        const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE);
+        const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE, settings.ACCELA_ENRICH_CONCURRENCY);
         heartbeat();
         const toSave: PermitToSave[] = [];
         for (const [id, listedRecord] of listed) {
@@ -93,8 +93,8 @@ export function createPermitActivities(deps: ActivityDependencies) {
             leadsCreated: properties.leadsCreated,
             rejected: rejects.length,
           };
-          const percent = ((input.progress.index + cursorProgress(input.cursor)) / input.progress.of) * 100;
-          const firstTime = await recordPage(tx, input.jobId, pageKey(input.cursor), pageCounts, { currentYear: input.progress.year, percent });
+          const fraction = cursorProgress(input.cursor);
+          const firstTime = await recordPage(tx, input.jobId, pageKey(input.cursor), pageCounts, { currentYear: input.progress.year, fraction });
           // A retried page saved its rejects the first time.
           if (firstTime) await saveRejectedRecords(tx, rejects);
           return pageCounts;

@@ -98,11 +98,16 @@ export class AccelaClient {
    * Enriches in batches; an id missing from its batch is asked alone once more, then reported missing
    * (the caller saves such records unenriched).
    */
-  async enrichRecords(ids: readonly string[], batchSize: number): Promise<{ found: Map<string, unknown>; missing: string[] }> {
+  async enrichRecords(
+    ids: readonly string[],
+    batchSize: number,
+    concurrency = 1,
+  ): Promise<{ found: Map<string, unknown>; missing: string[] }> {
     const found = new Map<string, unknown>();
     const missing: string[] = [];
-    for (let start = 0; start < ids.length; start += batchSize) {
-      const batch = ids.slice(start, start + batchSize);
+    const batches: string[][] = [];
+    for (let start = 0; start < ids.length; start += batchSize) batches.push(ids.slice(start, start + batchSize));
+    const enrichBatch = async (batch: string[]) => {
       const result = await this.getRecordsByIds(batch);
       for (const id of batch) {
         const record = result.get(id);
@@ -118,7 +123,13 @@ export class AccelaClient {
         if (retried === undefined) missing.push(id);
         else found.set(id, retried);
       }
-    }
+    };
+    // A few batches in flight hide the API's latency; the shared limiter still paces every call.
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(Math.max(1, concurrency), batches.length) }, async () => {
+      while (next < batches.length) await enrichBatch(batches[next++]!);
+    });
+    await Promise.all(lanes);
     return { found, missing };
   }
 

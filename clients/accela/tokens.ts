@@ -25,6 +25,9 @@ const REFRESH_TOKEN_LIFETIME_MS = 8 * 60 * 60 * 1000;
 /** Where a worker keeps a county's tokens between activities (memory only: tokens are secrets). */
 export type TokenCache = Map<string, TokenSet>;
 
+/** Grants in flight, per cache and key. */
+const renewals = new WeakMap<TokenCache, Map<string, Promise<TokenSet>>>();
+
 /**
  * OAuth password grant with refresh-token rotation. Refreshes `marginMs` before expiry; a refresh that
  * fails (expired or revoked refresh token) falls back to a new password grant.
@@ -43,12 +46,23 @@ export class AccelaTokenManager {
   async accessToken(): Promise<string> {
     const current = this.cache.get(this.cacheKey);
     if (current && current.accessExpiresAtMs - this.marginMs > this.now()) return current.accessToken;
-    return (await this.renew(current)).accessToken;
+    return (await this.renewOnce(current)).accessToken;
   }
 
   /** After a 401 `token_expired`/`invalid_token`: drop the access token and get a fresh one. */
   async forceRenew(): Promise<string> {
-    return (await this.renew(this.cache.get(this.cacheKey))).accessToken;
+    return (await this.renewOnce(this.cache.get(this.cacheKey))).accessToken;
+  }
+
+  /** Concurrent callers share one grant: a rotated refresh token is good only once. */
+  private renewOnce(current: TokenSet | undefined): Promise<TokenSet> {
+    const pending = renewals.get(this.cache);
+    const existing = pending?.get(this.cacheKey);
+    if (existing) return existing;
+    const renewal = this.renew(current).finally(() => renewals.get(this.cache)?.delete(this.cacheKey));
+    if (!renewals.has(this.cache)) renewals.set(this.cache, new Map());
+    renewals.get(this.cache)!.set(this.cacheKey, renewal);
+    return renewal;
   }
 
   private async renew(current: TokenSet | undefined): Promise<TokenSet> {

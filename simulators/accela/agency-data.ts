@@ -58,6 +58,7 @@ export interface AgencyDataOptions {
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayBefore = (day: string) => isoDay(Date.parse(`${day}T00:00:00Z`) - DAY_MS);
 
 export class AgencyData {
   readonly properties: SimulatedProperty[] = [];
@@ -65,6 +66,7 @@ export class AgencyData {
   readonly byId = new Map<string, SimulatedRecord>();
   private nextSequence = 0;
   private readonly random: () => number;
+  private newestFirst: SimulatedRecord[] | null = null;
 
   constructor(readonly options: AgencyDataOptions) {
     this.random = seededRandom(`${options.seed}:${options.agency.toUpperCase()}`);
@@ -100,7 +102,32 @@ export class AgencyData {
     };
     this.records.push(record);
     this.byId.set(record.id, record);
+    this.newestFirst = null;
     return record;
+  }
+
+  /**
+   * Records opened between two days (inclusive), in the API's order: newest first, same day by ascending
+   * sequence. Binary search over a sorted copy keeps big agencies fast.
+   */
+  openedBetween(from: string | null, to: string | null): SimulatedRecord[] {
+    this.newestFirst ??= [...this.records].sort((a, b) =>
+      a.openedDate === b.openedDate ? a.sequence - b.sequence : a.openedDate < b.openedDate ? 1 : -1,
+    );
+    const sorted = this.newestFirst;
+    const firstAtOrBefore = (day: string) => {
+      let low = 0;
+      let high = sorted.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (sorted[mid]!.openedDate.slice(0, 10) > day) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    };
+    const start = to ? firstAtOrBefore(to) : 0;
+    const end = from ? firstAtOrBefore(dayBefore(from)) : sorted.length;
+    return sorted.slice(start, end);
   }
 
   private makeProperty(index: number): SimulatedProperty {

@@ -241,19 +241,15 @@ export class AccelaSimulator {
     const module = q.get('module');
     const type = q.get('type');
     const status = q.get('status');
-    const matches = data.records.filter((r) => {
-      const opened = r.openedDate.slice(0, 10);
+    const matches = data.openedBetween(openedFrom ?? null, openedTo ?? null).filter((r) => {
       const updated = r.updateDate.slice(0, 10);
       return (
         (!module || module.toLowerCase() === 'building') &&
         (!type || r.typeValue === type) &&
         (!status || r.status === status) &&
-        (!openedFrom || opened >= openedFrom) && (!openedTo || opened <= openedTo) &&
         (!updatedFrom || updated >= updatedFrom) && (!updatedTo || updated <= updatedTo)
       );
     });
-    // Newest first; same day in ascending sequence, as recorded.
-    matches.sort((a, b) => (a.openedDate === b.openedDate ? a.sequence - b.sequence : a.openedDate < b.openedDate ? 1 : -1));
     const page = matches.slice(offset, offset + limit).map((r) => this.recordBody(data, r, false));
     const body: Record<string, unknown> = { status: 200, page: { offset, limit, hasmore: offset + limit < matches.length } };
     if (page.length > 0) body.result = page;

@@ -7,7 +7,7 @@ import { startAccelaSimulator } from '../../simulators/accela/server';
 import { incrementalScheduleId } from '../../workflows/permits/ids';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
-import { waitForJobEnd } from './permit-test-support';
+import { waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
 
 const API_KEY = 'permits-api-key-0123456789';
 
@@ -24,6 +24,7 @@ describe('permit pipeline HTTP API', () => {
     sim = await startAccelaSimulator({ seed: 'api', permitsPerAgency: 500 });
     const env = { ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_WINDOW_DAYS: '366', CRM_AUTO_SYNC: 'false' };
     database = await createTestDatabase('permits_api');
+    await useDistinctCountyIds(database.db);
     temporal = await connectTestTemporal();
     workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
     // The API seals county secrets with the same key the workers open them with, as in one deployment.

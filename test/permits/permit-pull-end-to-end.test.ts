@@ -10,7 +10,7 @@ import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../pla
 import { incrementalScheduleId } from '../../workflows/permits/ids';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
-import { countyState, insertCounty, jobRow, waitFor, waitForJobEnd } from './permit-test-support';
+import { countyState, insertCounty, jobRow, waitFor, waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
 
 const RATE_LIMIT = { limit: 40, windowSeconds: 2 };
 
@@ -21,6 +21,7 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
   let sim: Awaited<ReturnType<typeof startAccelaSimulator>>;
   const queues = uniqueQueues('permits');
   let env: Record<string, string>;
+  let countyId = 0;
   const launchContext = () => ({ db: database.db, temporal: temporal.client, queues, settings: loadSettings({ ...process.env, ...env }) });
 
   before(async () => {
@@ -37,18 +38,18 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
       ACCELA_ENRICH_BATCH_SIZE: '50', CRM_AUTO_SYNC: 'false',
     };
     database = await createTestDatabase('permits');
+    await useDistinctCountyIds(database.db);
     temporal = await connectTestTemporal();
     workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
   });
   after(async () => {
-    await temporal?.client.schedule.getHandle(incrementalScheduleId(1)).delete().catch(() => undefined);
+    if (countyId) await temporal?.client.schedule.getHandle(incrementalScheduleId(countyId)).delete().catch(() => undefined);
     await workers?.stop();
     await temporal?.teardown();
     await database?.drop();
     await sim?.close();
   });
 
-  let countyId: number;
 
   it('pulls 30 years and ends with exactly the simulator’s permits, properties and leads', async () => {
     countyId = await insertCounty(database.db, workers.secrets, sim.simulator, 'HCFL');

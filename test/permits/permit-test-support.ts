@@ -3,7 +3,7 @@ import type { SecretBox } from '../../platform/encryption';
 import type { AccelaSimulator } from '../../simulators/accela/server';
 
 /** Inserts a county pointed at the simulator's credentials, secrets sealed with the workers' key. */
-export async function insertCounty(db: Database, secrets: SecretBox, simulator: AccelaSimulator, agencyName: string): Promise<number> {
+export async function insertCounty(db: Database, secrets: SecretBox, simulator: Pick<AccelaSimulator, 'credentials'>, agencyName: string): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO counties (name, agency_name, environment, app_id, app_secret_encrypted, username, password_encrypted)
      VALUES ($1, $2, 'TEST', $3, $4, $5, $6) RETURNING id`,
@@ -50,4 +50,12 @@ export async function countyState(db: Database, countyId: number) {
     leadKeys: leads.rows.map((r) => r.normalized_address),
     lastUpdates: stamp.rows[0],
   };
+}
+
+/**
+ * Test files share one Temporal server while each has its own database, so county ids (which name the
+ * workflows and schedules) must not repeat across files: each database starts its ids somewhere random.
+ */
+export async function useDistinctCountyIds(db: Database): Promise<void> {
+  await db.query(`ALTER SEQUENCE counties_id_seq RESTART WITH ${1 + Math.floor(Math.random() * 1_000_000_000)}`);
 }

@@ -8,6 +8,7 @@ import { accelaSandboxSeeder } from '../../simulators/accela/sandbox-seeder';
 import { SANDBOX_ACCELA_CREDENTIALS } from '../../simulators/accela/server';
 import { permitPullWorkflowId } from '../../workflows/permits/ids';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { useDistinctCountyIds } from './permit-test-support';
 import { connectTestTemporal, uniqueQueues } from '../support/temporal';
 
 describe('Accela sandbox seeder', () => {
@@ -18,6 +19,7 @@ describe('Accela sandbox seeder', () => {
 
   before(async () => {
     database = await createTestDatabase('permits_seed');
+    await useDistinctCountyIds(database.db);
     temporal = await connectTestTemporal();
   });
   after(async () => {

@@ -15,6 +15,8 @@ export interface HistoricalPullInput {
   /** Years back from the current one, the current year included (default 30). */
   years: number;
   windowDays: number;
+  /** Years pulled at the same time (their pages share the county's rate limiter). */
+  yearConcurrency?: number;
 }
 
 export interface HistoricalPullResult {
@@ -37,11 +39,12 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
   };
   setHandler(permitPullProgressQuery, () => progress);
   let stopRequested = false;
-  let currentChild: ChildWorkflowHandle<typeof accelaYearPullWorkflow> | null = null;
+  const inFlight = new Map<number, ChildWorkflowHandle<typeof accelaYearPullWorkflow>>();
   CancellationScope.current().cancelRequested.catch(() => {
     stopRequested = true;
-    const child = currentChild;
-    if (child) void CancellationScope.nonCancellable(() => child.signal(stopAfterPageSignal)).catch(() => undefined);
+    for (const child of inFlight.values()) {
+      void CancellationScope.nonCancellable(() => child.signal(stopAfterPageSignal)).catch(() => undefined);
+    }
   });
   const finish = (status: 'completed' | 'failed' | 'cancelled', errorMessage: string | null) =>
     CancellationScope.nonCancellable(() => finishPermitPullJob({ jobId: input.jobId, status, errorMessage }));
@@ -50,8 +53,10 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
     await CancellationScope.nonCancellable(() =>
       startPermitPullJob({ countyId: input.countyId, jobId: input.jobId, workflowId: workflowInfo().workflowId, jobType: 'initial_pull', parameters: { years: input.years }, yearsTotal: years.length }),
     );
-    for (const [yearIndex, year] of years.entries()) {
-      if (stopRequested) break;
+    // Up to `yearConcurrency` years at a time, started oldest first; each year pages on its own.
+    let nextYearIndex = 0;
+    const pullYear = async (yearIndex: number) => {
+      const year = years[yearIndex]!;
       progress.currentYear = year;
       const result = await CancellationScope.nonCancellable(async () => {
         const child = await startChild(accelaYearPullWorkflow, {
@@ -64,18 +69,22 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
             { key: CountyIdAttribute, value: String(input.countyId) },
           ],
         });
-        currentChild = child;
+        inFlight.set(year, child);
         // A stop asked for while the child was starting must still reach it.
         if (stopRequested) await child.signal(stopAfterPageSignal);
         return child.result();
       });
-      currentChild = null;
+      inFlight.delete(year);
       progress.counts = addCounts(progress.counts, result.counts);
       progress.currentBatch += result.batches;
-      if (result.stopped) break;
+      if (result.stopped) return;
       progress.yearsCompleted += 1;
       await CancellationScope.nonCancellable(() => completePermitPullYear({ jobId: input.jobId, year }));
-    }
+    };
+    const lanes = Array.from({ length: Math.max(1, Math.min(input.yearConcurrency ?? 1, years.length)) }, async () => {
+      while (nextYearIndex < years.length && !stopRequested) await pullYear(nextYearIndex++);
+    });
+    await Promise.all(lanes);
     if (stopRequested) {
       progress.status = 'cancelled';
       await finish('cancelled', null);

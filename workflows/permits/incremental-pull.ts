@@ -65,7 +65,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
     }
     const windowDays = Math.max(1, Math.round((Date.parse(range.to) - Date.parse(range.from)) / 86_400_000) + 1);
     const state = await runPageLoop(
-      { countyId: input.countyId, jobId: jobId!, progress: { index: 0, of: 1, year: null }, asOf, statusFilter: input.status ?? null },
+      { countyId: input.countyId, jobId: jobId!, progress: { year: null }, asOf, statusFilter: input.status ?? null },
       input.resume ? { cursor: input.resume.cursor, counts: input.resume.counts, batches: input.resume.batches } : { cursor: firstCursor(range, ['opened', 'updated'], windowDays) },
       {
         maxPermits: input.maxPermits,

@@ -37,7 +37,7 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
     counts: latest.counts ?? { permitsPulled: 0, permitsSaved: 0, propertiesCreated: 0, propertiesUpdated: 0, leadsCreated: 0, rejected: 0 },
   }));
   const state = await runPageLoop(
-    { countyId: input.countyId, jobId: input.jobId, progress: { index: input.yearIndex, of: input.yearsTotal, year: input.year }, asOf: input.today },
+    { countyId: input.countyId, jobId: input.jobId, progress: { year: input.year }, asOf: input.today },
     { cursor: start, counts: input.counts, batches: input.batches },
     { shouldPause: () => workflowInfo().continueAsNewSuggested, onPage: (s) => (latest = { counts: s.counts, batches: s.batches, stopped: s.stopped }) },
   );
