@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { BotChallengeError, loadResultsPage, prepareContext } from '../../activities/listings/results-page';
+import { parseSearchResults } from '../../clients/autotrader/card-parser';
+import { buildSearchUrl, ORIGINAL_SEARCH_DEFAULTS } from '../../clients/autotrader/search-url';
+import { loadSettings } from '../../config/settings';
+import { BrowserProvider } from '../../platform/browser';
+import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../../simulators/autotrader/server';
+
+const CRITERIA = { make: 'Skoda', model: 'Octavia', postcode: 'SW1A 1AA', ...ORIGINAL_SEARCH_DEFAULTS };
+const QUERY = { make: 'Skoda', model: 'Octavia', fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 };
+
+describe('results pages in real Chromium (simulator, no Temporal)', () => {
+  const browsers = new BrowserProvider(loadSettings().CHROMIUM_PATH);
+  let current: RunningAutotraderSimulator;
+  let legacy: RunningAutotraderSimulator;
+  let context: BrowserContext;
+
+  before(async () => {
+    current = await startAutotraderSimulator({ inventory: { size: 200 }, consent: true, renderDelayMs: 300 });
+    legacy = await startAutotraderSimulator({ inventory: { size: 200 }, layout: 'legacy' });
+  });
+  after(async () => {
+    await browsers.close();
+    await current?.close();
+    await legacy?.close();
+  });
+
+  const open = async (baseUrl: string, presetConsent: boolean) => {
+    context = await (await browsers.browser()).newContext();
+    await prepareContext(context, baseUrl, presetConsent);
+    return context.newPage();
+  };
+
+  it('waits past the skeletons for the real cards, accepts the consent banner, and reads page 1 exactly', async () => {
+    const page = await open(current.url, false);
+    try {
+      const html = await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 1), 10_000);
+      const parsed = parseSearchResults(html, { baseUrl: current.url });
+      const truth = current.organicResults(QUERY);
+      assert.equal(parsed.skeletons, 0);
+      assert.deepEqual(parsed.listings.map((l) => l.advertId), truth.slice(0, 20).map((car) => car.advertId));
+      assert.deepEqual(parsed.adSlots.map((s) => s.slot), ['FEATURED_LISTING', 'PROMOTED_LISTING', 'YOU_MAY_ALSO_LIKE']);
+      assert.equal(parsed.resultCount, truth.length);
+      assert.equal(current.stats.consentAccepted, 1);
+      assert.equal(await page.locator('[id^="sp_message_container_"]').count(), 0, 'banner gone');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('gets the last page again for a page past the end', async () => {
+    const page = await open(current.url, true);
+    try {
+      const truth = current.organicResults(QUERY);
+      const lastPage = Math.ceil(truth.length / 20);
+      const read = async (n: number) =>
+        parseSearchResults(await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, n), 10_000), { baseUrl: current.url }).listings.map((l) => l.advertId);
+      assert.deepEqual(await read(lastPage + 5), await read(lastPage));
+      assert.deepEqual(await read(lastPage), truth.slice((lastPage - 1) * 20).map((car) => car.advertId));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('reads the older search-listing-specs layout with dealer names', async () => {
+    const page = await open(legacy.url, true);
+    try {
+      const parsed = parseSearchResults(await loadResultsPage(page, buildSearchUrl(legacy.url, CRITERIA, 1), 10_000), { baseUrl: legacy.url });
+      const truth = legacy.organicResults(QUERY).slice(0, 20);
+      assert.equal(parsed.layout, 'legacy');
+      assert.deepEqual(
+        parsed.listings.map((l) => [l.advertId, l.price, l.mileage, l.year, l.sellerType, l.town, l.distanceMiles]),
+        truth.map((car) => [car.advertId, car.price, car.mileage, car.year, car.sellerType, car.town, car.distanceMiles]),
+      );
+      const trade = parsed.listings.find((l) => l.sellerType === 'trade')!;
+      assert.equal(trade.dealerName, `${trade.town} Motors`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('throws BotChallengeError on a challenge page', async () => {
+    current.setChallenge(true);
+    const page = await open(current.url, true);
+    try {
+      await assert.rejects(loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 1), 10_000), (error: unknown) => {
+        assert.ok(error instanceof BotChallengeError);
+        assert.match(error.message, /cf-mitigated: challenge header \(HTTP 403\)/);
+        return true;
+      });
+    } finally {
+      current.setChallenge(false);
+      await context.close();
+    }
+  });
+});
