@@ -16,6 +16,8 @@ export const accelaSettings = {
   ACCELA_ENRICH_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(50),
   /** Enrichment calls in flight at once within a page. */
   ACCELA_ENRICH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** A page activity whose worker stops heartbeating this long is retried on another worker. */
+  ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(60),
   ACCELA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   ACCELA_SCOPE: z.string().default('records'),
   /** Pause until the window resets once less than this fraction of the rate-limit window remains. */

@@ -56,7 +56,7 @@ export async function launchPermitPull(context: LaunchContext, countyId: number,
     if (request.jobType === 'initial_pull') {
       await context.temporal.workflow.start<typeof accelaHistoricalPullWorkflow>('accelaHistoricalPullWorkflow', {
         ...common,
-        args: [{ countyId, jobId, years: parameters.years as number, windowDays: context.settings.ACCELA_WINDOW_DAYS, yearConcurrency: context.settings.ACCELA_YEAR_CONCURRENCY }],
+        args: [{ countyId, jobId, years: parameters.years as number, windowDays: context.settings.ACCELA_WINDOW_DAYS, yearConcurrency: context.settings.ACCELA_YEAR_CONCURRENCY, pageHeartbeatTimeoutSeconds: context.settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS }],
       });
     } else {
       await context.temporal.workflow.start<typeof accelaIncrementalPullWorkflow>('accelaIncrementalPullWorkflow', {
@@ -64,6 +64,7 @@ export async function launchPermitPull(context: LaunchContext, countyId: number,
         args: [{
           countyId, jobId, windowDays: context.settings.ACCELA_INCREMENTAL_WINDOW_DAYS, dateFrom: request.dateFrom, dateTo: request.dateTo,
           maxPermits: request.maxPermits ?? null, status: request.status ?? null, autoSyncToCrm: request.autoSyncToCrm ?? false,
+          pageHeartbeatTimeoutSeconds: context.settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
         }],
       });
     }

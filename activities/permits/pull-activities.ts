@@ -70,7 +70,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
           if (!parsed.ok) rejects.push({ source: SOURCE, entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: raw, jobRef });
           else if (matchesPermitType(parsed.fields.typePath, county.permitType)) listed.set(parsed.record.id, parsed.record);
         }
-        const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE, settings.ACCELA_ENRICH_CONCURRENCY);
+        const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE, settings.ACCELA_ENRICH_CONCURRENCY, () => heartbeat());
         heartbeat();
         const toSave: PermitToSave[] = [];
         for (const [id, listedRecord] of listed) {

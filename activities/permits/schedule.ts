@@ -19,7 +19,7 @@ export async function ensureIncrementalSchedule(client: Client, settings: Settin
       workflowType: 'accelaIncrementalPullWorkflow',
       workflowId: incrementalPullWorkflowId(countyId),
       taskQueue: workflowsQueue,
-      args: [{ countyId, windowDays: settings.ACCELA_INCREMENTAL_WINDOW_DAYS, autoSyncToCrm: crmAutoSyncEnabled(settings) }],
+      args: [{ countyId, windowDays: settings.ACCELA_INCREMENTAL_WINDOW_DAYS, autoSyncToCrm: crmAutoSyncEnabled(settings), pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS }],
       typedSearchAttributes: [
         { key: SourceAttribute, value: 'accela' },
         { key: PullKindAttribute, value: 'incremental_pull' },

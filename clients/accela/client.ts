@@ -102,6 +102,7 @@ export class AccelaClient {
     ids: readonly string[],
     batchSize: number,
     concurrency = 1,
+    onBatch: () => void = () => undefined,
   ): Promise<{ found: Map<string, unknown>; missing: string[] }> {
     const found = new Map<string, unknown>();
     const missing: string[] = [];
@@ -109,6 +110,7 @@ export class AccelaClient {
     for (let start = 0; start < ids.length; start += batchSize) batches.push(ids.slice(start, start + batchSize));
     const enrichBatch = async (batch: string[]) => {
       const result = await this.getRecordsByIds(batch);
+      onBatch();
       for (const id of batch) {
         const record = result.get(id);
         if (record !== undefined) {

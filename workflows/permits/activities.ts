@@ -2,12 +2,17 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { PermitActivities } from '../../activities/permits/pull-activities';
 import { activityTaskQueue } from '../task-queues';
 
-/** The page activity: long enough for 1,000 permits with enrichment under a slow API; heartbeats between calls. */
-export function pageActivities() {
+export const DEFAULT_PAGE_HEARTBEAT_SECONDS = 60;
+
+/**
+ * The page activity: long enough for 1,000 permits with enrichment under a slow API. It heartbeats after
+ * every API call, so a worker that dies mid-page is noticed after `heartbeatTimeoutSeconds`.
+ */
+export function pageActivities(heartbeatTimeoutSeconds = DEFAULT_PAGE_HEARTBEAT_SECONDS) {
   return proxyActivities<PermitActivities>({
     taskQueue: activityTaskQueue('http'),
     startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '2 minutes',
+    heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: ['CountyNotFound'] },
   });
 }

@@ -17,6 +17,8 @@ export interface HistoricalPullInput {
   windowDays: number;
   /** Years pulled at the same time (their pages share the county's rate limiter). */
   yearConcurrency?: number;
+  /** How soon a page whose worker died is retried elsewhere. */
+  pageHeartbeatTimeoutSeconds?: number;
 }
 
 export interface HistoricalPullResult {
@@ -61,7 +63,7 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
       const result = await CancellationScope.nonCancellable(async () => {
         const child = await startChild(accelaYearPullWorkflow, {
           workflowId: permitYearWorkflowId(input.countyId, input.jobId, year),
-          args: [{ countyId: input.countyId, jobId: input.jobId, year, yearIndex, yearsTotal: years.length, today, windowDays: input.windowDays }],
+          args: [{ countyId: input.countyId, jobId: input.jobId, year, yearIndex, yearsTotal: years.length, today, windowDays: input.windowDays, pageHeartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds }],
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           typedSearchAttributes: [
             { key: SourceAttribute, value: 'accela' },

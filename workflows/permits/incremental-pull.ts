@@ -21,6 +21,7 @@ export interface IncrementalPullInput {
   maxPermits?: number | null;
   status?: string | null;
   autoSyncToCrm?: boolean;
+  pageHeartbeatTimeoutSeconds?: number;
   /** Carried over by continue-as-new. */
   resume?: { jobId: number; cursor: PullCursor; counts: PageCounts; batches: number; asOf: string };
 }
@@ -69,6 +70,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
       input.resume ? { cursor: input.resume.cursor, counts: input.resume.counts, batches: input.resume.batches } : { cursor: firstCursor(range, ['opened', 'updated'], windowDays) },
       {
         maxPermits: input.maxPermits,
+        heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
         shouldPause: () => workflowInfo().continueAsNewSuggested,
         onPage: (s) => {
           progress.counts = s.counts;

@@ -19,9 +19,9 @@ export interface PageLoopState {
 export async function runPageLoop(
   base: Omit<PermitPageInput, 'cursor'>,
   start: { cursor: PullCursor | null; counts?: PageCounts; batches?: number },
-  options: { maxPermits?: number | null; shouldPause: () => boolean; onPage?: (state: PageLoopState) => void },
+  options: { maxPermits?: number | null; shouldPause: () => boolean; onPage?: (state: PageLoopState) => void; heartbeatTimeoutSeconds?: number },
 ): Promise<PageLoopState> {
-  const { pullPermitPage } = pageActivities();
+  const { pullPermitPage } = pageActivities(options.heartbeatTimeoutSeconds);
   const state: PageLoopState = { cursor: start.cursor, counts: start.counts ?? emptyCounts(), batches: start.batches ?? 0, stopped: false };
   setHandler(stopAfterPageSignal, () => {
     state.stopped = true;

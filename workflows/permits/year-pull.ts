@@ -12,6 +12,7 @@ export interface YearPullInput {
   yearsTotal: number;
   today: string;
   windowDays: number;
+  pageHeartbeatTimeoutSeconds?: number;
   /** Carried over by continue-as-new. */
   cursor?: PullCursor | null;
   counts?: PageCounts;
@@ -39,7 +40,7 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
   const state = await runPageLoop(
     { countyId: input.countyId, jobId: input.jobId, progress: { year: input.year }, asOf: input.today },
     { cursor: start, counts: input.counts, batches: input.batches },
-    { shouldPause: () => workflowInfo().continueAsNewSuggested, onPage: (s) => (latest = { counts: s.counts, batches: s.batches, stopped: s.stopped }) },
+    { heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds, shouldPause: () => workflowInfo().continueAsNewSuggested, onPage: (s) => (latest = { counts: s.counts, batches: s.batches, stopped: s.stopped }) },
   );
   if (state.cursor && !state.stopped) {
     await continueAsNew<typeof accelaYearPullWorkflow>({ ...input, cursor: state.cursor, counts: state.counts, batches: state.batches });
