@@ -137,6 +137,7 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
       assert.equal(result.failed, 1);
       assert.equal(result.successRate, 0.5);
       assert.equal(result.failures[0]!.model, 'Jogger');
+      assert.match(result.failures[0]!.error, /^BotChallenge: bot challenge on /);
       const sandero = await database.db.query(`SELECT count(*)::int AS n FROM listings WHERE model = 'Sandero'`);
       assert.equal(sandero.rows[0].n, simulator.organicResults({ make: 'Dacia', model: 'Sandero', fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 }).length);
     } finally {

@@ -1,5 +1,5 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ChildWorkflowFailure, startChild, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { startChild, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { MakeAttribute, ModelAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { scrapeModelWorkflowId } from './ids';
 import { scrapeModelWorkflow } from './scrape-model';
@@ -50,8 +50,7 @@ export async function scrapeBatchWorkflow(input: ScrapeBatchInput): Promise<Scra
         return;
       }
       result.failed += 1;
-      const cause = error instanceof ChildWorkflowFailure ? (error.cause ?? error) : error;
-      result.failures.push({ ...entry, error: cause instanceof Error ? cause.message : String(cause) });
+      result.failures.push({ ...entry, error: rootCause(error) });
     }
   };
   const lanes = Array.from({ length: Math.max(1, Math.min(input.concurrency, queue.length)) }, async () => {
@@ -61,4 +60,12 @@ export async function scrapeBatchWorkflow(input: ScrapeBatchInput): Promise<Scra
   const attempted = result.succeeded + result.failed;
   result.successRate = attempted === 0 ? 1 : Math.round((result.succeeded / attempted) * 1000) / 1000;
   return result;
+}
+
+/** The innermost failure's message ("BotChallenge: bot challenge on …"), not "Activity task failed". */
+function rootCause(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof TemporalFailure && current.cause) current = current.cause;
+  if (current instanceof ApplicationFailure) return `${current.type ?? 'Error'}: ${current.message}`;
+  return current instanceof Error ? current.message : String(current);
 }
