@@ -3,10 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadSettings } from '../../config/settings';
 import { planBatches } from '../../domain/listings/batch-plan';
 import { autotraderSandboxSeeder } from '../../sandbox/autotrader';
+import { MakeAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { ensureAutotraderSchedules } from '../../schedules/autotrader';
 import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../../simulators/autotrader/server';
 import { scrapeBatchScheduleId, scrapeModelWorkflowId } from '../../workflows/listings/ids';
@@ -156,6 +158,10 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
       assert.equal(fiesta.state.paused, true);
       assert.equal(fiesta.action.type, 'startWorkflow');
       assert.equal(fiesta.action.type === 'startWorkflow' && fiesta.action.workflowType, 'scrapeBatchWorkflow');
+      const attributes = fiesta.action.type === 'startWorkflow' ? fiesta.action.typedSearchAttributes : undefined;
+      assert.ok(attributes instanceof TypedSearchAttributes);
+      assert.equal(attributes.get(SourceAttribute), 'autotrader');
+      assert.equal(attributes.get(MakeAttribute), 'Ford');
       const batch = planBatches().find((b) => b.id === 'model-ford-fiesta')!;
       assert.deepEqual(
         fiesta.spec.calendars?.map((c) => [c.hour, c.minute]),
