@@ -62,7 +62,12 @@ export function parseGatewayResponse(body: unknown, options: { baseUrl: string }
       rejected.push({ advertId: entry.advertId, reason: parsed.error.message, html: JSON.stringify(entry) });
       continue;
     }
-    adverts.push({ ...toListing(parsed.data, options.baseUrl), listingType: parsed.data.type });
+    const listing = toListing(parsed.data, options.baseUrl);
+    if (listing.price === null) {
+      rejected.push({ advertId: entry.advertId, reason: `price: unreadable "${parsed.data.price}"`, html: JSON.stringify(entry) });
+      continue;
+    }
+    adverts.push({ ...listing, price: listing.price, listingType: parsed.data.type });
   }
   return {
     pageNumber: page.number,
@@ -75,7 +80,7 @@ export function parseGatewayResponse(body: unknown, options: { baseUrl: string }
   };
 }
 
-function toListing(advert: z.infer<typeof advertSchema>, baseUrl: string): ScrapedListing {
+function toListing(advert: z.infer<typeof advertSchema>, baseUrl: string): Omit<ScrapedListing, 'price'> & { price: number | null } {
   const badge = (type: string) => advert.badges.find((b) => b.type === type)?.displayText ?? '';
   const registered = parseRegisteredYear(badge('REGISTERED_YEAR'));
   const { town, distanceMiles } = parseLocation(advert.vehicleLocation ?? '');
@@ -88,7 +93,7 @@ function toListing(advert: z.infer<typeof advertSchema>, baseUrl: string): Scrap
     year: registered?.year ?? null,
     plate: registered?.plate ?? null,
     mileage: parseMileage(badge('MILEAGE')),
-    price: parsePrice(advert.price) ?? 0,
+    price: parsePrice(advert.price),
     sellerType: isPrivate ? 'private' : 'trade',
     dealerName: null,
     dealerRating: advert.dealerReview?.overallReviewRating ?? null,
