@@ -1,7 +1,8 @@
 import { AccelaApiError, errorKindForStatus, REFRESHABLE_AUTH_CODES } from './errors';
 import { AccelaHttp } from './http';
 import type { AdaptiveRateLimiter, RequestKind } from './rate-limiter';
-import { listEnvelopeSchema, v4ErrorSchema } from './schemas';
+import type { z } from 'zod';
+import { childListEnvelopeSchema, listEnvelopeSchema, ownerSchema, parcelSchema, recordAddressSchema, v4ErrorSchema } from './schemas';
 import { type AccelaCredentials, AccelaTokenManager, type TokenCache } from './tokens';
 
 export interface AccelaClientOptions {
@@ -38,6 +39,7 @@ export interface RecordPage {
 }
 
 export const ENRICH_EXPANSIONS = ['addresses', 'owners', 'parcels'] as const;
+const CHILD_SCHEMAS = { addresses: recordAddressSchema, owners: ownerSchema, parcels: parcelSchema };
 
 /**
  * Accela Civic Platform V4 records API: password-grant tokens (raw token in `Authorization`, plus
@@ -57,10 +59,6 @@ export class AccelaClient {
       options.tokenCacheKey,
       options.tokenRefreshMarginMs,
     );
-  }
-
-  get limiter(): AdaptiveRateLimiter {
-    return this.options.limiter;
   }
 
   async listRecords(query: ListRecordsQuery): Promise<RecordPage> {
@@ -135,10 +133,11 @@ export class AccelaClient {
     return { found, missing };
   }
 
-  /** Per-record child list (`addresses`, `owners`, `parcels`): one record's related objects. */
-  async getRecordChildren(recordId: string, child: (typeof ENRICH_EXPANSIONS)[number]): Promise<unknown[]> {
+  /** Per-record child list (`addresses`, `owners`, `parcels`): one record's related objects, validated. */
+  async getRecordChildren<K extends keyof typeof CHILD_SCHEMAS>(recordId: string, child: K): Promise<Array<z.infer<(typeof CHILD_SCHEMAS)[K]>>> {
     const payload = await this.getJson(`/v4/records/${encodeURIComponent(recordId)}/${child}`, 'other');
-    return parseEnvelope(listEnvelopeSchema, payload, `GET /v4/records/{id}/${child}`).result ?? [];
+    const schema = childListEnvelopeSchema(CHILD_SCHEMAS[child]) as z.ZodType<{ result?: Array<z.infer<(typeof CHILD_SCHEMAS)[K]>> }>;
+    return parseEnvelope(schema, payload, `GET /v4/records/{id}/${child}`).result ?? [];
   }
 
   /** Obtains a token and makes one small records call: proves the credentials end to end. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { childListEnvelopeSchema, listEnvelopeSchema, ownerSchema, parcelSchema, recordAddressSchema } from '../../clients/accela/schemas';
+import { listEnvelopeSchema } from '../../clients/accela/schemas';
 import { parseAccelaRecord } from '../../domain/permits/permit-record';
 import { sharedFixture } from '../support/shared-reference';
 import { testClient } from './client-factory';
@@ -146,7 +146,7 @@ describe('Accela client on the recorded real responses', { skip: folder.skip }, 
     const result = await client.getRecordChildren('NULLISLAND-REC25-00000-0004L', 'addresses');
     assert.equal('page' in readJson('addresses'), false);
     assert.equal(result.length, 1);
-    const address = recordAddressSchema.parse(result[0]);
+    const address = result[0]!;
     assert.equal(address.streetStart, 50);
     assert.equal(address.houseAlphaStart, '50');
     assert.equal('houseNumberStart' in address, false);
@@ -161,7 +161,7 @@ describe('Accela client on the recorded real responses', { skip: folder.skip }, 
     const { client } = testClient(server.url);
     const result = await client.getRecordChildren('NULLISLAND-REC25-00000-0004L', 'owners');
     assert.equal('page' in readJson('owners'), false);
-    const owners = childListEnvelopeSchema(ownerSchema).parse({ result }).result!;
+    const owners = result;
     assert.equal(owners.length, 2);
     for (const owner of owners) {
       assert.ok(owner.mailAddress?.state?.value && owner.mailAddress.state.text);
@@ -179,7 +179,7 @@ describe('Accela client on the recorded real responses', { skip: folder.skip }, 
     const result = await client.getRecordChildren('NULLISLAND-REC25-00000-0004O', 'parcels');
     assert.equal('page' in readJson('parcels'), false);
     assert.equal(result.length, 1);
-    const parcel = parcelSchema.parse(result[0]);
+    const parcel = result[0]!;
     assert.equal(parcel.id, '10');
     assert.equal(parcel.parcelNumber, parcel.id);
     assert.equal(parcel.section, 2);

@@ -2,7 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { PermitActivities } from '../../activities/permits/pull-activities';
 import { activityTaskQueue } from '../task-queues';
 
-export const DEFAULT_PAGE_HEARTBEAT_SECONDS = 60;
+const DEFAULT_PAGE_HEARTBEAT_SECONDS = 60;
 
 /**
  * The page activity: long enough for 1,000 permits with enrichment under a slow API. It heartbeats after
