@@ -31,6 +31,8 @@ export interface PermitPageResult {
 }
 
 const SOURCE = 'accela';
+/** Advisory-lock class of a county's permit writes (any constant distinct from other lock users). */
+const COUNTY_WRITE_LOCK = 0x41435057; // "ACPW"
 
 export function createPermitActivities(deps: ActivityDependencies) {
   const { db, secrets, settings } = deps;
@@ -83,6 +85,9 @@ export function createPermitActivities(deps: ActivityDependencies) {
           toSave.push({ fields: parsed.fields, enriched: enrichedRaw !== undefined, raw: enrichedRaw ?? listedRecord });
         }
         const counts = await withTransaction(db, async (tx) => {
+          // Pages of different years run at once; a property's aggregate must see every permit committed
+          // before it, so a county's page writes take turns (fetching and enriching still overlap).
+          await tx.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [COUNTY_WRITE_LOCK, county.id]);
           const permits = await upsertPermits(tx, county.id, toSave);
           const properties = await refreshProperties(tx, county.id, permits.addressKeys, input.asOf);
           const pageCounts: PageCounts = {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { loadSettings } from '../../config/settings';
@@ -142,6 +143,18 @@ describe('permit pipeline HTTP API', () => {
     const stats = await call(`/api/counties/${countyId}/rate-limit-stats`);
     assert.ok(stats.body.data.requests_made > 0);
     assert.equal(stats.body.data.throttled_count, 0);
+  });
+
+  it('ends a pull whose credentials Accela refuses as failed, with the Accela error', async () => {
+    const created = await call('/api/counties', { method: 'POST', body: { name: 'Refused', ...credentials(), agency_name: 'REFUSED', password: 'not-the-password' } });
+    countyIds.push(created.body.data.id);
+    const started = await call(`/api/background-jobs/counties/${created.body.data.id}/jobs`, { method: 'POST', body: { job_type: 'initial_pull', parameters: { years: 2 } } });
+    assert.equal(started.status, 202);
+    const outcome = await temporal.client.workflow.getHandle(started.body.data.workflow_id).result().catch((error: unknown) => error);
+    assert.ok(outcome instanceof WorkflowFailedError, String(outcome));
+    const job = await waitForJobEnd(database.db, started.body.data.id);
+    assert.equal(job.status, 'failed');
+    assert.match(job.error_message, /invalid_userid_or_password/);
   });
 
   it('shows, pauses, resumes and triggers the weekly schedule; pulls an ad-hoc window; manages finished jobs', async () => {

@@ -31,7 +31,8 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
       malformedRecords: 6,
       rateLimit: RATE_LIMIT,
       // The server revokes every access token after its 40th API call: the pull must refresh and go on.
-      faults: { expireTokensAfterRequests: 40, omitFromBatchEvery: 41 },
+      // Every 150th call answers 500: the page activity retries under its policy.
+      faults: { expireTokensAfterRequests: 40, omitFromBatchEvery: 41, serverErrorEvery: 150 },
     });
     env = {
       ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_PAGE_LIMIT: '25', ACCELA_WINDOW_DAYS: '183',
