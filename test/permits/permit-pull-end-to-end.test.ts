@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
+import { temporal as temporalEnums } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cancelPermitPull, launchPermitPull, PullConflictError } from '../../activities/permits/job-launcher';
 import { loadSettings } from '../../config/settings';
@@ -137,6 +138,21 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
     const truth = agency.groundTruth('Building/Residential/Trade/Mechanical', today);
     assert.deepEqual(state.permitIds, truth.permitIds);
     assert.deepEqual(state.leadKeys, truth.leadKeys);
+  });
+
+  it('starts the CRM sync after an incremental pull with autoSyncToCrm, and finishes even if it cannot', async () => {
+    const { jobId, workflowId } = await launchPermitPull(launchContext(), countyId, { jobType: 'incremental_pull', autoSyncToCrm: true });
+    const job = await waitForJobEnd(database.db, jobId);
+    assert.equal(job.status, 'completed', job.error_message);
+    const handle = temporal.client.workflow.getHandle(workflowId);
+    await handle.result();
+    const history = await handle.fetchHistory();
+    const started = history.events?.map((event) => event.startChildWorkflowExecutionInitiatedEventAttributes).find(Boolean);
+    assert.equal(started?.workflowType?.name, 'syncLeadsToCrmWorkflow');
+    assert.equal(started?.workflowId, 'crm-sync:pending');
+    assert.equal(started?.parentClosePolicy, temporalEnums.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON);
+    assert.equal(started?.taskQueue?.name, queues.workflows);
+    await temporal.client.workflow.getHandle('crm-sync:pending').terminate('permit test over').catch(() => undefined);
   });
 
   it('cancels gracefully mid-pull with consistent counts, and refuses a second pull meanwhile', async () => {
