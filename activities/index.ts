@@ -1,6 +1,10 @@
+import { createCrmSyncActivities } from './crm/sync-activities';
 import type { ActivityDependencies } from './dependencies';
+import { createListingBrowserActivities, createListingHttpActivities } from './listings';
+import { createPermitActivities } from './permits/pull-activities';
 import { createBrowserProbeActivities } from './platform/browser-probe';
 import { createPlatformActivities } from './platform/self-test';
+import { createRegistrationActivities } from './registrations/activities';
 
 /**
  * Activities for the `http` task queue: external API pulls and PostgreSQL writes.
@@ -9,6 +13,10 @@ import { createPlatformActivities } from './platform/self-test';
 export function createHttpActivities(deps: ActivityDependencies) {
   return {
     ...createPlatformActivities(deps),
+    ...createPermitActivities(deps),
+    ...createCrmSyncActivities(deps),
+    ...createRegistrationActivities(deps),
+    ...createListingHttpActivities(deps),
   };
 }
 
@@ -16,6 +24,7 @@ export function createHttpActivities(deps: ActivityDependencies) {
 export function createBrowserActivities(deps: ActivityDependencies) {
   return {
     ...createBrowserProbeActivities(deps),
+    ...createListingBrowserActivities(deps),
   };
 }
 

@@ -5,9 +5,17 @@ import { httpRequestDuration, httpRequestsTotal, metricsRegistry } from '../plat
 import { requireApiKey } from './auth';
 import type { ApiDependencies, AppEnv } from './dependencies';
 import { describeValidationError, fail } from './envelope';
+import { registerCountyRoutes } from './routes/counties';
+import { registerCrmRoutes } from './routes/crm';
+import { registerDealsRoutes } from './routes/deals';
 import { registerDocsRoutes } from './routes/docs';
 import { registerHealthRoutes } from './routes/health';
+import { registerPermitJobRoutes } from './routes/permit-jobs';
+import { registerPermitDataRoutes } from './routes/permits';
 import { registerPlatformRoutes } from './routes/platform';
+import { registerOpportunityRoutes } from './routes/opportunity';
+import { registerRegistrationRoutes } from './routes/registrations';
+import { registerScrapeRoutes } from './routes/scrape';
 
 /** A Hono app whose request validation failures become 400 envelopes naming the field. */
 export function createRouter() {
@@ -43,6 +51,14 @@ export function createApp(deps: ApiDependencies) {
   registerDocsRoutes(app);
   registerHealthRoutes(app);
   registerPlatformRoutes(app);
+  registerCountyRoutes(app);
+  registerPermitJobRoutes(app);
+  registerPermitDataRoutes(app);
+  registerCrmRoutes(app);
+  registerRegistrationRoutes(app);
+  registerOpportunityRoutes(app);
+  registerDealsRoutes(app);
+  registerScrapeRoutes(app);
 
   app.get('/metrics', async (c) =>
     c.body(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }),

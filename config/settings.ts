@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { highlevelSettings } from './highlevel-settings';
+import { cepikSettings } from './cepik-settings';
+import { accelaSettings } from './accela-settings';
+import { autotraderSettings } from './autotrader-settings';
 
 /**
  * Every setting Prospector reads from the environment, with its default.
@@ -42,7 +46,11 @@ export const settingsSchema = z.object({
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   SIMULATOR_HOST: z.string().default('127.0.0.1'),
   SIMULATOR_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(4100),
+  ...accelaSettings,
+  ...highlevelSettings,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  ...cepikSettings,
+  ...autotraderSettings,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -5,6 +5,8 @@ import { logger } from '../platform/logger';
 import { SourceAttribute } from '../platform/search-attributes';
 import type { TaskQueues } from '../platform/task-queues';
 import type { platformSelfTestWorkflow } from '../workflows/platform/self-test';
+import { accelaSandboxSeeder } from '../simulators/accela/sandbox-seeder';
+import { autotraderSandboxSeeder } from './autotrader';
 import { cepikSandboxSeeder } from './cepik';
 import { crmSandboxSeeder } from './crm';
 
@@ -36,7 +38,13 @@ const platformSelfTest: SandboxSeeder = {
 };
 
 /** Every source's sandbox seeder, in order; each pipeline adds its own. */
-export const sandboxSeeders: SandboxSeeder[] = [platformSelfTest, cepikSandboxSeeder, crmSandboxSeeder];
+export const sandboxSeeders: SandboxSeeder[] = [
+  platformSelfTest,
+  cepikSandboxSeeder,
+  accelaSandboxSeeder,
+  crmSandboxSeeder,
+  autotraderSandboxSeeder,
+];
 
 export async function seedSandbox(context: SandboxContext): Promise<void> {
   for (const seeder of sandboxSeeders) {

@@ -2,7 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import type { Database } from '../platform/database';
 import type { TaskQueues } from '../platform/task-queues';
+import { ensureAutotraderSchedules } from './autotrader';
 import { ensureCepikSchedules } from './cepik';
+import { ensurePermitSchedules } from '../activities/permits/schedule';
 
 export interface ScheduleContext {
   client: Client;
@@ -18,7 +20,11 @@ export interface ScheduleContext {
 export type EnsureSchedules = (context: ScheduleContext) => Promise<string[]>;
 
 /** Every source's schedule set; each pipeline adds its own. */
-export const scheduleSets: Array<{ source: string; ensure: EnsureSchedules }> = [{ source: 'cepik', ensure: ensureCepikSchedules }];
+export const scheduleSets: Array<{ source: string; ensure: EnsureSchedules }> = [
+  { source: 'cepik', ensure: ensureCepikSchedules },
+  { source: 'accela', ensure: ensurePermitSchedules },
+  { source: 'autotrader', ensure: ensureAutotraderSchedules },
+];
 
 export async function ensureAllSchedules(context: ScheduleContext): Promise<string[]> {
   const ids: string[] = [];

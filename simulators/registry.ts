@@ -1,5 +1,8 @@
 import type { SourceUrlKey } from '../config/settings';
+import { accelaSimulatorDefinition } from './accela/definition';
+import { autotraderSimulatorDefinition } from './autotrader/definition';
 import { cepikSimulatorDefinition } from './cepik/definition';
+import { highlevelSimulatorDefinition } from './highlevel/definition';
 
 export interface RunningSimulator {
   url: string;
@@ -18,7 +21,12 @@ export interface SimulatorDefinition {
 }
 
 /** Every source's simulator; each pipeline adds its own entry. */
-export const sandboxSimulators: SimulatorDefinition[] = [cepikSimulatorDefinition];
+export const sandboxSimulators: SimulatorDefinition[] = [
+  accelaSimulatorDefinition,
+  cepikSimulatorDefinition,
+  autotraderSimulatorDefinition,
+  highlevelSimulatorDefinition,
+];
 
 /** The base URLs the pipelines use in sandbox mode: each source's simulator on its fixed port. */
 export function sandboxSourceUrls(host: string, basePort: number): Partial<Record<SourceUrlKey, string>> {
