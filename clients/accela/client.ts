@@ -155,15 +155,20 @@ export class AccelaClient {
     for (;;) {
       const token = await this.tokens.accessToken();
       await this.options.limiter.beforeRequest(kind);
-      const response = await this.http.send(url, {
-        method: 'GET',
-        headers: {
-          authorization: token,
-          'x-accela-appid': this.options.credentials.appId,
-          accept: 'application/json',
-        },
-      });
-      this.options.limiter.observe(response.headers);
+      let response: Response;
+      try {
+        response = await this.http.send(url, {
+          method: 'GET',
+          headers: {
+            authorization: token,
+            'x-accela-appid': this.options.credentials.appId,
+            accept: 'application/json',
+          },
+        });
+        this.options.limiter.observe(response.headers);
+      } finally {
+        this.options.limiter.afterRequest();
+      }
       if (response.status === 429) {
         await response.body?.cancel();
         const waitMs = this.options.limiter.onThrottled(response.headers);

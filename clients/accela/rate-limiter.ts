@@ -46,6 +46,8 @@ export class AdaptiveRateLimiter {
   private remaining: number | null = null;
   private resetAtMs: number | null = null;
   private lastRequestAtMs: number | null = null;
+  /** Requests sent whose answer has not come back: a header's `remaining` does not count them yet. */
+  private inFlight = 0;
   private requestsMade = 0;
   private throttledCount = 0;
   private waitMs = 0;
@@ -71,6 +73,12 @@ export class AdaptiveRateLimiter {
     if (this.remaining !== null) this.remaining -= 1;
     this.lastRequestAtMs = this.now();
     this.requestsMade += 1;
+    this.inFlight += 1;
+  }
+
+  /** Every request that `beforeRequest` admitted ends here, answered or not. */
+  afterRequest(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
   }
 
   delayBefore(kind: RequestKind): number {
@@ -87,12 +95,21 @@ export class AdaptiveRateLimiter {
     return Math.max(0, this.lastRequestAtMs + gap - now);
   }
 
+  /**
+   * Takes in what an answer says. With calls in flight, an answer's `remaining` is already out of date:
+   * within the same window the lower of it and our own count wins; in a new window the calls still in
+   * flight are taken off it.
+   */
   observe(headers: Headers): void {
     const limit = Number(headers.get('x-ratelimit-limit'));
     const remaining = Number(headers.get('x-ratelimit-remaining'));
     if (headers.has('x-ratelimit-limit') && Number.isFinite(limit) && limit > 0) this.limit = limit;
-    if (headers.has('x-ratelimit-remaining') && Number.isFinite(remaining)) this.remaining = remaining;
     const reset = parseResetHeader(headers.get('x-ratelimit-reset'), this.now());
+    const sameWindow = reset === null || reset === this.resetAtMs;
+    if (headers.has('x-ratelimit-remaining') && Number.isFinite(remaining)) {
+      const othersInFlight = Math.max(0, this.inFlight - 1);
+      this.remaining = sameWindow && this.remaining !== null ? Math.min(this.remaining, remaining) : remaining - othersInFlight;
+    }
     if (reset !== null) this.resetAtMs = reset;
   }
 

@@ -9,6 +9,7 @@ import { loadSettings } from '../../config/settings';
 import { startAccelaSimulator } from '../../simulators/accela/server';
 import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { incrementalScheduleId } from '../../workflows/permits/ids';
+import { permitPullProgressQuery } from '../../workflows/permits/progress';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
 import { countyState, insertCounty, jobRow, waitFor, waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
@@ -161,6 +162,12 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
     const { jobId, workflowId } = await launchPermitPull(launchContext(), slowCounty, { jobType: 'initial_pull', years: 30 });
     await waitFor('a few pages', async () => (await jobRow(database.db, jobId)).current_batch >= 3);
     await assert.rejects(launchPermitPull(launchContext(), slowCounty, { jobType: 'initial_pull' }), PullConflictError);
+    const live = await waitFor('live progress from the workflow query', async () => {
+      const progress = await temporal.client.workflow.getHandle(workflowId).query(permitPullProgressQuery);
+      return progress.counts.permitsPulled > 0 ? progress : null;
+    });
+    assert.equal(live.status, 'running');
+    assert.ok(live.currentBatch >= 1 && live.yearsTotal === 30);
     assert.equal(await cancelPermitPull({ db: database.db, temporal: temporal.client }, jobId), true);
     const outcome = await temporal.client.workflow.getHandle(workflowId).result().catch((error: unknown) => error);
     assert.ok(outcome instanceof WorkflowFailedError && outcome.cause instanceof CancelledFailure, String(outcome));

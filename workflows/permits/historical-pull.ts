@@ -6,7 +6,7 @@ import { historicalYears } from '../../domain/permits/pull-cursor';
 import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../platform/search-attributes';
 import { jobActivities } from './activities';
 import { permitYearWorkflowId } from './ids';
-import { addCounts, permitPullProgressQuery, type PullProgress, stopAfterPageSignal } from './progress';
+import { addCounts, permitPullProgressQuery, type PullProgress, stopAfterPageSignal, yearProgressSignal } from './progress';
 import { accelaYearPullWorkflow } from './year-pull';
 
 export interface HistoricalPullInput {
@@ -39,7 +39,19 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
   const progress: PullProgress = {
     status: 'running', currentYear: null, currentBatch: 0, yearsCompleted: 0, yearsTotal: years.length, counts: emptyCounts(),
   };
-  setHandler(permitPullProgressQuery, () => progress);
+  // Totals per year: running totals signalled by each year child, replaced by its result when it ends.
+  const perYear = new Map<number, { counts: PullProgress['counts']; batches: number; final: boolean }>();
+  setHandler(yearProgressSignal, ({ year, counts, batches }) => {
+    if (!perYear.get(year)?.final) perYear.set(year, { counts, batches, final: false });
+  });
+  setHandler(permitPullProgressQuery, () => {
+    const years = [...perYear.values()];
+    return {
+      ...progress,
+      counts: years.reduce((total, entry) => addCounts(total, entry.counts), emptyCounts()),
+      currentBatch: years.reduce((total, entry) => total + entry.batches, 0),
+    };
+  });
   let stopRequested = false;
   const inFlight = new Map<number, ChildWorkflowHandle<typeof accelaYearPullWorkflow>>();
   CancellationScope.current().cancelRequested.catch(() => {
@@ -77,6 +89,7 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
         return child.result();
       });
       inFlight.delete(year);
+      perYear.set(year, { counts: result.counts, batches: result.batches, final: true });
       progress.counts = addCounts(progress.counts, result.counts);
       progress.currentBatch += result.batches;
       if (result.stopped) return;

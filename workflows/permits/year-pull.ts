@@ -1,8 +1,8 @@
-import { continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PageCounts } from '../../domain/permits/page-counts';
 import { firstCursor, type PullCursor, yearRange } from '../../domain/permits/pull-cursor';
 import { runPageLoop } from './page-loop';
-import { permitPullProgressQuery } from './progress';
+import { permitPullProgressQuery, yearProgressSignal } from './progress';
 
 export interface YearPullInput {
   countyId: number;
@@ -40,7 +40,20 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
   const state = await runPageLoop(
     { countyId: input.countyId, jobId: input.jobId, progress: { year: input.year }, asOf: input.today },
     { cursor: start, counts: input.counts, batches: input.batches },
-    { heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds, shouldPause: () => workflowInfo().continueAsNewSuggested, onPage: (s) => (latest = { counts: s.counts, batches: s.batches, stopped: s.stopped }) },
+    {
+      heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
+      shouldPause: () => workflowInfo().continueAsNewSuggested,
+      onPage: (s) => {
+        latest = { counts: s.counts, batches: s.batches, stopped: s.stopped };
+        const parent = workflowInfo().parent;
+        // Best effort: the parent replaces these totals with the year's result when the year ends.
+        if (parent) {
+          void getExternalWorkflowHandle(parent.workflowId)
+            .signal(yearProgressSignal, { year: input.year, counts: s.counts, batches: s.batches })
+            .catch(() => undefined);
+        }
+      },
+    },
   );
   if (state.cursor && !state.stopped) {
     await continueAsNew<typeof accelaYearPullWorkflow>({ ...input, cursor: state.cursor, counts: state.counts, batches: state.batches });
