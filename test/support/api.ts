@@ -2,18 +2,18 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { loadSettings } from '../../config/settings';
 import type { Database } from '../../platform/database';
-import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
+import { SecretBox } from '../../platform/encryption';
 import type { TaskQueues } from '../../platform/task-queues';
+import { TEST_ENCRYPTION_KEY } from './encryption-key';
 
 export const TEST_API_KEY = 'test-key-0123456789';
 
 /** The real Hono app over a test database and the run's Temporal server; call it with `app.request`. */
 export function createTestApi(options: { db: Database; client: Client; queues: TaskQueues; env?: Record<string, string> }) {
-  const encryptionKey = generateEncryptionKey();
   const settings = loadSettings({
     ...process.env,
     API_KEYS: TEST_API_KEY,
-    ENCRYPTION_KEY: encryptionKey,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ...options.env,
   });
   const app = createApp({
@@ -22,7 +22,7 @@ export function createTestApi(options: { db: Database; client: Client; queues: T
     temporal: options.client,
     namespace: 'default',
     queues: options.queues,
-    secrets: SecretBox.fromBase64(encryptionKey),
+    secrets: SecretBox.fromBase64(TEST_ENCRYPTION_KEY),
     startedAt: new Date(),
   });
   const call = (path: string, init: RequestInit = {}) =>

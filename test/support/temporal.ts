@@ -5,10 +5,11 @@ import { DefaultLogger, Runtime, type NativeConnection, type Worker } from '@tem
 import { loadSettings } from '../../config/settings';
 import { BrowserProvider } from '../../platform/browser';
 import type { Database } from '../../platform/database';
-import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
+import { SecretBox } from '../../platform/encryption';
 import { type TaskQueueRole, type TaskQueues, taskQueues } from '../../platform/task-queues';
 import { createWorkers, runWorkers } from '../../workers/create-workers';
 import { requireEnv } from './database';
+import { TEST_ENCRYPTION_KEY } from './encryption-key';
 
 let runtimeInstalled = false;
 
@@ -30,7 +31,7 @@ export interface TestWorkers {
   queues: TaskQueues;
   workers: Worker[];
   browsers: BrowserProvider;
-  /** Settings the activities see (sandbox URLs etc. can be overridden per test). */
+  /** The credential box the activities open secrets with (the same key as the test API's). */
   secrets: SecretBox;
   stop(): Promise<void>;
 }
@@ -43,9 +44,8 @@ export async function startTestWorkers(options: {
   roles?: TaskQueueRole[];
   env?: Record<string, string>;
 }): Promise<TestWorkers> {
-  const encryptionKey = generateEncryptionKey();
-  const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: encryptionKey, ...options.env });
-  const secrets = SecretBox.fromBase64(encryptionKey);
+  const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...options.env });
+  const secrets = SecretBox.fromBase64(TEST_ENCRYPTION_KEY);
   const browsers = new BrowserProvider(settings.CHROMIUM_PATH);
   const workers = await createWorkers({
     connection: options.connection,
