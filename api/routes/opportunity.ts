@@ -2,8 +2,8 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { buildOpportunity } from '../../domain/registrations/opportunity';
 import { salesHooks } from '../../domain/registrations/sales-context';
 import type { AppEnv } from '../dependencies';
-import { errorResponses, fail, ok, okWithStatus, successEnvelope } from '../envelope';
-import { countsInOrder, leaseExpiryReport, type ReportOutcome, parseReportRequest, pendingBody, reportQuerySchema } from './registrations';
+import { fail, ok, okWithStatus, successEnvelope } from '../envelope';
+import { countsInOrder, leaseExpiryReport, type ReportOutcome, parseReportRequest, pendingBody, pendingReportResponses, reportQuerySchema } from './registrations';
 
 const opportunitySchema = z
   .object({
@@ -38,8 +38,6 @@ const contextRequest = z
   })
   .openapi('SalesContextRequest');
 
-const pendingSchema = z.object({ job_id: z.string(), status: z.literal('RUNNING'), poll: z.string() });
-
 const opportunityRoute = createRoute({
   method: 'get',
   path: '/api/opportunity',
@@ -48,8 +46,7 @@ const opportunityRoute = createRoute({
   request: { query: reportQuerySchema },
   responses: {
     200: { description: 'Score, urgency, insight, competitor breakdown', content: { 'application/json': { schema: successEnvelope(opportunitySchema) } } },
-    202: { description: 'Still pulling: poll the job', content: { 'application/json': { schema: successEnvelope(pendingSchema) } } },
-    ...errorResponses(400, 401, 502, 503),
+    ...pendingReportResponses,
   },
 });
 
@@ -64,8 +61,7 @@ const contextRoute = createRoute({
       description: 'Opportunity and hooks, most valuable first',
       content: { 'application/json': { schema: successEnvelope(z.object({ opportunity: opportunitySchema, hooks: z.array(hookSchema) })) } },
     },
-    202: { description: 'Still pulling: poll the job', content: { 'application/json': { schema: successEnvelope(pendingSchema) } } },
-    ...errorResponses(400, 401, 502, 503),
+    ...pendingReportResponses,
   },
 });
 

@@ -159,6 +159,12 @@ const reportMetaSchema = z.object({
 });
 const pendingSchema = z.object({ job_id: z.string(), status: z.literal('RUNNING'), poll: z.string() }).openapi('RegistrationJobPending');
 
+/** The 202 answer of a report route whose pull outlasts the wait, and the errors such a route can give. */
+export const pendingReportResponses = {
+  202: { description: 'Still pulling: poll the job', content: { 'application/json': { schema: successEnvelope(pendingSchema) } } },
+  ...errorResponses(400, 401, 502, 503),
+};
+
 export function reportMeta(outcome: Extract<ReportOutcome, { kind: 'report' }>) {
   const { report } = outcome;
   return {
@@ -194,8 +200,7 @@ const leaseExpiryRoute = createRoute({
         },
       },
     },
-    202: { description: 'Still pulling: poll the job', content: { 'application/json': { schema: successEnvelope(pendingSchema) } } },
-    ...errorResponses(400, 401, 502, 503),
+    ...pendingReportResponses,
   },
 });
 

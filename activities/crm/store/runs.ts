@@ -1,19 +1,13 @@
 import type { Database } from '../../../platform/database';
+import type { CrmSyncProgress } from '../../../workflows/crm/sync-progress';
 
-export type CrmSyncRunStatus = 'running' | 'completed' | 'failed' | 'not_configured';
+export type CrmSyncRunStatus = CrmSyncProgress['status'];
 
-export interface CrmSyncRun {
+/** A run as kept in PostgreSQL: the workflow's progress counts plus what identifies and dates it. */
+export interface CrmSyncRun extends CrmSyncProgress {
   runKey: string;
   workflowId: string;
   selection: 'pending' | 'leads';
-  status: CrmSyncRunStatus;
-  total: number;
-  processed: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  failed: number;
-  requests: number;
   errorMessage: string | null;
   startedAt: Date;
   finishedAt: Date | null;
