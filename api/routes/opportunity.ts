@@ -2,8 +2,8 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { buildOpportunity } from '../../domain/registrations/opportunity';
 import { salesHooks } from '../../domain/registrations/sales-context';
 import type { AppEnv } from '../dependencies';
-import { fail, ok, okWithStatus, successEnvelope } from '../envelope';
-import { countsInOrder, leaseExpiryReport, type ReportOutcome, parseReportRequest, pendingBody, pendingReportResponses, reportQuerySchema } from './registrations';
+import { fail, ok, successEnvelope } from '../envelope';
+import { answerWithoutReport, countsInOrder, leaseExpiryReport, type ReportOutcome, parseReportRequest, pendingReportResponses, reportQuerySchema } from './registrations';
 
 const opportunitySchema = z
   .object({
@@ -80,9 +80,7 @@ export function registerOpportunityRoutes(app: OpenAPIHono<AppEnv>) {
     const parsed = parseReportRequest(c.req.valid('query'), deps.settings);
     if (!parsed.ok) return fail(c, 400, 'VALIDATION_ERROR', parsed.message);
     const outcome = await leaseExpiryReport(deps, parsed.request);
-    if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
-    if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
-    if (outcome.kind === 'unavailable') return fail(c, 503, 'UNAVAILABLE', outcome.message);
+    if (outcome.kind !== 'report') return answerWithoutReport(c, outcome);
     return ok(c, opportunityOf(outcome, parsed.request.brands));
   });
 
@@ -92,9 +90,7 @@ export function registerOpportunityRoutes(app: OpenAPIHono<AppEnv>) {
     const parsed = parseReportRequest({ region: body.region, months_back: body.months_back }, deps.settings);
     if (!parsed.ok) return fail(c, 400, 'VALIDATION_ERROR', parsed.message);
     const outcome = await leaseExpiryReport(deps, parsed.request);
-    if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
-    if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
-    if (outcome.kind === 'unavailable') return fail(c, 503, 'UNAVAILABLE', outcome.message);
+    if (outcome.kind !== 'report') return answerWithoutReport(c, outcome);
     const opportunity = opportunityOf(outcome, parsed.request.brands);
     return ok(c, { opportunity, hooks: salesHooks(body, opportunity) });
   });

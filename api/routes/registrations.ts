@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Context } from 'hono';
 import { deleteReports, type LeaseExpiryReport, latestReport, reportById } from '../../activities/registrations/report-repository';
 import { KNOWN_BRANDS, normaliseBrands } from '../../domain/registrations/brands';
 import { resolveVoivodeship, VOIVODESHIPS, asciiFold, type Voivodeship } from '../../domain/registrations/voivodeships';
@@ -260,15 +261,25 @@ const jobRoute = createRoute({
   },
 });
 
+/** The answer when no report can be served yet: 202 with the job to poll, 502 when the pull failed, 503 without Temporal. */
+export function answerWithoutReport(c: Context, outcome: Exclude<ReportOutcome, { kind: 'report' }>) {
+  switch (outcome.kind) {
+    case 'pending':
+      return okWithStatus(c, pendingBody(outcome.jobId), 202);
+    case 'failed':
+      return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
+    case 'unavailable':
+      return fail(c, 503, 'UNAVAILABLE', outcome.message);
+  }
+}
+
 export function registerRegistrationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(leaseExpiryRoute, async (c) => {
     const deps = c.get('deps');
     const parsed = parseReportRequest(c.req.valid('query'), deps.settings);
     if (!parsed.ok) return fail(c, 400, 'VALIDATION_ERROR', parsed.message);
     const outcome = await leaseExpiryReport(deps, parsed.request);
-    if (outcome.kind === 'pending') return okWithStatus(c, pendingBody(outcome.jobId), 202);
-    if (outcome.kind === 'failed') return fail(c, 502, 'UPSTREAM_ERROR', outcome.message, { job_id: outcome.jobId });
-    if (outcome.kind === 'unavailable') return fail(c, 503, 'UNAVAILABLE', outcome.message);
+    if (outcome.kind !== 'report') return answerWithoutReport(c, outcome);
     return c.json({ success: true as const, data: countsInOrder(outcome.report, parsed.request.brands), meta: reportMeta(outcome), error: null }, 200);
   });
 
