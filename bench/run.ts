@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { loadSettings } from '../config/settings';
 import { startEphemeralInfrastructure } from '../platform/ephemeral-infrastructure';
 
 const BENCH_DIR = __dirname;
@@ -18,12 +19,15 @@ async function main() {
     .filter((file) => wanted.length === 0 || wanted.some((name) => file.startsWith(name)))
     .sort();
   mkdirSync(RESULTS_DIR, { recursive: true });
+  const settings = loadSettings();
   const infrastructure = await startEphemeralInfrastructure();
   let failed = 0;
   try {
     for (const file of benches) {
       console.log(`\n=== ${file}`);
-      const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, file)], {
+      // Benchmarks host their workers in-process: give them the worker processes' heap limit.
+      const heapLimit = `--max-old-space-size=${settings.WORKER_MAX_OLD_SPACE_MB}`;
+      const result = spawnSync(process.execPath, [heapLimit, '--import', 'tsx', path.join(BENCH_DIR, file)], {
         stdio: 'inherit',
         env: { ...infrastructure.childEnv(), BENCH_RESULTS_DIR: RESULTS_DIR },
       });

@@ -38,6 +38,8 @@ export const settingsSchema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   HTTP_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).default(8),
   BROWSER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  // V8 otherwise lets a busy worker's heap grow far past its live data (see docs/permits.md, Benchmark).
+  WORKER_MAX_OLD_SPACE_MB: z.coerce.number().int().min(64).default(256),
   CEPIK_BASE_URL: z.url().default('https://api.cepik.gov.pl'),
   ACCELA_API_URL: z.url().default('https://apis.accela.com'),
   ACCELA_AUTH_URL: z.url().default('https://auth.accela.com'),

@@ -80,7 +80,9 @@ async function main() {
     }
 
     const settings: Settings = loadSettings(env);
-    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env);
+    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, [
+      `--max-old-space-size=${settings.WORKER_MAX_OLD_SPACE_MB}`,
+    ]);
     const api = await startApiServer(settings, {
       startedAt,
       beforeListen: ({ client, db, queues }) => waitForPollers(client, settings.TEMPORAL_NAMESPACE, queues, 120_000, db),
@@ -127,8 +129,14 @@ function readyMessage<T>(child: ChildProcess, label: string): Promise<T> {
  * A TypeScript child with an IPC channel: the child exits when the channel closes, so it cannot
  * outlive this process even if this one is killed with SIGKILL (see platform/parent-watch.ts).
  */
-function spawnNodeChild(supervisor: ProcessSupervisor, name: string, script: string, env: NodeJS.ProcessEnv) {
-  return supervisor.spawn(name, process.execPath, [...TSX_NODE_ARGS, script], {
+function spawnNodeChild(
+  supervisor: ProcessSupervisor,
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+) {
+  return supervisor.spawn(name, process.execPath, [...nodeArgs, ...TSX_NODE_ARGS, script], {
     env,
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
