@@ -5,7 +5,7 @@ import { logger } from '../platform/logger';
 import { SourceAttribute } from '../platform/search-attributes';
 import type { TaskQueues } from '../platform/task-queues';
 import type { platformSelfTestWorkflow } from '../workflows/platform/self-test';
-import { accelaSandboxSeeder } from '../simulators/accela/sandbox-seeder';
+import { accelaSandboxSeeder } from './accela';
 import { autotraderSandboxSeeder } from './autotrader';
 import { cepikSandboxSeeder } from './cepik';
 import { crmSandboxSeeder } from './crm';

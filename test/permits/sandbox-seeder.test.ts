@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadSettings } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { accelaSimulatorDefinition } from '../../simulators/accela/definition';
-import { accelaSandboxSeeder } from '../../simulators/accela/sandbox-seeder';
+import { accelaSandboxSeeder } from '../../sandbox/accela';
 import { SANDBOX_ACCELA_CREDENTIALS } from '../../simulators/accela/server';
 import { permitPullWorkflowId } from '../../workflows/permits/ids';
 import { createTestDatabase, type TestDatabase } from '../support/database';

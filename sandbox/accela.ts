@@ -1,8 +1,8 @@
-import { launchPermitPull, PullConflictError } from '../../activities/permits/job-launcher';
-import { ConfigurationError } from '../../config/settings';
-import { SecretBox } from '../../platform/encryption';
-import type { SandboxSeeder } from '../../sandbox/seed-demo';
-import { SANDBOX_ACCELA_CREDENTIALS } from './server';
+import { launchPermitPull, PullConflictError } from '../activities/permits/job-launcher';
+import { ConfigurationError } from '../config/settings';
+import { SecretBox } from '../platform/encryption';
+import type { SandboxSeeder } from './seed-demo';
+import { SANDBOX_ACCELA_CREDENTIALS } from '../simulators/accela/server';
 
 const DEMO_AGENCY = 'HCFL';
 
