@@ -1,10 +1,16 @@
+import type { Settings } from '../config/settings';
+import type { FailureMapper } from '../temporal/activity-failures';
+import { highLevelFailureMapper } from './crm/failures';
 import { createCrmSyncActivities } from './crm/sync-activities';
 import type { ActivityDependencies } from './dependencies';
 import { createListingBrowserActivities, createListingHttpActivities } from './listings';
+import { autotraderFailureMapper } from './listings/failures';
+import { accelaFailureMapper } from './permits/failures';
 import { createPermitActivities } from './permits/pull-activities';
 import { createBrowserProbeActivities } from './platform/browser-probe';
 import { createPlatformActivities } from './platform/self-test';
 import { createRegistrationActivities } from './registrations/activities';
+import { cepikFailureMapper } from './registrations/failures';
 
 /**
  * Activities for the `http` task queue: external API pulls and PostgreSQL writes.
@@ -28,4 +34,10 @@ export function createBrowserActivities(deps: ActivityDependencies) {
   };
 }
 
-export type HttpActivities = ReturnType<typeof createHttpActivities>;
+/**
+ * Each source's translation of its client errors into typed Temporal failures, applied once by the
+ * workers' activity interceptor (temporal/activity-failures.ts); each source adds its mapper here.
+ */
+export function createFailureMappers(settings: Settings): FailureMapper[] {
+  return [accelaFailureMapper, cepikFailureMapper, highLevelFailureMapper, autotraderFailureMapper(settings)];
+}

@@ -1,33 +1,33 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { Registry } from 'prom-client';
 import { logger } from '../platform/logger';
 import { httpRequestDuration, httpRequestsTotal, metricsRegistry } from '../platform/metrics';
 import { requireApiKey } from './auth';
-import type { ApiDependencies, AppEnv } from './dependencies';
-import { describeValidationError, fail } from './envelope';
-import { registerCountyRoutes } from './routes/counties';
-import { registerCrmRoutes } from './routes/crm';
-import { registerDealsRoutes } from './routes/deals';
+import type { ApiDependencies } from './dependencies';
+import { ConflictError, InvalidRequestError, NotFoundError, UnavailableError, UpstreamError } from '../domain/errors';
+import { listingGauges } from '../services/listings/metrics';
+import { fail } from './envelope';
+import { createRouter } from './router';
+import { countyRoutes } from './routes/counties';
+import { crmRoutes } from './routes/crm';
+import { dealRoutes } from './routes/deals';
 import { registerDocsRoutes } from './routes/docs';
-import { registerHealthRoutes } from './routes/health';
-import { registerPermitJobRoutes } from './routes/permit-jobs';
-import { registerPermitDataRoutes } from './routes/permits';
-import { registerPlatformRoutes } from './routes/platform';
-import { registerOpportunityRoutes } from './routes/opportunity';
-import { registerRegistrationRoutes } from './routes/registrations';
-import { registerScrapeRoutes } from './routes/scrape';
+import { healthRoutes } from './routes/health';
+import { permitJobRoutes } from './routes/permit-jobs';
+import { permitDataRoutes } from './routes/permits';
+import { platformRoutes } from './routes/platform';
+import { opportunityRoutes } from './routes/opportunity';
+import { registrationRoutes } from './routes/registrations';
+import { scrapeRoutes } from './routes/scrape';
 
-/** A Hono app whose request validation failures become 400 envelopes naming the field. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        const { message, details } = describeValidationError(result.error);
-        return fail(c, 400, 'VALIDATION_ERROR', message, details);
-      }
-    },
-  });
-}
+/** How each kind of service error reaches the client: its status and error code. */
+const SERVICE_ERROR_RESPONSES = [
+  [NotFoundError, 404, 'NOT_FOUND'],
+  [InvalidRequestError, 400, 'VALIDATION_ERROR'],
+  [ConflictError, 409, 'CONFLICT'],
+  [UpstreamError, 502, 'UPSTREAM_ERROR'],
+  [UnavailableError, 503, 'UNAVAILABLE'],
+] as const;
 
 export function createApp(deps: ApiDependencies) {
   const app = createRouter();
@@ -49,23 +49,31 @@ export function createApp(deps: ApiDependencies) {
   });
 
   registerDocsRoutes(app);
-  registerHealthRoutes(app);
-  registerPlatformRoutes(app);
-  registerCountyRoutes(app);
-  registerPermitJobRoutes(app);
-  registerPermitDataRoutes(app);
-  registerCrmRoutes(app);
-  registerRegistrationRoutes(app);
-  registerOpportunityRoutes(app);
-  registerDealsRoutes(app);
-  registerScrapeRoutes(app);
+  app.route('/', healthRoutes());
+  app.route('/', platformRoutes());
+  app.route('/', countyRoutes());
+  app.route('/', permitJobRoutes());
+  app.route('/', permitDataRoutes());
+  app.route('/', crmRoutes());
+  app.route('/', registrationRoutes());
+  app.route('/', opportunityRoutes());
+  app.route('/', dealRoutes());
+  app.route('/', scrapeRoutes());
 
-  app.get('/metrics', async (c) =>
-    c.body(await metricsRegistry.metrics(), 200, { 'content-type': metricsRegistry.contentType }),
-  );
+  // Gauges that read this app's database, built from its dependencies; merged per request so the
+  // process registry's later metrics show too.
+  const appMetrics = new Registry();
+  for (const gauge of listingGauges(deps.db)) appMetrics.registerMetric(gauge);
+  app.get('/metrics', async (c) => {
+    const registry = Registry.merge([metricsRegistry, appMetrics]);
+    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
+  });
 
   app.notFound((c) => fail(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
+    for (const [kind, status, code] of SERVICE_ERROR_RESPONSES) {
+      if (error instanceof kind) return fail(c, status, code, error.message, error.details);
+    }
     if (error instanceof HTTPException) {
       // Hono's own validators throw these, e.g. for a body that is not JSON.
       return fail(c, error.status === 400 ? 400 : error.status, error.status === 400 ? 'VALIDATION_ERROR' : 'INTERNAL_ERROR', error.message);

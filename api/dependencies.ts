@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
+import type { ChildStatus } from '../platform/child-processes';
 import type { Database } from '../platform/database';
 import type { SecretBox } from '../platform/encryption';
 import type { TaskQueues } from '../platform/task-queues';
@@ -13,6 +14,8 @@ export interface ApiDependencies {
   queues: TaskQueues;
   secrets: SecretBox;
   startedAt: Date;
+  /** The children `npm start` supervises; absent when the API runs on its own (health then omits them). */
+  processes?: () => ChildStatus[];
 }
 
 export interface AppEnv {

@@ -72,6 +72,27 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]): { [K in
   return responses;
 }
 
+/** A JSON response body for the OpenAPI document. */
+export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+
+/** A 200 (or other success) response whose body is the success envelope around `schema`. */
+export const successResponse = <T extends z.ZodType>(description: string, schema: T) => ({ description, ...jsonContent(successEnvelope(schema)) });
+
+/** Query parameters of a page-numbered list. */
+export function pageNumberQuery(options: { defaultLimit: number; maxLimit: number }) {
+  return {
+    limit: z.coerce.number().int().min(1).max(options.maxLimit).default(options.defaultLimit),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+  };
+}
+
+/** A page of a list: the items under their own name, the total, the page and its size. */
+export function pagedList<K extends string, T extends z.ZodType>(itemsName: K, item: T) {
+  return z.object({ [itemsName]: z.array(item), total: z.number(), page: z.number(), per_page: z.number() } as {
+    [P in K]: z.ZodArray<T>;
+  } & { total: z.ZodNumber; page: z.ZodNumber; per_page: z.ZodNumber });
+}
+
 /** Turns a zod error into one message that names each offending field. */
 export function describeValidationError(error: z.ZodError): { message: string; details: unknown } {
   const issues = error.issues.map((issue) => ({

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { Settings } from '../config/settings';
+import type { ChildStatus } from '../platform/child-processes';
 import { createPool, type Database } from '../platform/database';
 import { SecretBox } from '../platform/encryption';
 import { logger } from '../platform/logger';
@@ -20,11 +21,15 @@ export interface RunningApi {
 /**
  * The API process's own wiring: a Temporal client (search attributes registered), a PostgreSQL
  * pool, the Temporal Schedules in place, and the HTTP server. `beforeListen` runs once the clients
- * exist, e.g. to wait for workers.
+ * exist, e.g. to wait for workers. `processes` reports the supervised children in health.
  */
 export async function startApiServer(
   settings: Settings,
-  options: { startedAt?: Date; beforeListen?: (api: Pick<RunningApi, 'client' | 'db' | 'queues'>) => Promise<void> } = {},
+  options: {
+    startedAt?: Date;
+    beforeListen?: (api: Pick<RunningApi, 'client' | 'db' | 'queues'>) => Promise<void>;
+    processes?: () => ChildStatus[];
+  } = {},
 ): Promise<RunningApi> {
   if (!settings.DATABASE_URL || !settings.TEMPORAL_ADDRESS || !settings.ENCRYPTION_KEY) {
     throw new Error('the API needs DATABASE_URL, TEMPORAL_ADDRESS and ENCRYPTION_KEY');
@@ -47,6 +52,7 @@ export async function startApiServer(
     queues,
     secrets: SecretBox.fromBase64(settings.ENCRYPTION_KEY),
     startedAt: options.startedAt ?? new Date(),
+    processes: options.processes,
   });
   const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT });
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { saveCrmConfig } from '../activities/crm/store/config';
+import { saveCrmConfig } from '../stores/crm/config';
 import { startHighLevelSimulator } from '../simulators/highlevel/server';
 import { freePort } from '../platform/free-port';
 import { insertSyntheticLeads } from '../test/crm/synthetic-leads';

@@ -1,4 +1,4 @@
-import { launchPermitPull } from '../activities/permits/job-launcher';
+import { startPermitPull } from '../services/permits/pull-jobs';
 import { loadSettings } from '../config/settings';
 import { fork } from 'node:child_process';
 import path from 'node:path';
@@ -37,7 +37,7 @@ async function main() {
     const baselineRss = process.memoryUsage().rss;
     peakRss = baselineRss;
     const started = performance.now();
-    const { jobId } = await launchPermitPull({ db: database.db, temporal: temporal.client, queues, settings }, countyId, { jobType: 'initial_pull', years: YEARS });
+    const { id: jobId } = await startPermitPull({ db: database.db, temporal: temporal.client, queues, settings }, countyId, { jobType: 'initial_pull', years: YEARS });
     const job = await waitForJobEnd(database.db, jobId, 30 * 60_000);
     const wallS = (performance.now() - started) / 1000;
     if (job.status !== 'completed') throw new Error(`pull ended ${job.status}: ${job.error_message}`);

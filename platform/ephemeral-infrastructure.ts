@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { ProcessSupervisor } from './child-processes';
+import { loadSettings } from '../config/settings';
+import { ProcessSupervisor, restartPolicy } from './child-processes';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { freePort } from './free-port';
 import { logger } from './logger';
@@ -29,7 +30,7 @@ export async function startEphemeralInfrastructure(env: NodeJS.ProcessEnv = proc
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'prospector-run-'));
   // As root, embedded PostgreSQL runs as the postgres user, which must be able to reach its folder.
   await chmod(workDir, 0o755);
-  const supervisor = new ProcessSupervisor(path.join(workDir, 'logs'));
+  const supervisor = new ProcessSupervisor(path.join(workDir, 'logs'), restartPolicy(loadSettings(env)));
   const stops: Array<() => Promise<void>> = [() => supervisor.stopAll(5_000)];
   try {
     let databaseUrl = env.DATABASE_URL;

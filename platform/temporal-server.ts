@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ProcessSupervisor } from './child-processes';
 import { logger } from './logger';
-import { customSearchAttributes } from './search-attributes';
+import { customSearchAttributes } from '../temporal/search-attributes';
 import { findTemporalBinary } from './temporal-binary';
 
 const { IndexedValueType } = temporal.api.enums.v1;
@@ -58,7 +58,8 @@ export interface DevServerOptions {
 /**
  * Starts `temporal server start-dev` with its state in a SQLite file under the data folder, so
  * workflows and schedules survive a restart. Falls back to the SDK's own download of the CLI when
- * no binary is installed (that needs internet access). The supervisor stops it at shutdown.
+ * no binary is installed (that needs internet access). The supervisor restarts it when it dies and
+ * stops it at shutdown.
  */
 export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningTemporal> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
@@ -86,23 +87,32 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const pidFile = options.dataDir ? path.join(options.dataDir, 'server.pid') : undefined;
   if (pidFile) stopStaleServer(pidFile);
   logger.info({ binary: binary.path, source: binary.source }, 'starting Temporal dev server');
-  const child = options.supervisor.spawn('temporal', binary.path, [
-    'server',
-    'start-dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(options.port),
-    ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
-    ...(dbFile ? ['--db-filename', dbFile] : []),
-    '--namespace',
-    options.namespace,
-    '--log-level',
-    'warn',
-    ...searchAttributeFlags(customSearchAttributes),
-  ]);
-  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
-  await waitForTemporal(address, options.namespace, 60_000, () => child.exitCode !== null);
+  const server = options.supervisor.spawn(
+    'temporal',
+    binary.path,
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+      ...(dbFile ? ['--db-filename', dbFile] : []),
+      '--namespace',
+      options.namespace,
+      '--log-level',
+      'warn',
+      ...searchAttributeFlags(customSearchAttributes),
+    ],
+    // A restarted server (the supervisor's) resumes from the same SQLite file.
+    {
+      onSpawn: (child) => {
+        if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+      },
+    },
+  );
+  await waitForTemporal(address, options.namespace, 60_000, () => server.status().state === 'given-up');
   return { address, namespace: options.namespace, uiUrl };
 }
 
@@ -124,7 +134,7 @@ async function waitForTemporal(address: string, namespace: string, timeoutMs: nu
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (hasExited()) throw new Error('Temporal dev server exited during start-up; see its log (temporal.log)');
+    if (hasExited()) throw new Error('Temporal dev server kept exiting during start-up; see its log (temporal.log)');
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {

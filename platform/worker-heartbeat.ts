@@ -26,12 +26,14 @@ export function startWorkerHeartbeat(db: Database, identity: string, taskQueueNa
   };
 }
 
-/** Task queues with at least one worker that reported within the staleness window. */
-export async function liveWorkerQueues(db: Database): Promise<Set<string>> {
+/** Task queues with at least one worker that reported within the staleness window (on `host` only, when given). */
+export async function liveWorkerQueues(db: Database, host?: string): Promise<Set<string>> {
+  // Identities are `<pid>@<host>/<task queue>` (workers/create-workers.ts).
   const result = await db.query<{ task_queue: string }>(
     `SELECT DISTINCT unnest(task_queues) AS task_queue FROM worker_heartbeats
-     WHERE last_seen_at > now() - make_interval(secs => $1)`,
-    [WORKER_HEARTBEAT_STALE_MS / 1000],
+     WHERE last_seen_at > now() - make_interval(secs => $1)
+       AND ($2::text IS NULL OR split_part(split_part(identity, '@', 2), '/', 1) = $2)`,
+    [WORKER_HEARTBEAT_STALE_MS / 1000, host ?? null],
   );
   return new Set(result.rows.map((row) => row.task_queue));
 }

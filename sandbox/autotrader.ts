@@ -1,5 +1,6 @@
-import { ScrapeAlreadyRunningError, startModelScrape } from '../api/routes/scrape';
+import { ConflictError } from '../domain/errors';
 import { findFleetModel } from '../domain/listings/fleet';
+import { startModelScrape } from '../services/listings/scrapes';
 import type { SandboxSeeder } from './seed-demo';
 
 /**
@@ -17,10 +18,10 @@ export const autotraderSandboxSeeder: SandboxSeeder = {
       const fleetModel = findFleetModel(make, model);
       if (!fleetModel) throw new Error(`AUTOTRADER_SANDBOX_MODELS: ${entry} is not a fleet model`);
       try {
-        await startModelScrape({ temporal, queues }, fleetModel, null, settings.AUTOTRADER_SANDBOX_DELAY);
+        await startModelScrape({ temporal, queues }, fleetModel, { maxResults: null, delaySeconds: settings.AUTOTRADER_SANDBOX_DELAY });
         started.push(`${fleetModel.make} ${fleetModel.model}`);
       } catch (error) {
-        if (!(error instanceof ScrapeAlreadyRunningError)) throw error;
+        if (!(error instanceof ConflictError)) throw error;
         running.push(`${fleetModel.make} ${fleetModel.model}`);
       }
     }

@@ -1,11 +1,8 @@
-import { isCrmConfigured, saveCrmConfig } from '../activities/crm/store/config';
-import { countPendingLeads } from '../activities/crm/store/leads';
 import { ConfigurationError } from '../config/settings';
 import { SecretBox } from '../platform/encryption';
-import { SourceAttribute } from '../platform/search-attributes';
+import { configureCrmUnlessConfigured } from '../services/crm/config';
+import { syncPendingLeads } from '../services/crm/sync';
 import { HIGHLEVEL_SIMULATOR_LOCATION, HIGHLEVEL_SIMULATOR_TOKEN } from '../simulators/highlevel/server';
-import type { syncLeadsToCrmWorkflow } from '../workflows/crm/sync-leads';
-import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../workflows/crm/workflow-ids';
 import type { SandboxSeeder } from './seed-demo';
 
 /**
@@ -16,23 +13,14 @@ export const crmSandboxSeeder: SandboxSeeder = {
   name: 'highlevel',
   async seed({ settings, db, temporal, queues }) {
     if (!settings.ENCRYPTION_KEY) throw new ConfigurationError('ENCRYPTION_KEY is needed to store the HighLevel token');
-    const configuredBefore = await isCrmConfigured(db);
-    if (!configuredBefore) {
-      await saveCrmConfig(db, SecretBox.fromBase64(settings.ENCRYPTION_KEY), {
-        apiToken: HIGHLEVEL_SIMULATOR_TOKEN,
-        locationId: HIGHLEVEL_SIMULATOR_LOCATION,
-      });
-    }
+    const secrets = SecretBox.fromBase64(settings.ENCRYPTION_KEY);
+    const { configuredBefore } = await configureCrmUnlessConfigured(
+      { db, secrets },
+      { apiToken: HIGHLEVEL_SIMULATOR_TOKEN, locationId: HIGHLEVEL_SIMULATOR_LOCATION },
+    );
     const configured = configuredBefore ? 'HighLevel configuration kept' : `HighLevel configured for the simulator (location ${HIGHLEVEL_SIMULATOR_LOCATION})`;
-    const pending = await countPendingLeads(db);
+    const { pending, workflowId } = await syncPendingLeads({ db, temporal, queues });
     if (pending === 0) return `${configured}; no pending leads to sync`;
-    await temporal.workflow.start<typeof syncLeadsToCrmWorkflow>('syncLeadsToCrmWorkflow', {
-      workflowId: PENDING_LEADS_SYNC_WORKFLOW_ID,
-      taskQueue: queues.workflows,
-      args: [{ leadIds: [] }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [{ key: SourceAttribute, value: 'highlevel' }],
-    });
-    return `${configured}; syncing ${pending} pending leads (${PENDING_LEADS_SYNC_WORKFLOW_ID})`;
+    return `${configured}; syncing ${pending} pending leads (${workflowId})`;
   },
 };

@@ -2,9 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Settings } from '../config/settings';
 import type { Database } from '../platform/database';
 import { logger } from '../platform/logger';
-import { SourceAttribute } from '../platform/search-attributes';
 import type { TaskQueues } from '../platform/task-queues';
-import type { platformSelfTestWorkflow } from '../workflows/platform/self-test';
+import { runSelfTest } from '../services/platform/self-test';
 import { accelaSandboxSeeder } from './accela';
 import { autotraderSandboxSeeder } from './autotrader';
 import { cepikSandboxSeeder } from './cepik';
@@ -25,14 +24,8 @@ export interface SandboxSeeder {
 
 const platformSelfTest: SandboxSeeder = {
   name: 'platform',
-  async seed({ temporal, queues }) {
-    const result = await temporal.workflow.execute<typeof platformSelfTestWorkflow>('platformSelfTestWorkflow', {
-      workflowId: `platform-self-test:startup-${Date.now()}`,
-      taskQueue: queues.workflows,
-      args: [{ includeBrowser: true }],
-      workflowExecutionTimeout: '90 seconds',
-      typedSearchAttributes: [{ key: SourceAttribute, value: 'platform' }],
-    });
+  async seed(context) {
+    const { result } = await runSelfTest(context, { includeBrowser: true, label: `startup-${Date.now()}` });
     return `self-test workflow reached PostgreSQL in ${result.database.roundTripMs} ms and Chromium ${result.browser?.browserVersion}`;
   },
 };

@@ -1,6 +1,7 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { planBatches } from '../domain/listings/batch-plan';
-import { MakeAttribute, PullKindAttribute, SourceAttribute } from '../platform/search-attributes';
+import { ensureSchedule } from '../temporal/ensure-schedule';
+import { searchAttributes } from '../temporal/search-attributes';
 import { scrapeBatchScheduleId, scrapeBatchWorkflowId } from '../workflows/listings/ids';
 import type { scrapeBatchWorkflow } from '../workflows/listings/scrape-batch';
 import type { EnsureSchedules } from './registry';
@@ -14,9 +15,8 @@ export const ensureAutotraderSchedules: EnsureSchedules = async ({ client, setti
   const paused = settings.AUTOTRADER_SCHEDULES_PAUSED ?? settings.SOURCES === 'sandbox';
   const ids: string[] = [];
   for (const batch of planBatches()) {
-    const scheduleId = scrapeBatchScheduleId(batch.id);
     const makes = [...new Set(batch.models.map((m) => m.make))];
-    const options = {
+    const definition = {
       spec: {
         calendars: [{ hour: Math.floor(batch.startMinuteUtc / 60), minute: batch.startMinuteUtc % 60, comment: `daily: ${batch.label}` }],
       },
@@ -28,26 +28,13 @@ export const ensureAutotraderSchedules: EnsureSchedules = async ({ client, setti
           typeof scrapeBatchWorkflow
         >,
         taskQueue: queues.workflows,
-        typedSearchAttributes: [
-          { key: SourceAttribute, value: 'autotrader' },
-          { key: PullKindAttribute, value: 'scrape-batch' },
-          ...(makes.length === 1 ? [{ key: MakeAttribute, value: makes[0]! }] : []),
-        ],
+        typedSearchAttributes: searchAttributes({ source: 'autotrader', pullKind: 'scrape-batch', make: makes.length === 1 ? makes[0] : undefined }),
       },
       // A batch still running at its next slot (e.g. after bot-challenge back-off) is not started twice.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
     };
-    try {
-      await client.schedule.create({
-        scheduleId,
-        ...options,
-        state: { paused, note: paused ? 'created paused (sandbox): unpause to scrape daily' : undefined },
-      });
-    } catch (error) {
-      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, ...options }));
-    }
-    ids.push(scheduleId);
+    const initialState = { paused, note: paused ? 'created paused (sandbox): unpause to scrape daily' : undefined };
+    ids.push(await ensureSchedule(client, scrapeBatchScheduleId(batch.id), definition, initialState));
   }
   return ids;
 };

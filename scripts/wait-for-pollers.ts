@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { checkWorkers } from '../api/health/components';
+import { checkWorkers } from '../services/platform/health-components';
 import type { Database } from '../platform/database';
 import type { TaskQueues } from '../platform/task-queues';
 

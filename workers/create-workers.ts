@@ -1,10 +1,11 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createBrowserActivities, createHttpActivities } from '../activities';
+import { createBrowserActivities, createFailureMappers, createHttpActivities } from '../activities';
 import type { ActivityDependencies } from '../activities/dependencies';
 import type { Database } from '../platform/database';
 import type { TaskQueueRole, TaskQueues } from '../platform/task-queues';
 import { startWorkerHeartbeat } from '../platform/worker-heartbeat';
 import { WORKFLOWS_PATH } from '../platform/workflows-path';
+import { activityFailureInterceptor } from '../temporal/activity-failures';
 
 export interface WorkerSetOptions {
   connection: NativeConnection;
@@ -24,10 +25,11 @@ export interface WorkerSetOptions {
  * Separate queues let each be scaled and rate-limited on its own.
  */
 export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]> {
-  const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'shutdownGraceTime'> = {
+  const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'shutdownGraceTime' | 'interceptors'> = {
     connection: options.connection,
     namespace: options.namespace,
     shutdownGraceTime: `${options.shutdownGraceSeconds} seconds`,
+    interceptors: { activity: [activityFailureInterceptor(createFailureMappers(options.deps.settings))] },
   };
   const workflowSource = options.workflowBundlePath
     ? { workflowBundle: { codePath: options.workflowBundlePath } }

@@ -6,6 +6,7 @@ import {
   HighLevelLocationAccessError,
   HighLevelRateLimitError,
 } from '../../clients/highlevel/errors';
+import type { FailureMapper } from '../../temporal/activity-failures';
 
 /** Failure types the sync workflow reacts to. */
 export const crmFailureTypes = {
@@ -21,8 +22,8 @@ export const crmFailureTypes = {
  * HighLevel errors as Temporal failures: a wrong token or location and a spent daily budget will
  * not heal by retrying; a 429 retries after the advertised wait; outages retry with backoff.
  */
-export function toCrmFailure(error: unknown): unknown {
-  if (!(error instanceof HighLevelError)) return error;
+export const highLevelFailureMapper: FailureMapper = (error) => {
+  if (!(error instanceof HighLevelError)) return undefined;
   if (error instanceof HighLevelAuthError) {
     return ApplicationFailure.create({ type: crmFailureTypes.auth, message: error.message, nonRetryable: true });
   }
@@ -36,4 +37,4 @@ export function toCrmFailure(error: unknown): unknown {
     return ApplicationFailure.create({ type: crmFailureTypes.rateLimited, message: error.message, nextRetryDelay: error.retryAfterMs });
   }
   return ApplicationFailure.create({ type: crmFailureTypes.unavailable, message: error.message });
-}
+};

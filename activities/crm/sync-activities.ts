@@ -1,13 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import pLimit from 'p-limit';
+import { highLevelClientFor } from '../../clients/highlevel/connections';
+import { isCrmConfigured, loadCrmConfig } from '../../stores/crm/config';
+import { countPendingLeads, type LeadForSync, loadLeadsForSync, pendingLeadIds } from '../../stores/crm/leads';
+import { beginSyncRun, type CrmSyncRunStatus, finishSyncRun, refreshSyncRunCounts } from '../../stores/crm/runs';
 import type { ActivityDependencies } from '../dependencies';
-import { highLevelClientFor } from './client-factory';
-import { forEachLimited } from './concurrency';
-import { crmFailureTypes, toCrmFailure } from './failures';
+import { crmFailureTypes } from './failures';
 import { crmLeadsSynced } from './metrics';
 import { syncLead } from './sync-lead';
-import { isCrmConfigured, loadCrmConfig } from './store/config';
-import { countPendingLeads, type LeadOutcome, loadLeadsForSync, pendingLeadIds } from './store/leads';
-import { beginSyncRun, type CrmSyncRunStatus, finishSyncRun, refreshSyncRunCounts } from './store/runs';
 
 export interface CrmBatchCounts {
   created: number;
@@ -15,6 +15,30 @@ export interface CrmBatchCounts {
   skipped: number;
   failed: number;
   requests: number;
+}
+
+/**
+ * Runs `work` over `items`, at most `limit` at a time. After the first failure no new item starts;
+ * the ones in flight finish, then the failure is thrown. (Not `clearQueue()`: the promise of a
+ * cleared call never settles, so the batch could not wait for the calls it has.)
+ */
+async function forEachUntilFailure<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const run = pLimit(limit);
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    items.map((item) =>
+      run(async () => {
+        if (failure) return;
+        try {
+          await work(item);
+        } catch (error) {
+          // Noted before p-limit starts the next item, which then sees it.
+          failure ??= { error };
+        }
+      }),
+    ),
+  );
+  if (failure) throw failure.error;
 }
 
 /** The CRM sync's activities: only ids and counts go in and out; leads, contacts and tokens stay here. */
@@ -34,7 +58,10 @@ export function createCrmSyncActivities({ db, secrets, settings }: ActivityDepen
       return pendingLeadIds(db, input.afterId, input.limit);
     },
 
-    /** Syncs a batch of leads, a few at a time; a retried batch skips the leads this run already finished. */
+    /**
+     * Syncs a batch of leads, a few at a time; a retried batch skips the leads this run already
+     * finished. HighLevel errors become typed failures in the workers' interceptor (./failures.ts).
+     */
     async syncLeadBatch(input: { runKey: string; leadIds: number[] }): Promise<CrmBatchCounts> {
       const config = await loadCrmConfig(db, secrets);
       if (!config) {
@@ -45,18 +72,17 @@ export function createCrmSyncActivities({ db, secrets, settings }: ActivityDepen
       const counts: CrmBatchCounts = { created: 0, updated: 0, skipped: input.leadIds.length - items.length, failed: 0, requests: 0 };
       const context = Context.current();
       let done = 0;
+      const push = async (item: LeadForSync) => {
+        // Cancelled (workflow cancelled, worker shutting down): finish the leads in flight, start no more.
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+        const outcome = await syncLead({ db, client, config, runKey: input.runKey }, item);
+        counts[outcome] += 1;
+        crmLeadsSynced.inc({ outcome });
+        done += 1;
+        context.heartbeat({ done });
+      };
       try {
-        await forEachLimited(items, settings.HIGHLEVEL_SYNC_CONCURRENCY, async (item) => {
-          // Cancelled (workflow cancelled, worker shutting down): finish the leads in flight, start no more.
-          if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-          const outcome: LeadOutcome = await syncLead({ db, client, config, runKey: input.runKey }, item);
-          counts[outcome] += 1;
-          crmLeadsSynced.inc({ outcome });
-          done += 1;
-          context.heartbeat({ done });
-        });
-      } catch (error) {
-        throw toCrmFailure(error);
+        await forEachUntilFailure(items, settings.HIGHLEVEL_SYNC_CONCURRENCY, push);
       } finally {
         counts.requests = client.requestCount;
         await refreshSyncRunCounts(db, input.runKey, client.requestCount);

@@ -12,8 +12,8 @@ import { emailMatchKey } from '../../domain/crm/email';
 import type { Database } from '../../platform/database';
 import { saveRejectedRecords } from '../../platform/rejects';
 import { withIdentityLocks } from './identity-locks';
-import type { CrmConfig } from './store/config';
-import { beginLeadAttempt, finishLead, type LeadForSync, type LeadOutcome, recordAttemptContact } from './store/leads';
+import type { CrmConfig } from '../../stores/crm/config';
+import { beginLeadAttempt, finishLead, type LeadForSync, type LeadOutcome, recordAttemptContact } from '../../stores/crm/leads';
 
 export interface LeadSyncContext {
   db: Pick<Database, 'query'>;

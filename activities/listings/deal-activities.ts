@@ -4,6 +4,7 @@ import { summariseMarket } from '../../domain/listings/market-summary';
 import { valueModel } from '../../domain/listings/pricing';
 import type { PricedCar } from '../../domain/listings/similarity';
 import { logger } from '../../platform/logger';
+import { recordDealsAnalysed } from '../../stores/listings/scrape-runs';
 import type { ActivityDependencies } from '../dependencies';
 
 /** Listings not seen for this long are treated as sold and leave the comparison sample. */
@@ -99,7 +100,7 @@ export function createDealActivities({ db, settings }: Pick<ActivityDependencies
       if (settings.ALERT_WEBHOOK_URL) {
         for (const alert of inserted.rows) await postAlert(db, settings.ALERT_WEBHOOK_URL, { ...alert, make: input.make, model: input.model });
       }
-      if (input.runId !== null) await db.query('UPDATE scrape_runs SET deals_analysed = $2 WHERE id = $1', [input.runId, rated.length]);
+      if (input.runId !== null) await recordDealsAnalysed(db, input.runId, rated.length);
       return {
         listingsValued: cars.length,
         dealsRated: rated.length,

@@ -4,10 +4,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { findFleetModel } from '../../domain/listings/fleet';
 import { saveRejectedRecords } from '../../platform/rejects';
 import type { ActivityDependencies } from '../dependencies';
-import { advertIdsOfRun, recordRunProblem, recordRunProgress, storeListingsPage } from './listing-store';
-import { autotraderListingsScraped, autotraderPagesScraped, autotraderScrapeFailures } from './metrics';
+import { advertIdsOfRun, storeListingsPage } from '../../stores/listings/listing-store';
+import { recordRunProblem, recordRunProgress, scrapeRunTotals, type ScrapeRunTotals } from '../../stores/listings/scrape-runs';
+import { firstLine } from './failures';
+import { autotraderListingsScraped, autotraderPagesScraped } from './metrics';
 import { pageThroughResults, type PagingCursor, type StopReason } from './paging';
-import { BotChallengeError, prepareContext, ResultsPageError } from './results-page';
+import { prepareContext } from './results-page';
 import { acquireScraperSlot } from './scraper-slots';
 import { pruneScreenshots, saveFailureScreenshot, screenshotDir } from './screenshots';
 
@@ -20,12 +22,7 @@ export interface ScrapeModelInput {
   delaySeconds: number | null;
 }
 
-export interface ScrapeModelResult {
-  pages: number;
-  listingsSeen: number;
-  listingsNew: number;
-  listingsUpdated: number;
-  rejectedCards: number;
+export interface ScrapeModelResult extends ScrapeRunTotals {
   stopReason: StopReason;
 }
 
@@ -105,26 +102,13 @@ export function createListingScrapeActivities({ settings, db, browsers }: Activi
             heartbeat();
           },
         });
-        const { rows } = await db.query(
-          `SELECT pages, listings_seen, listings_new, listings_updated, rejected_cards FROM scrape_runs WHERE id = $1`,
-          [input.runId],
-        );
-        const run = rows[0];
-        return {
-          pages: run.pages,
-          listingsSeen: run.listings_seen,
-          listingsNew: run.listings_new,
-          listingsUpdated: run.listings_updated,
-          rejectedCards: run.rejected_cards,
-          stopReason: outcome.stopReason,
-        };
+        return { ...(await scrapeRunTotals(db, input.runId)), stopReason: outcome.stopReason };
       } catch (error) {
         if (context.cancellationSignal.aborted) throw new CancelledFailure('model scrape cancelled; browser context closed');
-        const failure = toFailure(error, context.info.attempt, settings.AUTOTRADER_CHALLENGE_RETRY_SECONDS);
+        // The run's own record of each attempt; the workers' interceptor types the failure (failures.ts).
         const shot = page && !page.isClosed() ? await saveFailureScreenshot(page, screenshots, `${fleetModel.make}-${fleetModel.model}-page${cursor.nextPage}`) : null;
-        await recordRunProblem(db, input.runId, { error: `attempt ${context.info.attempt}: ${failure.message}`, screenshot: shot });
-        autotraderScrapeFailures.inc({ type: failure.type ?? 'unknown' });
-        throw failure;
+        await recordRunProblem(db, input.runId, { error: `attempt ${context.info.attempt}: ${firstLine(error)}`, screenshot: shot });
+        throw error;
       } finally {
         clearInterval(ticker);
         context.cancellationSignal.removeEventListener('abort', closeOnCancel);
@@ -133,29 +117,6 @@ export function createListingScrapeActivities({ settings, db, browsers }: Activi
       }
     },
   };
-}
-
-/** Library errors as typed failures: a challenge waits long (doubling per attempt) instead of hammering. */
-function toFailure(error: unknown, attempt: number, challengeRetrySeconds: number): ApplicationFailure {
-  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  if (error instanceof BotChallengeError) {
-    return ApplicationFailure.create({
-      type: 'BotChallenge',
-      message,
-      nonRetryable: false,
-      nextRetryDelay: Math.round(challengeRetrySeconds * 1000 * 2 ** (attempt - 1)),
-    });
-  }
-  if (error instanceof ResultsPageError) {
-    const throttled = error.status === 429 || error.status === 503;
-    return ApplicationFailure.create({
-      type: 'ResultsPageUnavailable',
-      message,
-      nonRetryable: false,
-      ...(throttled ? { nextRetryDelay: 60_000 * attempt } : {}),
-    });
-  }
-  return ApplicationFailure.create({ type: 'ScrapeFailed', message, nonRetryable: false });
 }
 
 export type ListingScrapeActivities = ReturnType<typeof createListingScrapeActivities>;

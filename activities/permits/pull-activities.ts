@@ -1,18 +1,18 @@
 import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
-import type { AccelaRecord } from '../../clients/accela/schemas';
+import { AccelaConnections } from '../../clients/accela/connections';
+import type { AccelaRecord } from '../../domain/permits/accela-record';
 import { type ParsedRecord, matchesPermitType, parseAccelaRecord } from '../../domain/permits/permit-record';
 import { advanceCursor, cursorProgress, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
 import { withTransaction } from '../../platform/database';
 import { type RejectedRecord, saveRejectedRecords } from '../../platform/rejects';
 import { siblingTaskQueue } from '../../platform/task-queues';
+import { ensureIncrementalSchedule } from '../../schedules/permits';
+import { loadCountyPullConfig } from '../../stores/permits/county-store';
+import { ensureRunningJob, finishJob, type JobStatus, type JobType, markJobRunning, markYearCompleted, type PageCounts, recordPage } from '../../stores/permits/job-store';
+import { upsertPermits, type PermitToSave } from '../../stores/permits/permit-store';
+import { refreshProperties } from '../../stores/permits/property-store';
+import { addRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
 import type { ActivityDependencies } from '../dependencies';
-import { AccelaConnections } from './accela-connections';
-import { loadCountyPullConfig } from './county-store';
-import { toActivityFailure } from './failures';
-import { finishJob, type JobStatus, markJobRunning, markYearCompleted, type PageCounts, recordPage } from './job-store';
-import { upsertPermits, type PermitToSave } from './permit-store';
-import { refreshProperties } from './property-store';
-import { ensureIncrementalSchedule } from './schedule';
 
 export interface PermitPageInput {
   countyId: number;
@@ -31,17 +31,21 @@ export interface PermitPageResult {
 }
 
 const SOURCE = 'accela';
-/** Advisory-lock class of a county's permit writes (any constant distinct from other lock users). */
-const COUNTY_WRITE_LOCK = 0x41435057; // "ACPW"
 
 export function createPermitActivities(deps: ActivityDependencies) {
   const { db, secrets, settings } = deps;
   const connections = new AccelaConnections(settings);
 
+  const countyNotFound = (countyId: number) => ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${countyId} does not exist`, nonRetryable: true });
   async function countyOrFail(countyId: number) {
     const county = await loadCountyPullConfig(db, secrets, countyId);
-    if (!county) throw ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${countyId} does not exist`, nonRetryable: true });
+    if (!county) throw countyNotFound(countyId);
     return county;
+  }
+
+  async function persistRateLimitStats(countyId: number) {
+    const report = connections.takeRateLimitReport(countyId);
+    if (report) await addRateLimitStats(db, countyId, report);
   }
 
   return {
@@ -51,7 +55,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
      */
     async pullPermitPage(input: PermitPageInput): Promise<PermitPageResult> {
       const county = await countyOrFail(input.countyId);
-      const client = connections.clientFor(county);
+      const client = connections.clientFor(county.id, county.credentials);
       const jobRef = `permit-pull-job:${input.jobId}`;
       try {
         const page = await client.listRecords({
@@ -85,9 +89,8 @@ export function createPermitActivities(deps: ActivityDependencies) {
           toSave.push({ fields: parsed.fields, enriched: enrichedRaw !== undefined, raw: enrichedRaw ?? listedRecord });
         }
         const counts = await withTransaction(db, async (tx) => {
-          // Pages of different years run at once; a property's aggregate must see every permit committed
-          // before it, so a county's page writes take turns (fetching and enriching still overlap).
-          await tx.query('SELECT pg_advisory_xact_lock($1::int, $2::int)', [COUNTY_WRITE_LOCK, county.id]);
+          // The stores take the county's write lock: pages of different years write in turns, while
+          // their fetching and enriching overlap.
           const permits = await upsertPermits(tx, county.id, toSave);
           const properties = await refreshProperties(tx, county.id, permits.addressKeys, input.asOf);
           const pageCounts: PageCounts = {
@@ -106,37 +109,23 @@ export function createPermitActivities(deps: ActivityDependencies) {
         });
         if (missing.length > 0) Context.current().log.warn('records missing from enrichment, saved unenriched', { count: missing.length });
         return { counts, nextCursor: advanceCursor(input.cursor, page.hasMore, settings.ACCELA_PAGE_LIMIT, settings.ACCELA_WINDOW_DAYS) };
-      } catch (error) {
-        throw toActivityFailure(error);
       } finally {
-        await connections.persistStats(db, county.id).catch(() => undefined);
+        await persistRateLimitStats(county.id).catch(() => undefined);
       }
     },
 
     /** Marks the API-created job running, or creates the job of a scheduled run (one active pull per county). */
-    async startPermitPullJob(input: { countyId: number; jobId?: number; workflowId: string; jobType: 'initial_pull' | 'incremental_pull'; parameters: Record<string, unknown>; yearsTotal: number }): Promise<{ jobId: number }> {
+    async startPermitPullJob(input: { countyId: number; jobId?: number; workflowId: string; jobType: JobType; parameters: Record<string, unknown>; yearsTotal: number }): Promise<{ jobId: number }> {
       if (input.jobId !== undefined) {
         await markJobRunning(db, input.jobId, input.workflowId, input.yearsTotal);
         return { jobId: input.jobId };
       }
-      const existing = await db.query<{ id: number }>('SELECT id FROM permit_pull_jobs WHERE workflow_id = $1', [input.workflowId]);
-      if (existing.rows[0]) return { jobId: existing.rows[0].id };
-      try {
-        const { rows } = await db.query<{ id: number }>(
-          `INSERT INTO permit_pull_jobs (county_id, job_type, parameters, status, workflow_id, years_total, started_at)
-           VALUES ($1, $2, $3, 'running', $4, $5, now()) RETURNING id`,
-          [input.countyId, input.jobType, JSON.stringify(input.parameters), input.workflowId, input.yearsTotal],
-        );
-        return { jobId: rows[0]!.id };
-      } catch (error) {
-        if ((error as { code?: string }).code === '23505') {
-          throw ApplicationFailure.create({ type: 'PullAlreadyRunning', message: `county ${input.countyId} already has a pull running`, nonRetryable: true });
-        }
-        if ((error as { code?: string }).code === '23503') {
-          throw ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${input.countyId} does not exist`, nonRetryable: true });
-        }
-        throw error;
+      const job = await ensureRunningJob(db, input);
+      if (job === 'another-running') {
+        throw ApplicationFailure.create({ type: 'PullAlreadyRunning', message: `county ${input.countyId} already has a pull running`, nonRetryable: true });
       }
+      if (job === 'county-missing') throw countyNotFound(input.countyId);
+      return job;
     },
 
     async completePermitPullYear(input: { jobId: number; year: number }): Promise<void> {

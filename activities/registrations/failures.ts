@@ -1,13 +1,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { CepikError } from '../../clients/cepik/errors';
-import { CEPIK_FAILURE_TYPES } from '../../clients/cepik/failure-types';
+import { CEPIK_FAILURE_TYPES } from '../../domain/registrations/cepik-failures';
+import type { FailureMapper } from '../../temporal/activity-failures';
 
 /**
- * A client error as a typed Temporal failure: waits the API names become `nextRetryDelay`, other
- * retryable kinds follow the retry policy's backoff, bad parameters stop at once.
+ * A CEPiK client error as a typed Temporal failure: waits the API names become `nextRetryDelay`,
+ * other retryable kinds follow the retry policy's backoff, bad parameters stop at once.
  */
-export function toActivityFailure(error: unknown): unknown {
-  if (!(error instanceof CepikError)) return error;
+export const cepikFailureMapper: FailureMapper = (error) => {
+  if (!(error instanceof CepikError)) return undefined;
   return ApplicationFailure.create({
     type: CEPIK_FAILURE_TYPES[error.kind],
     message: error.message,
@@ -15,4 +16,4 @@ export function toActivityFailure(error: unknown): unknown {
     nextRetryDelay: error.details.waitSeconds !== undefined ? `${error.details.waitSeconds} seconds` : undefined,
     details: [{ kind: error.kind, status: error.details.status ?? null }],
   });
-}
+};

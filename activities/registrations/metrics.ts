@@ -1,3 +1,4 @@
+import { CepikError } from '../../clients/cepik/errors';
 import { Counter } from 'prom-client';
 import { metricsRegistry } from '../../platform/metrics';
 
@@ -14,3 +15,17 @@ export const cepikVehiclesTotal = new Counter({
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
 });
+
+/** Counts a page request by its outcome (ok or the client's error kind) and passes its result or error on. */
+export function countedPageRequest<T>(request: Promise<T>): Promise<T> {
+  return request.then(
+    (page) => {
+      cepikPagesTotal.inc({ outcome: 'ok' });
+      return page;
+    },
+    (error: unknown) => {
+      cepikPagesTotal.inc({ outcome: error instanceof CepikError ? error.kind : 'error' });
+      throw error;
+    },
+  );
+}

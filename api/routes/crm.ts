@@ -1,22 +1,9 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { createRoute, z } from '@hono/zod-openapi';
 import { isSupportedCountry } from 'libphonenumber-js';
-import { highLevelClientFor } from '../../activities/crm/client-factory';
-import { CrmTokenRequiredError, DEFAULT_CRM_TAGS, DEFAULT_PHONE_COUNTRY, isCrmConfigured, loadCrmConfig, saveCrmConfig } from '../../activities/crm/store/config';
-import { existingLeadIds, leadCountsByStatus } from '../../activities/crm/store/leads';
-import { latestSyncRun } from '../../activities/crm/store/runs';
-import { HighLevelError } from '../../clients/highlevel/errors';
-import { maskSecret } from '../../platform/encryption';
-import { SourceAttribute } from '../../platform/search-attributes';
-import type { syncLeadsToCrmWorkflow } from '../../workflows/crm/sync-leads';
-import { crmSyncProgressQuery } from '../../workflows/crm/sync-progress';
-import { crmSyncWorkflowId, normaliseLeadSelection } from '../../workflows/crm/workflow-ids';
-import type { AppEnv } from '../dependencies';
-import { errorResponses, fail, ok, okWithStatus, successEnvelope } from '../envelope';
-
-const PROGRESS_QUERY_DEADLINE_MS = 2000;
-/** Probe address for the connection test: a read that needs the token, its scope and its location. */
-const CONNECTION_TEST_EMAIL = 'connection-test@prospector.invalid';
+import { type CrmConfigSummary, crmConfigSummary, saveCrmConfiguration, testCrmConnection } from '../../services/crm/config';
+import { crmSyncStatus, startCrmSync } from '../../services/crm/sync';
+import { errorResponses, jsonContent, ok, okWithStatus, successResponse } from '../envelope';
+import { createRouter, type Router } from '../router';
 
 const crmConfigSchema = z
   .object({
@@ -85,14 +72,12 @@ const syncStatusSchema = z
   })
   .openapi('SummitSyncStatus');
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-
 const getConfigRoute = createRoute({
   method: 'get',
   path: '/api/summit/config',
   tags: ['CRM'],
   summary: 'The HighLevel (Summit.AI) configuration, token masked',
-  responses: { 200: { description: 'The configuration', ...json(successEnvelope(crmConfigSchema)) }, ...errorResponses(401) },
+  responses: { 200: successResponse('The configuration', crmConfigSchema), ...errorResponses(401) },
 });
 
 const putConfigRoute = createRoute({
@@ -100,8 +85,8 @@ const putConfigRoute = createRoute({
   path: '/api/summit/config',
   tags: ['CRM'],
   summary: 'Set the HighLevel token (stored encrypted), location id, default tags and default phone country',
-  request: { body: { required: true, ...json(crmConfigChangeSchema) } },
-  responses: { 200: { description: 'Saved', ...json(successEnvelope(crmConfigSchema)) }, ...errorResponses(400, 401) },
+  request: { body: { required: true, ...jsonContent(crmConfigChangeSchema) } },
+  responses: { 200: successResponse('Saved', crmConfigSchema), ...errorResponses(400, 401) },
 });
 
 const testConnectionRoute = createRoute({
@@ -109,7 +94,7 @@ const testConnectionRoute = createRoute({
   path: '/api/summit/test',
   tags: ['CRM'],
   summary: 'One authenticated read against HighLevel: success, or the CRM\'s error message',
-  responses: { 200: { description: 'The outcome', ...json(successEnvelope(connectionTestSchema)) }, ...errorResponses(401, 404) },
+  responses: { 200: successResponse('The outcome', connectionTestSchema), ...errorResponses(401, 404) },
 });
 
 const startSyncRoute = createRoute({
@@ -117,9 +102,9 @@ const startSyncRoute = createRoute({
   path: '/api/leads/sync-to-summit',
   tags: ['CRM'],
   summary: 'Push the given leads (or, with none, every pending lead) to HighLevel as a durable workflow',
-  request: { body: { required: false, ...json(syncRequestSchema) } },
+  request: { body: { required: false, ...jsonContent(syncRequestSchema) } },
   responses: {
-    202: { description: 'The sync job started', ...json(successEnvelope(syncJobSchema)) },
+    202: successResponse('The sync job started', syncJobSchema),
     ...errorResponses(400, 401, 404, 409, 503),
   },
 });
@@ -129,124 +114,71 @@ const syncStatusRoute = createRoute({
   path: '/api/summit/sync-status',
   tags: ['CRM'],
   summary: 'Leads by sync status and the last sync run (live progress while it runs)',
-  responses: { 200: { description: 'Status', ...json(successEnvelope(syncStatusSchema)) }, ...errorResponses(401) },
+  responses: { 200: successResponse('Status', syncStatusSchema), ...errorResponses(401) },
 });
 
-export function registerCrmRoutes(app: OpenAPIHono<AppEnv>) {
-  const configView = async (deps: AppEnv['Variables']['deps']) => {
-    const config = await loadCrmConfig(deps.db, deps.secrets);
-    return {
-      configured: config !== null,
-      api_token: maskSecret(config?.apiToken),
-      location_id: config?.locationId ?? null,
-      default_tags: config?.defaultTags ?? DEFAULT_CRM_TAGS,
-      default_phone_country: config?.defaultPhoneCountry ?? DEFAULT_PHONE_COUNTRY,
-      updated_at: config?.updatedAt.toISOString() ?? null,
-    };
-  };
+const configView = (config: CrmConfigSummary) => ({
+  configured: config.configured,
+  api_token: config.maskedToken,
+  location_id: config.locationId,
+  default_tags: config.defaultTags,
+  default_phone_country: config.defaultPhoneCountry,
+  updated_at: config.updatedAt?.toISOString() ?? null,
+});
 
-  app.openapi(getConfigRoute, async (c) => ok(c, await configView(c.get('deps'))));
+/** The crm routes, as a sub-app joined into the API by `api/app.ts`. */
+export function crmRoutes(): Router {
+  const app = createRouter();
+
+  app.openapi(getConfigRoute, async (c) => ok(c, configView(await crmConfigSummary(c.get('deps')))));
 
   app.openapi(putConfigRoute, async (c) => {
-    const deps = c.get('deps');
     const body = c.req.valid('json');
-    try {
-      await saveCrmConfig(deps.db, deps.secrets, {
-        apiToken: body.api_token,
-        locationId: body.location_id,
-        defaultTags: body.default_tags,
-        defaultPhoneCountry: body.default_phone_country,
-      });
-    } catch (error) {
-      if (error instanceof CrmTokenRequiredError) return fail(c, 400, 'VALIDATION_ERROR', `api_token: ${error.message}`);
-      throw error;
-    }
-    return ok(c, await configView(deps));
+    const saved = await saveCrmConfiguration(c.get('deps'), {
+      apiToken: body.api_token,
+      locationId: body.location_id,
+      defaultTags: body.default_tags,
+      defaultPhoneCountry: body.default_phone_country,
+    });
+    return ok(c, configView(saved));
   });
 
   app.openapi(testConnectionRoute, async (c) => {
-    const { db, secrets, settings } = c.get('deps');
-    const config = await loadCrmConfig(db, secrets);
-    if (!config) return fail(c, 404, 'NOT_FOUND', 'HighLevel is not configured: PUT /api/summit/config first');
-    const client = highLevelClientFor(settings, config);
-    try {
-      await client.findDuplicate({ locationId: config.locationId, email: CONNECTION_TEST_EMAIL });
-      const limits = client.lastRateLimit;
-      return ok(c, {
-        ok: true,
-        status: 200,
-        message: `connected to location ${config.locationId}`,
-        rate_limit: limits
-          ? { max: limits.max, remaining: limits.remaining, interval_ms: limits.intervalMs, daily_remaining: limits.dailyRemaining }
-          : null,
-      });
-    } catch (error) {
-      if (!(error instanceof HighLevelError)) throw error;
-      return ok(c, { ok: false, status: error.status || null, message: error.message, rate_limit: null });
-    }
+    const outcome = await testCrmConnection(c.get('deps'));
+    const limits = outcome.rateLimit;
+    return ok(c, {
+      ok: outcome.ok,
+      status: outcome.status,
+      message: outcome.message,
+      rate_limit: limits ? { max: limits.max, remaining: limits.remaining, interval_ms: limits.intervalMs, daily_remaining: limits.dailyRemaining } : null,
+    });
   });
 
   app.openapi(startSyncRoute, async (c) => {
-    const { db, temporal, queues } = c.get('deps');
-    const leadIds = normaliseLeadSelection(c.req.valid('json')?.lead_ids ?? []);
-    if (leadIds.length > 0) {
-      const known = await existingLeadIds(db, leadIds);
-      const missing = leadIds.filter((id) => !known.has(id));
-      if (missing.length > 0) return fail(c, 404, 'NOT_FOUND', `unknown lead ids: ${missing.slice(0, 20).join(', ')}`, { missing });
-    }
-    if (!(await isCrmConfigured(db))) {
-      return fail(c, 409, 'CONFLICT', 'HighLevel is not configured: PUT /api/summit/config first');
-    }
-    const workflowId = crmSyncWorkflowId(leadIds);
-    try {
-      const handle = await temporal.workflow.start<typeof syncLeadsToCrmWorkflow>('syncLeadsToCrmWorkflow', {
-        workflowId,
-        taskQueue: queues.workflows,
-        args: [{ leadIds }],
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: [{ key: SourceAttribute, value: 'highlevel' }],
-      });
-      return okWithStatus(
-        c,
-        { workflow_id: workflowId, run_id: handle.firstExecutionRunId, selection: leadIds.length === 0 ? ('pending' as const) : ('leads' as const), lead_count: leadIds.length === 0 ? null : leadIds.length },
-        202,
-      );
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        return fail(c, 409, 'CONFLICT', `a sync of this selection is already running (${workflowId})`, { workflow_id: workflowId });
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      return fail(c, 503, 'UNAVAILABLE', `could not start the sync: ${message}`);
-    }
+    const job = await startCrmSync(c.get('deps'), c.req.valid('json')?.lead_ids ?? []);
+    return okWithStatus(c, { workflow_id: job.workflowId, run_id: job.runId, selection: job.selection, lead_count: job.leadCount }, 202);
   });
 
   app.openapi(syncStatusRoute, async (c) => {
-    const { db, temporal } = c.get('deps');
-    const [counts, run] = await Promise.all([leadCountsByStatus(db), latestSyncRun(db)]);
-    if (!run) return ok(c, { counts, last_run: null });
-    let live = { processed: run.processed, created: run.created, updated: run.updated, skipped: run.skipped, failed: run.failed, requests: run.requests };
-    if (run.status === 'running') {
-      // The workflow knows more than the last batch written; without a worker the stored row answers.
-      const progress = await temporal
-        .withDeadline(Date.now() + PROGRESS_QUERY_DEADLINE_MS, () => temporal.workflow.getHandle(run.workflowId).query(crmSyncProgressQuery))
-        .catch(() => null);
-      if (progress && progress.processed >= live.processed) {
-        const { processed, created, updated, skipped, failed, requests } = progress;
-        live = { processed, created, updated, skipped, failed, requests };
-      }
-    }
+    const { counts, lastRun: run } = await crmSyncStatus(c.get('deps'));
     return ok(c, {
       counts,
-      last_run: {
+      last_run: run && {
         workflow_id: run.workflowId,
         selection: run.selection,
         status: run.status,
         total: run.total,
-        ...live,
+        processed: run.processed,
+        created: run.created,
+        updated: run.updated,
+        skipped: run.skipped,
+        failed: run.failed,
+        requests: run.requests,
         error_message: run.errorMessage,
         started_at: run.startedAt.toISOString(),
         finished_at: run.finishedAt?.toISOString() ?? null,
       },
     });
   });
+  return app;
 }

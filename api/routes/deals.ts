@@ -1,12 +1,10 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
-import type { AppEnv } from '../dependencies';
-import { errorResponses, fail, ok, successEnvelope } from '../envelope';
+import { dealStats, findAlerts, findDeals, getDeal } from '../../services/listings/deals';
+import { errorResponses, ok, pageNumberQuery, pagedList, successEnvelope } from '../envelope';
+import { createRouter, type Router } from '../router';
 
-const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-};
+const pageQuery = pageNumberQuery({ defaultLimit: 20, maxLimit: 100 });
 
 const dealSchema = z
   .object({
@@ -73,7 +71,7 @@ const listDealsRoute = createRoute({
       description: 'A page of deals',
       content: {
         'application/json': {
-          schema: successEnvelope(z.object({ deals: z.array(dealSchema), total: z.number(), page: z.number(), per_page: z.number() })),
+          schema: successEnvelope(pagedList('deals', dealSchema)),
         },
       },
     },
@@ -155,7 +153,7 @@ const alertsRoute = createRoute({
       description: 'A page of alerts',
       content: {
         'application/json': {
-          schema: successEnvelope(z.object({ alerts: z.array(alertSchema), total: z.number(), page: z.number(), per_page: z.number() })),
+          schema: successEnvelope(pagedList('alerts', alertSchema)),
         },
       },
     },
@@ -163,112 +161,23 @@ const alertsRoute = createRoute({
   },
 });
 
-const DEAL_COLUMNS = `d.advert_id, d.make, d.model, l.title, l.subtitle, l.year, l.mileage, d.price, d.estimated_value, d.profit_margin,
-  d.rating, d.sample_size, d.confidence, l.seller_type, l.location, l.distance_miles, l.url, d.analysed_at`;
-const iso = (value: Date | null) => value?.toISOString() ?? null;
-
-export function registerDealsRoutes(app: OpenAPIHono<AppEnv>) {
+/** The deals routes, as a sub-app joined into the API by `api/app.ts`. */
+export function dealRoutes(): Router {
+  const app = createRouter();
   app.openapi(listDealsRoute, async (c) => {
     const { make, model, rating, min_margin, limit, page } = c.req.valid('query');
-    const filters = [make ?? null, model ?? null, rating ?? null, min_margin ?? null];
-    const where = `WHERE ($1::text IS NULL OR lower(d.make) = lower($1)) AND ($2::text IS NULL OR lower(d.model) = lower($2))
-                     AND ($3::text IS NULL OR d.rating = $3) AND ($4::numeric IS NULL OR d.profit_margin >= $4)`;
-    const { db } = c.get('deps');
-    const [deals, total] = await Promise.all([
-      db.query(
-        `SELECT ${DEAL_COLUMNS} FROM deals d JOIN listings l USING (advert_id) ${where}
-          ORDER BY d.profit_margin DESC, d.advert_id LIMIT $5 OFFSET $6`,
-        [...filters, limit, (page - 1) * limit],
-      ),
-      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deals d ${where}`, filters),
-    ]);
-    return ok(c, {
-      deals: deals.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })),
-      total: total.rows[0]!.n,
-      page,
-      per_page: limit,
-    });
+    const { deals, total } = await findDeals(c.get('deps'), { make, model, rating, minMargin: min_margin }, { limit, page });
+    return ok(c, { deals, total, page, per_page: limit });
   });
 
-  app.openapi(dealRoute, async (c) => {
-    const { id } = c.req.valid('param');
-    const { db } = c.get('deps');
-    const { rows } = await db.query(
-      `SELECT ${DEAL_COLUMNS}, l.plate, l.dealer_name, l.price_indicator, l.first_seen, l.last_seen, d.sample_summary
-         FROM deals d JOIN listings l USING (advert_id) WHERE d.advert_id = $1`,
-      [id],
-    );
-    const deal = rows[0];
-    if (!deal) return fail(c, 404, 'NOT_FOUND', `no deal for advert ${id}`);
-    const [history, market] = await Promise.all([
-      db.query('SELECT price, observed_at FROM listing_price_history WHERE advert_id = $1 ORDER BY observed_at, id', [id]),
-      db.query(
-        'SELECT sample_size, min_price, max_price, median_price, trend, trend_pct, confidence FROM market_summaries WHERE make = $1 AND model = $2',
-        [deal.make, deal.model],
-      ),
-    ]);
-    const { sample_summary: comparison, ...rest } = deal;
-    return ok(c, {
-      ...rest,
-      analysed_at: deal.analysed_at.toISOString(),
-      first_seen: deal.first_seen.toISOString(),
-      last_seen: deal.last_seen.toISOString(),
-      price_history: history.rows.map((h) => ({ price: h.price, observed_at: h.observed_at.toISOString() })),
-      comparison_sample: comparison,
-      market: market.rows[0] ?? null,
-    });
-  });
+  app.openapi(dealRoute, async (c) => ok(c, await getDeal(c.get('deps'), c.req.valid('param').id)));
 
-  app.openapi(statsRoute, async (c) => {
-    const { db } = c.get('deps');
-    const [byRating, makes, daily] = await Promise.all([
-      db.query<{ rating: string; n: number; margin_sum: number }>(
-        'SELECT rating, count(*)::int AS n, sum(profit_margin) AS margin_sum FROM deals GROUP BY rating',
-      ),
-      db.query(
-        `SELECT make, round(avg(profit_margin), 4) AS avg_profit_margin, count(*)::int AS deals
-           FROM deals GROUP BY make ORDER BY avg(profit_margin) DESC, make LIMIT 10`,
-      ),
-      db.query(
-        `SELECT to_char(date_trunc('day', started_at), 'YYYY-MM-DD') AS date, count(*)::int AS runs,
-                count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                sum(pages)::int AS pages, sum(listings_new)::int AS listings_new, sum(listings_updated)::int AS listings_updated
-           FROM scrape_runs WHERE started_at > now() - interval '14 days' GROUP BY 1 ORDER BY 1 DESC`,
-      ),
-    ]);
-    const deals_by_rating = Object.fromEntries(DEAL_RATINGS.map((rating) => [rating, 0])) as Record<string, number>;
-    let total = 0;
-    let marginSum = 0;
-    for (const row of byRating.rows) {
-      deals_by_rating[row.rating] = row.n;
-      total += row.n;
-      marginSum += row.margin_sum;
-    }
-    return ok(c, {
-      total_deals: total,
-      deals_by_rating,
-      avg_profit_margin: total > 0 ? Math.round((marginSum / total) * 10_000) / 10_000 : null,
-      most_profitable_makes: makes.rows,
-      daily_scraping_stats: daily.rows,
-    });
-  });
+  app.openapi(statsRoute, async (c) => ok(c, await dealStats(c.get('deps'))));
 
   app.openapi(alertsRoute, async (c) => {
     const { limit, page } = c.req.valid('query');
-    const { db } = c.get('deps');
-    const [alerts, total] = await Promise.all([
-      db.query(
-        `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, l.url, a.created_at
-           FROM deal_alerts a JOIN listings l USING (advert_id) ORDER BY a.created_at DESC, a.id DESC LIMIT $1 OFFSET $2`,
-        [limit, (page - 1) * limit],
-      ),
-      db.query<{ n: number }>('SELECT count(*)::int AS n FROM deal_alerts'),
-    ]);
-    return ok(c, {
-      alerts: alerts.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })),
-      total: total.rows[0]!.n,
-      page,
-      per_page: limit,
-    });
+    const { alerts, total } = await findAlerts(c.get('deps'), { limit, page });
+    return ok(c, { alerts, total, page, per_page: limit });
   });
+  return app;
 }

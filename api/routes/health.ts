@@ -1,15 +1,7 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  checkConfiguration,
-  checkDatabase,
-  checkEncryption,
-  checkTemporal,
-  checkWorkers,
-  overallStatus,
-  summarize,
-} from '../health/components';
-import type { AppEnv } from '../dependencies';
-import { okWithStatus, successEnvelope } from '../envelope';
+import { createRoute, z } from '@hono/zod-openapi';
+import { checkHealth } from '../../services/platform/health';
+import { okWithStatus, successResponse } from '../envelope';
+import { createRouter, type Router } from '../router';
 
 const componentSchema = z.object({
   status: z.enum(['healthy', 'degraded', 'down', 'unknown']),
@@ -41,33 +33,17 @@ const healthRoute = createRoute({
   summary: 'Health of the database, Temporal, workers, encryption and configuration',
   security: [],
   responses: {
-    200: { description: 'Healthy or degraded', content: { 'application/json': { schema: successEnvelope(healthSchema) } } },
-    503: { description: 'A critical component is down', content: { 'application/json': { schema: successEnvelope(healthSchema) } } },
+    200: successResponse('Healthy or degraded', healthSchema),
+    503: successResponse('A critical component is down', healthSchema),
   },
 });
 
-export function registerHealthRoutes(app: OpenAPIHono<AppEnv>) {
+/** The health routes, as a sub-app joined into the API by `api/app.ts`. */
+export function healthRoutes(): Router {
+  const app = createRouter();
   app.openapi(healthRoute, async (c) => {
-    const deps = c.get('deps');
-    const [database, temporal, workers] = await Promise.all([
-      checkDatabase(deps.db),
-      checkTemporal(deps.temporal, deps.namespace),
-      checkWorkers(deps.temporal, deps.namespace, deps.queues, deps.db),
-    ]);
-    const components = {
-      database,
-      temporal,
-      workers,
-      encryption: checkEncryption(deps.settings.ENCRYPTION_KEY),
-      configuration: checkConfiguration(deps.settings),
-    };
-    const status = overallStatus(components);
-    const body = {
-      status,
-      uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
-      components,
-      summary: summarize(components),
-    };
-    return status === 'down' ? okWithStatus(c, body, 503) : okWithStatus(c, body, 200);
+    const report = await checkHealth(c.get('deps'));
+    return report.status === 'down' ? okWithStatus(c, report, 503) : okWithStatus(c, report, 200);
   });
+  return app;
 }

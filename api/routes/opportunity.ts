@@ -1,9 +1,11 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { buildOpportunity } from '../../domain/registrations/opportunity';
 import { salesHooks } from '../../domain/registrations/sales-context';
-import type { AppEnv } from '../dependencies';
-import { fail, ok, successEnvelope } from '../envelope';
-import { answerWithoutReport, countsInOrder, leaseExpiryReport, type ReportOutcome, parseReportRequest, pendingReportResponses, reportQuerySchema } from './registrations';
+import { leaseExpiryReport, type ReportOutcome } from '../../services/registrations/lease-expiry-reports';
+import { parseReportRequest } from '../../services/registrations/report-request';
+import { ok, successResponse } from '../envelope';
+import { createRouter, type Router } from '../router';
+import { answerPending, countsInOrder, pendingReportResponses, reportQueryOf, reportQuerySchema } from './registration-responses';
 
 const opportunitySchema = z
   .object({
@@ -45,7 +47,7 @@ const opportunityRoute = createRoute({
   summary: 'Opportunity score of a voivodeship from its expiring premium leases',
   request: { query: reportQuerySchema },
   responses: {
-    200: { description: 'Score, urgency, insight, competitor breakdown', content: { 'application/json': { schema: successEnvelope(opportunitySchema) } } },
+    200: successResponse('Score, urgency, insight, competitor breakdown', opportunitySchema),
     ...pendingReportResponses,
   },
 });
@@ -57,10 +59,7 @@ const contextRoute = createRoute({
   summary: "The region's opportunity plus sales hooks for one prospect (rules in docs/registrations.md)",
   request: { body: { required: true, content: { 'application/json': { schema: contextRequest } } } },
   responses: {
-    200: {
-      description: 'Opportunity and hooks, most valuable first',
-      content: { 'application/json': { schema: successEnvelope(z.object({ opportunity: opportunitySchema, hooks: z.array(hookSchema) })) } },
-    },
+    200: successResponse('Opportunity and hooks, most valuable first', z.object({ opportunity: opportunitySchema, hooks: z.array(hookSchema) })),
     ...pendingReportResponses,
   },
 });
@@ -74,24 +73,25 @@ function opportunityOf(outcome: Extract<ReportOutcome, { kind: 'report' }>, bran
   };
 }
 
-export function registerOpportunityRoutes(app: OpenAPIHono<AppEnv>) {
+/** The opportunity routes, as a sub-app joined into the API by `api/app.ts`. */
+export function opportunityRoutes(): Router {
+  const app = createRouter();
   app.openapi(opportunityRoute, async (c) => {
     const deps = c.get('deps');
-    const parsed = parseReportRequest(c.req.valid('query'), deps.settings);
-    if (!parsed.ok) return fail(c, 400, 'VALIDATION_ERROR', parsed.message);
-    const outcome = await leaseExpiryReport(deps, parsed.request);
-    if (outcome.kind !== 'report') return answerWithoutReport(c, outcome);
-    return ok(c, opportunityOf(outcome, parsed.request.brands));
+    const request = parseReportRequest(reportQueryOf(c.req.valid('query')), deps.settings);
+    const outcome = await leaseExpiryReport(deps, request);
+    if (outcome.kind === 'pending') return answerPending(c, outcome.jobId);
+    return ok(c, opportunityOf(outcome, request.brands));
   });
 
   app.openapi(contextRoute, async (c) => {
     const deps = c.get('deps');
     const body = c.req.valid('json');
-    const parsed = parseReportRequest({ region: body.region, months_back: body.months_back }, deps.settings);
-    if (!parsed.ok) return fail(c, 400, 'VALIDATION_ERROR', parsed.message);
-    const outcome = await leaseExpiryReport(deps, parsed.request);
-    if (outcome.kind !== 'report') return answerWithoutReport(c, outcome);
-    const opportunity = opportunityOf(outcome, parsed.request.brands);
+    const request = parseReportRequest({ region: body.region, monthsBack: body.months_back }, deps.settings);
+    const outcome = await leaseExpiryReport(deps, request);
+    if (outcome.kind === 'pending') return answerPending(c, outcome.jobId);
+    const opportunity = opportunityOf(outcome, request.brands);
     return ok(c, { opportunity, hooks: salesHooks(body, opportunity) });
   });
+  return app;
 }

@@ -1,9 +1,9 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { refreshProperties } from '../../activities/permits/property-store';
-import { withTransaction } from '../../platform/database';
-import type { AppEnv } from '../dependencies';
-import { errorResponses, fail, ok, successEnvelope } from '../envelope';
+import { createRoute, z } from '@hono/zod-openapi';
+import { createLeadsFromPermits, listLeads, setLeadNotes } from '../../services/permits/leads';
+import { getPermit, getProperty, listPermits, listProperties } from '../../services/permits/permits';
+import { errorResponses, jsonContent, ok, successResponse } from '../envelope';
 import { idParam, iso, isoDate, pageQuery } from './permits-shared';
+import { createRouter, type Router } from '../router';
 
 const tier = z.enum(['HOT', 'WARM', 'COOL', 'COLD']);
 const countyFilter = z.coerce.number().int().positive().optional();
@@ -49,105 +49,50 @@ const createdLeads = z
   .openapi('LeadsFromPermits');
 const notesBody = z.strictObject({ notes: z.string().max(10_000) }).openapi('LeadNotes');
 
-const PERMIT_COLUMNS = `id, county_id, record_id, custom_id, type_path, is_hvac, status, opened_date::text, updated_date::text, description,
-  address, city, state, postal_code, owner_name, parcel_number, land_value, improved_value, enriched, property_id`;
-const PROPERTY_COLUMNS = `id, county_id, address, normalized_address, city, state, postal_code, owner_name, parcel_number, land_value,
-  improved_value, latest_hvac_permit_date::text, hvac_age_years, permit_count, lead_score, lead_tier`;
 const leadView = (row: Record<string, any>) => ({ ...row, synced_at: iso(row.synced_at), created_at: iso(row.created_at)!, updated_at: iso(row.updated_at)! }) as z.infer<typeof leadSchema>;
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const data = <T extends z.ZodType>(description: string, schema: T) => ({ description, ...json(successEnvelope(schema)) });
 const tags = ['Permits: data'];
 
 const routes = {
-  permits: createRoute({ method: 'get', path: '/api/permits', tags, summary: 'Permits, newest opened first', request: { query: permitListQuery }, responses: { 200: data('Permits', z.array(permitSchema)), ...errorResponses(400, 401) } }),
-  permit: createRoute({ method: 'get', path: '/api/permits/{id}', tags, summary: 'One permit with the record as received', request: { params: idParam }, responses: { 200: data('Permit', permitDetailSchema), ...errorResponses(400, 401, 404) } }),
-  properties: createRoute({ method: 'get', path: '/api/properties', tags, summary: 'Properties, best lead score first', request: { query: propertyListQuery }, responses: { 200: data('Properties', z.array(propertySchema)), ...errorResponses(400, 401) } }),
-  property: createRoute({ method: 'get', path: '/api/properties/{id}', tags, summary: 'One property', request: { params: idParam }, responses: { 200: data('Property', propertySchema), ...errorResponses(400, 401, 404) } }),
-  leads: createRoute({ method: 'get', path: '/api/leads', tags, summary: 'Leads, best score first', request: { query: leadListQuery }, responses: { 200: data('Leads', z.array(leadSchema)), ...errorResponses(400, 401) } }),
-  createFromPermits: createRoute({ method: 'post', path: '/api/leads/create-from-permits', tags, summary: 'Re-aggregate the properties of these permits and create their leads where they qualify', request: { body: { required: true, ...json(createFromPermits) } }, responses: { 200: data('Leads', createdLeads), ...errorResponses(400, 401, 404) } }),
-  notes: createRoute({ method: 'put', path: '/api/leads/{id}/notes', tags, summary: 'Replace a lead’s notes', request: { params: idParam, body: { required: true, ...json(notesBody) } }, responses: { 200: data('Lead', leadSchema), ...errorResponses(400, 401, 404) } }),
+  permits: createRoute({ method: 'get', path: '/api/permits', tags, summary: 'Permits, newest opened first', request: { query: permitListQuery }, responses: { 200: successResponse('Permits', z.array(permitSchema)), ...errorResponses(400, 401) } }),
+  permit: createRoute({ method: 'get', path: '/api/permits/{id}', tags, summary: 'One permit with the record as received', request: { params: idParam }, responses: { 200: successResponse('Permit', permitDetailSchema), ...errorResponses(400, 401, 404) } }),
+  properties: createRoute({ method: 'get', path: '/api/properties', tags, summary: 'Properties, best lead score first', request: { query: propertyListQuery }, responses: { 200: successResponse('Properties', z.array(propertySchema)), ...errorResponses(400, 401) } }),
+  property: createRoute({ method: 'get', path: '/api/properties/{id}', tags, summary: 'One property', request: { params: idParam }, responses: { 200: successResponse('Property', propertySchema), ...errorResponses(400, 401, 404) } }),
+  leads: createRoute({ method: 'get', path: '/api/leads', tags, summary: 'Leads, best score first', request: { query: leadListQuery }, responses: { 200: successResponse('Leads', z.array(leadSchema)), ...errorResponses(400, 401) } }),
+  createFromPermits: createRoute({ method: 'post', path: '/api/leads/create-from-permits', tags, summary: 'Re-aggregate the properties of these permits and create their leads where they qualify', request: { body: { required: true, ...jsonContent(createFromPermits) } }, responses: { 200: successResponse('Leads', createdLeads), ...errorResponses(400, 401, 404) } }),
+  notes: createRoute({ method: 'put', path: '/api/leads/{id}/notes', tags, summary: 'Replace a lead’s notes', request: { params: idParam, body: { required: true, ...jsonContent(notesBody) } }, responses: { 200: successResponse('Lead', leadSchema), ...errorResponses(400, 401, 404) } }),
 };
 
-export function registerPermitDataRoutes(app: OpenAPIHono<AppEnv>) {
+/** The permits routes, as a sub-app joined into the API by `api/app.ts`. */
+export function permitDataRoutes(): Router {
+  const app = createRouter();
   app.openapi(routes.permits, async (c) => {
     const q = c.req.valid('query');
-    const { rows } = await c.get('deps').db.query(
-      `SELECT ${PERMIT_COLUMNS} FROM permits
-        WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::date IS NULL OR opened_date >= $2) AND ($3::date IS NULL OR opened_date < $3::date + 1)
-        ORDER BY opened_date DESC, id DESC LIMIT $4 OFFSET $5`,
-      [q.county_id ?? null, q.date_from ?? null, q.date_to ?? null, q.limit, q.offset],
-    );
-    return ok(c, rows as z.infer<typeof permitSchema>[]);
+    const permits = await listPermits(c.get('deps').db, { countyId: q.county_id, dateFrom: q.date_from, dateTo: q.date_to, limit: q.limit, offset: q.offset });
+    return ok(c, permits as z.infer<typeof permitSchema>[]);
   });
 
-  app.openapi(routes.permit, async (c) => {
-    const { id } = c.req.valid('param');
-    const { rows } = await c.get('deps').db.query(`SELECT ${PERMIT_COLUMNS}, raw FROM permits WHERE id = $1`, [id]);
-    return rows[0] ? ok(c, rows[0] as z.infer<typeof permitDetailSchema>) : fail(c, 404, 'NOT_FOUND', `permit ${id} does not exist`);
-  });
+  app.openapi(routes.permit, async (c) => ok(c, (await getPermit(c.get('deps').db, c.req.valid('param').id)) as z.infer<typeof permitDetailSchema>));
 
   app.openapi(routes.properties, async (c) => {
     const q = c.req.valid('query');
-    const { rows } = await c.get('deps').db.query(
-      `SELECT ${PROPERTY_COLUMNS} FROM properties WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR lead_tier = $2)
-        ORDER BY lead_score DESC NULLS LAST, id LIMIT $3 OFFSET $4`,
-      [q.county_id ?? null, q.tier ?? null, q.limit, q.offset],
-    );
-    return ok(c, rows as z.infer<typeof propertySchema>[]);
+    const properties = await listProperties(c.get('deps').db, { countyId: q.county_id, tier: q.tier, limit: q.limit, offset: q.offset });
+    return ok(c, properties as z.infer<typeof propertySchema>[]);
   });
 
-  app.openapi(routes.property, async (c) => {
-    const { id } = c.req.valid('param');
-    const { rows } = await c.get('deps').db.query(`SELECT ${PROPERTY_COLUMNS} FROM properties WHERE id = $1`, [id]);
-    return rows[0] ? ok(c, rows[0] as z.infer<typeof propertySchema>) : fail(c, 404, 'NOT_FOUND', `property ${id} does not exist`);
-  });
+  app.openapi(routes.property, async (c) => ok(c, (await getProperty(c.get('deps').db, c.req.valid('param').id)) as z.infer<typeof propertySchema>));
 
   app.openapi(routes.leads, async (c) => {
     const q = c.req.valid('query');
-    const { rows } = await c.get('deps').db.query(
-      `SELECT * FROM leads WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR sync_status = $3)
-        ORDER BY score DESC, id LIMIT $4 OFFSET $5`,
-      [q.county_id ?? null, q.tier ?? null, q.sync_status ?? null, q.limit, q.offset],
-    );
-    return ok(c, rows.map(leadView));
+    const leads = await listLeads(c.get('deps').db, { countyId: q.county_id, tier: q.tier, syncStatus: q.sync_status, limit: q.limit, offset: q.offset });
+    return ok(c, leads.map(leadView));
   });
 
   app.openapi(routes.createFromPermits, async (c) => {
-    const { db } = c.get('deps');
-    const ids = [...new Set(c.req.valid('json').permit_ids)];
-    const { rows } = await db.query<{ id: number; county_id: number; normalized_address: string | null }>(
-      `SELECT id, county_id, normalized_address FROM permits WHERE id = ANY($1::bigint[])`,
-      [ids],
-    );
-    const missing = ids.filter((id) => !rows.some((row) => row.id === id));
-    if (missing.length > 0) return fail(c, 404, 'NOT_FOUND', `permits not found: ${missing.join(', ')}`);
-    const asOf = new Date().toISOString().slice(0, 10);
-    const byCounty = new Map<number, string[]>();
-    for (const row of rows) if (row.normalized_address) byCounty.set(row.county_id, [...(byCounty.get(row.county_id) ?? []), row.normalized_address]);
-    const created = await withTransaction(db, async (tx) => {
-      let leadsCreated = 0;
-      for (const [countyId, keys] of byCounty) leadsCreated += (await refreshProperties(tx, countyId, [...new Set(keys)], asOf)).leadsCreated;
-      return leadsCreated;
-    });
-    const leads = await db.query(
-      `SELECT DISTINCT l.* FROM leads l JOIN permits p ON p.property_id = l.property_id WHERE p.id = ANY($1::bigint[]) ORDER BY l.id`,
-      [ids],
-    );
-    const qualifying = await db.query<{ id: number }>(
-      `SELECT p.id FROM permits p JOIN leads l ON l.property_id = p.property_id WHERE p.id = ANY($1::bigint[])`,
-      [ids],
-    );
-    const qualifyingIds = new Set(qualifying.rows.map((row) => row.id));
-    return ok(c, { leads: leads.rows.map(leadView), not_qualifying_permit_ids: ids.filter((id) => !qualifyingIds.has(id)), leads_created: created });
+    const created = await createLeadsFromPermits(c.get('deps').db, c.req.valid('json').permit_ids);
+    return ok(c, { leads: created.leads.map(leadView), not_qualifying_permit_ids: created.notQualifyingPermitIds, leads_created: created.leadsCreated });
   });
 
-  app.openapi(routes.notes, async (c) => {
-    const { id } = c.req.valid('param');
-    const { rows } = await c.get('deps').db.query(
-      `UPDATE leads SET notes = $2, updated_at = now() WHERE id = $1 RETURNING *`,
-      [id, c.req.valid('json').notes],
-    );
-    return rows[0] ? ok(c, leadView(rows[0])) : fail(c, 404, 'NOT_FOUND', `lead ${id} does not exist`);
-  });
+  app.openapi(routes.notes, async (c) => ok(c, leadView(await setLeadNotes(c.get('deps').db, c.req.valid('param').id, c.req.valid('json').notes))));
+  return app;
 }

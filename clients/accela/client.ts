@@ -1,8 +1,9 @@
-import { AccelaApiError, errorKindForStatus, REFRESHABLE_AUTH_CODES } from './errors';
-import { AccelaHttp } from './http';
+import pLimit from 'p-limit';
+import { type ApiRequest, JsonApiClient } from '../http/json-api-client';
+import { AccelaApiError, REFRESHABLE_AUTH_CODES } from './errors';
+import { accelaAnswers } from './http';
 import type { AdaptiveRateLimiter, RequestKind } from './rate-limiter';
-import type { z } from 'zod';
-import { childListEnvelopeSchema, listEnvelopeSchema, ownerSchema, parcelSchema, recordAddressSchema, v4ErrorSchema } from './schemas';
+import { listEnvelopeSchema } from './schemas';
 import { type AccelaCredentials, AccelaTokenManager, type TokenCache } from './tokens';
 
 export interface AccelaClientOptions {
@@ -39,18 +40,17 @@ export interface RecordPage {
 }
 
 export const ENRICH_EXPANSIONS = ['addresses', 'owners', 'parcels'] as const;
-const CHILD_SCHEMAS = { addresses: recordAddressSchema, owners: ownerSchema, parcels: parcelSchema };
 
 /**
  * Accela Civic Platform V4 records API: password-grant tokens (raw token in `Authorization`, plus
  * `x-accela-appid`), adaptive pacing, 429 retries and typed errors from the v4 envelope.
  */
 export class AccelaClient {
-  private readonly http: AccelaHttp;
+  private readonly http: JsonApiClient;
   private readonly tokens: AccelaTokenManager;
 
   constructor(private readonly options: AccelaClientOptions) {
-    this.http = new AccelaHttp(options.timeoutMs);
+    this.http = new JsonApiClient(accelaAnswers, { timeoutMs: options.timeoutMs, maxRateLimitRetries: options.maxRateLimitRetries });
     this.tokens = new AccelaTokenManager(
       this.http,
       options.authUrl,
@@ -70,8 +70,7 @@ export class AccelaClient {
     params.set(toKey, query.to);
     params.set('limit', String(query.limit));
     params.set('offset', String(query.offset));
-    const payload = await this.getJson(`/v4/records?${params.toString()}`, 'page');
-    const envelope = parseEnvelope(listEnvelopeSchema, payload, 'GET /v4/records');
+    const envelope = await this.getList(`/v4/records?${params.toString()}`, 'page', 'GET /v4/records');
     const records = envelope.result ?? [];
     // Without `page`, a short page is the last one.
     const hasMore = envelope.page?.hasmore ?? records.length >= query.limit;
@@ -82,8 +81,7 @@ export class AccelaClient {
   async getRecordsByIds(ids: readonly string[], expand: readonly string[] = ENRICH_EXPANSIONS): Promise<Map<string, unknown>> {
     if (ids.length === 0) return new Map();
     const path = `/v4/records/${ids.map(encodeURIComponent).join(',')}?expand=${expand.join(',')}`;
-    const payload = await this.getJson(path, 'enrich');
-    const envelope = parseEnvelope(listEnvelopeSchema, payload, 'GET /v4/records/{ids}');
+    const envelope = await this.getList(path, 'enrich', 'GET /v4/records/{ids}');
     const byId = new Map<string, unknown>();
     for (const record of envelope.result ?? []) {
       const id = (record as { id?: unknown } | null)?.id;
@@ -124,20 +122,14 @@ export class AccelaClient {
         else found.set(id, retried);
       }
     };
-    // A few batches in flight hide the API's latency; the shared limiter still paces every call.
-    let next = 0;
-    const lanes = Array.from({ length: Math.min(Math.max(1, concurrency), batches.length) }, async () => {
-      while (next < batches.length) await enrichBatch(batches[next++]!);
+    // A few batches in flight hide the API's latency; the shared limiter still paces every call. After a
+    // failure no further batch starts: the activity fails and its retry starts over.
+    const limit = pLimit(Math.max(1, concurrency));
+    await Promise.all(batches.map((batch) => limit(() => enrichBatch(batch)))).catch((error: unknown) => {
+      limit.clearQueue();
+      throw error;
     });
-    await Promise.all(lanes);
     return { found, missing };
-  }
-
-  /** Per-record child list (`addresses`, `owners`, `parcels`): one record's related objects, validated. */
-  async getRecordChildren<K extends keyof typeof CHILD_SCHEMAS>(recordId: string, child: K): Promise<Array<z.infer<(typeof CHILD_SCHEMAS)[K]>>> {
-    const payload = await this.getJson(`/v4/records/${encodeURIComponent(recordId)}/${child}`, 'other');
-    const schema = childListEnvelopeSchema(CHILD_SCHEMAS[child]) as z.ZodType<{ result?: Array<z.infer<(typeof CHILD_SCHEMAS)[K]>> }>;
-    return parseEnvelope(schema, payload, `GET /v4/records/{id}/${child}`).result ?? [];
   }
 
   /** Obtains a token and makes one small records call: proves the credentials end to end. */
@@ -148,64 +140,25 @@ export class AccelaClient {
     return { recordsSeen: page.records.length };
   }
 
-  private async getJson(pathAndQuery: string, kind: RequestKind): Promise<unknown> {
-    const url = new URL(pathAndQuery, this.options.apiUrl);
-    let refreshed = false;
-    let throttled = 0;
-    for (;;) {
-      const token = await this.tokens.accessToken();
-      await this.options.limiter.beforeRequest(kind);
-      let response: Response;
-      try {
-        response = await this.http.send(url, {
-          method: 'GET',
-          headers: {
-            authorization: token,
-            'x-accela-appid': this.options.credentials.appId,
-            accept: 'application/json',
-          },
-        });
-        this.options.limiter.observe(response.headers);
-      } finally {
-        this.options.limiter.afterRequest();
-      }
-      if (response.status === 429) {
-        await response.body?.cancel();
-        const waitMs = this.options.limiter.onThrottled(response.headers);
-        if (throttled >= this.options.maxRateLimitRetries) {
-          throw new AccelaApiError('rate_limited', 429, 'rate_limited', `rate limited ${throttled + 1} times in a row`, { retryAfterMs: waitMs });
-        }
-        throttled += 1;
-        await this.options.limiter.wait(waitMs);
-        continue;
-      }
-      const payload = await this.http.readJson(response);
-      if (response.ok) return payload;
-      const error = toApiError(response, payload);
-      if (response.status === 401 && !refreshed && REFRESHABLE_AUTH_CODES.has(error.code)) {
-        refreshed = true;
-        await this.tokens.forceRenew();
-        continue;
-      }
-      throw error;
+  /** A list envelope; a 401 for an expired or revoked token renews it once and asks again. */
+  private async getList(pathAndQuery: string, kind: RequestKind, name: string) {
+    const request: ApiRequest = {
+      method: 'GET',
+      url: new URL(pathAndQuery, this.options.apiUrl),
+      name,
+      headers: async () => ({
+        authorization: await this.tokens.accessToken(),
+        'x-accela-appid': this.options.credentials.appId,
+        accept: 'application/json',
+      }),
+    };
+    const pacing = this.options.limiter.policyFor(kind);
+    try {
+      return await this.http.requestJson(request, pacing, listEnvelopeSchema);
+    } catch (error) {
+      if (!(error instanceof AccelaApiError && error.httpStatus === 401 && REFRESHABLE_AUTH_CODES.has(error.code))) throw error;
+      await this.tokens.forceRenew();
+      return this.http.requestJson(request, pacing, listEnvelopeSchema);
     }
   }
-}
-
-function toApiError(response: Response, payload: unknown): AccelaApiError {
-  const envelope = v4ErrorSchema.safeParse(payload);
-  const code = envelope.success ? envelope.data.code : (response.headers.get('x-accela-resp-code') ?? `http_${response.status}`);
-  const message = envelope.success
-    ? (envelope.data.message ?? code)
-    : (response.headers.get('x-accela-resp-message') ?? `Accela answered HTTP ${response.status}`);
-  return new AccelaApiError(errorKindForStatus(response.status), response.status, code, message, {
-    more: envelope.success ? envelope.data.more : undefined,
-    traceId: envelope.success ? envelope.data.traceId : (response.headers.get('x-accela-traceid') ?? undefined),
-  });
-}
-
-function parseEnvelope<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: Error } }, payload: unknown, what: string): T {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new AccelaApiError('invalid_response', 200, 'invalid_envelope', `${what}: ${parsed.error.message}`);
-  return parsed.data;
 }

@@ -1,37 +1,46 @@
-import { AccelaApiError } from './errors';
+import type { ApiAnswer, JsonApiSource } from '../http/json-api-client';
+import { AccelaApiError, errorKindForStatus } from './errors';
+import { v4ErrorSchema } from './schemas';
 
-/** fetch with a per-request timeout, mapping transport failures to typed, retryable errors. */
-export class AccelaHttp {
-  constructor(private readonly timeoutMs: number) {}
-
-  async send(url: URL, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new AccelaApiError('timeout', null, 'timeout', `${init.method ?? 'GET'} ${url.pathname} timed out after ${this.timeoutMs} ms`);
-      }
-      throw new AccelaApiError('network', null, 'network_error', `${init.method ?? 'GET'} ${url.pathname} failed: ${(error as Error).message}`);
-    }
-  }
-
-  /** The body as JSON, or a typed error naming what came instead (a proxy's HTML page, a cut-off body). */
-  async readJson(response: Response): Promise<unknown> {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      const name = (error as Error).name;
-      const kind = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network';
-      throw new AccelaApiError(kind, response.status, 'body_read_failed', `reading the response failed: ${(error as Error).message}`);
-    }
-    if (text.trim() === '') return {};
-    try {
-      return JSON.parse(text);
-    } catch {
-      const kind = response.status >= 500 ? 'server' : 'invalid_response';
-      throw new AccelaApiError(kind, response.status, 'invalid_json', `response ${response.status} is not JSON: ${text.slice(0, 120)}`);
-    }
+/** The body as JSON (empty is `{}`), or a typed error naming what came instead (a proxy's HTML page). */
+export function readAccelaJson(answer: ApiAnswer): unknown {
+  if (answer.text.trim() === '') return {};
+  try {
+    return JSON.parse(answer.text);
+  } catch {
+    const kind = answer.status >= 500 ? 'server' : 'invalid_response';
+    throw new AccelaApiError(kind, answer.status, 'invalid_json', `response ${answer.status} is not JSON: ${answer.text.slice(0, 120)}`);
   }
 }
+
+/** The v4 error envelope, or the `x-accela-resp-*` headers when a gateway answered instead. */
+function toApiError(answer: ApiAnswer, payload: unknown): AccelaApiError {
+  const envelope = v4ErrorSchema.safeParse(payload);
+  const code = envelope.success ? envelope.data.code : (answer.headers.get('x-accela-resp-code') ?? `http_${answer.status}`);
+  const message = envelope.success
+    ? (envelope.data.message ?? code)
+    : (answer.headers.get('x-accela-resp-message') ?? `Accela answered HTTP ${answer.status}`);
+  return new AccelaApiError(errorKindForStatus(answer.status), answer.status, code, message, {
+    more: envelope.success ? envelope.data.more : undefined,
+    traceId: envelope.success ? envelope.data.traceId : (answer.headers.get('x-accela-traceid') ?? undefined),
+  });
+}
+
+/** How Accela's answers read and fail: every failure is an `AccelaApiError` whose kind says whether to retry. */
+export const accelaAnswers: JsonApiSource = {
+  parseBody: readAccelaJson,
+  errorFor: toApiError,
+  invalidShape: (answer, request, problem) =>
+    new AccelaApiError('invalid_response', answer.status, 'invalid_envelope', `${request.name}: ${problem.message}`),
+  noAnswer: (request, { cause, timedOutAfterMs, status }) => {
+    if (status !== null) {
+      const kind = timedOutAfterMs === null ? 'network' : 'timeout';
+      return new AccelaApiError(kind, status, 'body_read_failed', `reading the response failed: ${cause.message}`);
+    }
+    const call = `${request.method} ${request.url.pathname}`;
+    if (timedOutAfterMs !== null) return new AccelaApiError('timeout', null, 'timeout', `${call} timed out after ${timedOutAfterMs} ms`);
+    return new AccelaApiError('network', null, 'network_error', `${call} failed: ${cause.message}`);
+  },
+  rateLimited: (_request, attempts, waitMs) =>
+    new AccelaApiError('rate_limited', 429, 'rate_limited', `rate limited ${attempts} times in a row`, { retryAfterMs: waitMs }),
+};

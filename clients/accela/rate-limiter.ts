@@ -1,9 +1,11 @@
+import { parseRetryAfter, type RateLimitPolicy } from '../http/rate-limit-policy';
+
 /**
  * Adaptive pacing from `X-RateLimit-Limit/Remaining/Reset`: when less than `pauseFraction` of the window
  * remains, wait for the reset. Without those headers, fixed gaps between calls keep the load polite.
  * One instance per county and worker process, so consecutive activities share what was last seen.
  */
-export type RequestKind = 'page' | 'enrich' | 'other';
+export type RequestKind = 'page' | 'enrich';
 
 export interface RateLimiterOptions {
   pauseFraction: number;
@@ -30,15 +32,6 @@ export function parseResetHeader(value: string | null, nowMs: number): number | 
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds < 0) return null;
   return seconds < EPOCH_SECONDS_THRESHOLD ? nowMs + seconds * 1000 : seconds * 1000;
-}
-
-/** `Retry-After` is delta seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | null {
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
 export class AdaptiveRateLimiter {
@@ -76,6 +69,21 @@ export class AdaptiveRateLimiter {
     this.inFlight += 1;
   }
 
+  /** This limiter as the HTTP core sees it, for requests of one kind. */
+  policyFor(kind: RequestKind): RateLimitPolicy {
+    return {
+      acquire: async () => {
+        await this.beforeRequest(kind);
+        return (answerHeaders) => {
+          if (answerHeaders) this.observe(answerHeaders);
+          this.afterRequest();
+        };
+      },
+      retryDelayMs: (headers) => this.onThrottled(headers),
+      wait: (ms) => this.wait(ms),
+    };
+  }
+
   /** Every request that `beforeRequest` admitted ends here, answered or not. */
   afterRequest(): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
@@ -90,7 +98,7 @@ export class AdaptiveRateLimiter {
       }
       return 0;
     }
-    if (this.lastRequestAtMs === null || kind === 'other') return 0;
+    if (this.lastRequestAtMs === null) return 0;
     const gap = kind === 'page' ? this.options.pageDelayMs : this.options.enrichDelayMs;
     return Math.max(0, this.lastRequestAtMs + gap - now);
   }

@@ -1,5 +1,6 @@
+import type { JsonApiClient } from '../http/json-api-client';
 import { AccelaApiError } from './errors';
-import type { AccelaHttp } from './http';
+import { readAccelaJson } from './http';
 import { oauthErrorSchema, tokenResponseSchema } from './schemas';
 
 export interface AccelaCredentials {
@@ -34,7 +35,7 @@ const renewals = new WeakMap<TokenCache, Map<string, Promise<TokenSet>>>();
  */
 export class AccelaTokenManager {
   constructor(
-    private readonly http: AccelaHttp,
+    private readonly http: JsonApiClient,
     private readonly authUrl: string,
     private readonly credentials: AccelaCredentials,
     private readonly cache: TokenCache,
@@ -90,12 +91,15 @@ export class AccelaTokenManager {
       environment: this.credentials.environment,
       ...fields,
     });
-    const response = await this.http.send(new URL('/oauth2/token', this.authUrl), {
+    // The token endpoint is outside the records API's rate limit: one try, its errors OAuth-shaped.
+    const response = await this.http.send({
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-accela-appid': this.credentials.appId },
+      url: new URL('/oauth2/token', this.authUrl),
+      name: 'POST /oauth2/token',
+      headers: () => ({ 'content-type': 'application/x-www-form-urlencoded', 'x-accela-appid': this.credentials.appId }),
       body: body.toString(),
     });
-    const payload = await this.http.readJson(response);
+    const payload = readAccelaJson(response);
     if (!response.ok) {
       const oauth = oauthErrorSchema.safeParse(payload);
       const code = oauth.success ? oauth.data.error : `http_${response.status}`;

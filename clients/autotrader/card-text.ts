@@ -26,7 +26,7 @@ export function parseLocation(text: string): { town: string | null; distanceMile
 
 export type PriceIndicator = 'great' | 'good' | 'fair' | 'low' | 'high';
 
-/** `data-testid="pi_great"` (card) or `PI_GREAT` (gateway badge type) → "great". */
+/** `data-testid="pi_great"` on a card → "great". */
 export function priceIndicatorFromTestId(testId: string): PriceIndicator | null {
   const match = /^pi_(great|good|fair|low|high)$/i.exec(testId);
   return match ? (match[1]!.toLowerCase() as PriceIndicator) : null;

@@ -65,16 +65,6 @@ export class CepikClient {
     return { ...parsed.page, nextUrl, url, rateLimitRemaining };
   }
 
-  /** Every page of a query, for scripts and tests; the pipeline pages through activities with heartbeats instead. */
-  async *pages(query: VehicleQuery): AsyncGenerator<FetchedPage> {
-    let url: string | undefined = this.firstPageUrl(query);
-    while (url) {
-      const page: FetchedPage = await this.fetchPage(url);
-      yield page;
-      url = page.nextUrl;
-    }
-  }
-
   async close(): Promise<void> {
     await this.agent.close();
   }

@@ -1,22 +1,5 @@
+import { type CepikErrorKind, isRetryableCepikKind } from '../../domain/registrations/cepik-failures';
 import type { CepikErrorFields } from './schemas';
-
-/**
- * What went wrong with one request, and how to go on:
- * - `rate-limited` (HTTP 429) and `limit-reached` (API-ERR-100011): wait `waitSeconds`, then retry;
- * - `overloaded` (API-ERR-100005, 5xx), `not-found` (spurious 404s), `truncated` (cut-off body),
- *   `timeout`, `network`: retry with backoff;
- * - `bad-request` (invalid parameters) and `unexpected-response`: do not retry.
- */
-export type CepikErrorKind =
-  | 'rate-limited'
-  | 'limit-reached'
-  | 'overloaded'
-  | 'not-found'
-  | 'truncated'
-  | 'timeout'
-  | 'network'
-  | 'bad-request'
-  | 'unexpected-response';
 
 export class CepikError extends Error {
   override name = 'CepikError';
@@ -29,7 +12,7 @@ export class CepikError extends Error {
   }
 
   get retryable(): boolean {
-    return this.kind !== 'bad-request' && this.kind !== 'unexpected-response';
+    return isRetryableCepikKind(this.kind);
   }
 }
 

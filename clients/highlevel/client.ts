@@ -1,19 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import {
-  errorForResponse,
-  HighLevelDailyLimitError,
-  HighLevelRateLimitError,
-  HighLevelResponseShapeError,
-  HighLevelUnavailableError,
-} from './errors';
+import { JsonApiClient } from '../http/json-api-client';
+import type { RateLimitPolicy } from '../http/rate-limit-policy';
+import { HighLevelDailyLimitError, highLevelAnswers } from './errors';
 import { readRateLimitHeaders, type RateLimitHeaders } from './rate-limit-headers';
 import type { RateLimiter } from './rate-limiter';
 import {
   type CreateContactBody,
   contactResponseSchema,
   duplicateSearchResponseSchema,
-  errorBodySchema,
   type HighLevelContact,
   tagsResponseSchema,
   type UpdateContactBody,
@@ -36,8 +31,13 @@ export class HighLevelClient {
   /** Requests sent by this client, 429s included (for benchmarks and run statistics). */
   requestCount = 0;
   lastRateLimit: RateLimitHeaders | null = null;
+  private readonly http: JsonApiClient;
+  private readonly pacing: RateLimitPolicy;
 
-  constructor(private readonly options: HighLevelClientOptions) {}
+  constructor(private readonly options: HighLevelClientOptions) {
+    this.http = new JsonApiClient(highLevelAnswers, { timeoutMs: options.requestTimeoutMs, maxRateLimitRetries: options.maxRateLimitRetries });
+    this.pacing = this.pacingBy(options.limiter);
+  }
 
   /** The contact HighLevel would treat as the same person (email first, then phone), or null. */
   async findDuplicate(query: { locationId: string; email?: string | null; phone?: string | null }): Promise<HighLevelContact | null> {
@@ -57,77 +57,53 @@ export class HighLevelClient {
     return (await this.call('PUT', `/contacts/${encodeURIComponent(contactId)}`, fields, updateContactResponseSchema)).contact;
   }
 
-  async getContact(contactId: string): Promise<HighLevelContact> {
-    return (await this.call('GET', `/contacts/${encodeURIComponent(contactId)}`, undefined, contactResponseSchema)).contact;
-  }
-
   /** Additive: tags the contact already has are kept (HighLevel stores them lower case). */
   async addTags(contactId: string, tags: string[]): Promise<string[]> {
     return (await this.call('POST', `/contacts/${encodeURIComponent(contactId)}/tags`, { tags }, tagsResponseSchema)).tags;
   }
 
-  private async call<T extends z.ZodType>(method: string, path: string, body: unknown, schema: T): Promise<z.infer<T>> {
-    const { limiter, maxRateLimitRetries } = this.options;
-    for (let attempt = 0; ; attempt += 1) {
-      if (limiter.isDailyBudgetSpent()) {
-        throw new HighLevelDailyLimitError('HighLevel daily request limit reached for this location');
-      }
-      const answered = await limiter.acquire();
-      const response = await this.send(method, path, body).finally(answered);
-      const rateLimit = readRateLimitHeaders(response.headers);
-      this.lastRateLimit = rateLimit;
-      limiter.observe(rateLimit);
-      const text = await response.text();
-      if (response.status === 429) {
-        const waitMs = rateLimit.retryAfterMs ?? rateLimit.intervalMs ?? 1000 * 2 ** attempt;
-        limiter.pause(waitMs);
-        if (attempt >= maxRateLimitRetries) {
-          throw new HighLevelRateLimitError(`HighLevel answered 429 ${attempt + 1} times for ${method} ${path.split('?')[0]}`, waitMs);
-        }
-        await sleep(waitMs);
-        continue;
-      }
-      const json = parseJson(text);
-      if (!response.ok) throw errorForResponse(response.status, errorBodySchema.safeParse(json).data ?? null, text);
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) {
-        throw new HighLevelResponseShapeError(
-          response.status,
-          `unexpected HighLevel response to ${method} ${path.split('?')[0]}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-          text,
-        );
-      }
-      return parsed.data;
-    }
-  }
-
-  private async send(method: string, path: string, body: unknown): Promise<Response> {
-    this.requestCount += 1;
+  private call<S extends z.ZodType>(method: string, path: string, body: unknown, schema: S): Promise<z.output<S>> {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.options.token}`,
       Version: HIGHLEVEL_API_VERSION,
       Accept: 'application/json',
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    try {
-      return await fetch(new URL(path, this.options.baseUrl), {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new HighLevelUnavailableError(0, `HighLevel did not answer ${method} ${path.split('?')[0]}: ${reason}`);
-    }
+    const request = {
+      method,
+      url: new URL(path, this.options.baseUrl),
+      name: `${method} ${path.split('?')[0]}`,
+      headers: () => headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    };
+    return this.http.requestJson(request, this.pacing, schema);
   }
-}
 
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+  /**
+   * The location's shared budget as the HTTP core uses it: never send into a spent daily budget; after
+   * a 429 wait what HighLevel asks (Retry-After, else its interval, else a growing backoff) and hold
+   * every request of the location as long.
+   */
+  private pacingBy(limiter: RateLimiter): RateLimitPolicy {
+    return {
+      acquire: async () => {
+        if (limiter.isDailyBudgetSpent()) throw new HighLevelDailyLimitError('HighLevel daily request limit reached for this location');
+        const answered = await limiter.acquire();
+        this.requestCount += 1;
+        return (answerHeaders) => {
+          answered();
+          if (answerHeaders === null) return;
+          this.lastRateLimit = readRateLimitHeaders(answerHeaders);
+          limiter.observe(this.lastRateLimit);
+        };
+      },
+      retryDelayMs: (headers, attempt) => {
+        const rateLimit = readRateLimitHeaders(headers);
+        const waitMs = rateLimit.retryAfterMs ?? rateLimit.intervalMs ?? 1000 * 2 ** attempt;
+        limiter.pause(waitMs);
+        return waitMs;
+      },
+      wait: (ms) => sleep(ms),
+    };
   }
 }

@@ -1,4 +1,5 @@
-import type { HighLevelErrorBody } from './schemas';
+import type { JsonApiSource } from '../http/json-api-client';
+import { errorBodySchema, type HighLevelErrorBody } from './schemas';
 
 /** Any answer from HighLevel that is not a success; `status` is the HTTP status (0 for no answer). */
 export class HighLevelError extends Error {
@@ -106,3 +107,27 @@ export function errorForResponse(status: number, body: HighLevelErrorBody | null
   if (status >= 400 && status < 500) return new HighLevelBadRequestError(status, message);
   return new HighLevelUnavailableError(status, message);
 }
+
+/** HighLevel's bodies are JSON when they are anything: an empty or non-JSON body reads as null. */
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** How HighLevel's answers read and fail, for the HTTP core. */
+export const highLevelAnswers: JsonApiSource = {
+  parseBody: (answer) => parseJson(answer.text),
+  errorFor: (answer, body) => errorForResponse(answer.status, errorBodySchema.safeParse(body).data ?? null, answer.text),
+  invalidShape: (answer, request, problem) =>
+    new HighLevelResponseShapeError(
+      answer.status,
+      `unexpected HighLevel response to ${request.name}: ${problem.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      answer.text,
+    ),
+  noAnswer: (request, { cause, status }) => new HighLevelUnavailableError(status ?? 0, `HighLevel did not answer ${request.name}: ${cause.message}`),
+  rateLimited: (request, attempts, waitMs) => new HighLevelRateLimitError(`HighLevel answered 429 ${attempts} times for ${request.name}`, waitMs),
+};

@@ -1,3 +1,5 @@
+import { parseRetryAfter } from '../http/rate-limit-policy';
+
 /** HighLevel's rate-limit headers, read from any response (names are case-insensitive). */
 export interface RateLimitHeaders {
   max: number | null;
@@ -17,13 +19,12 @@ function numberHeader(headers: Headers, name: string): number | null {
 }
 
 export function readRateLimitHeaders(headers: Headers): RateLimitHeaders {
-  const retryAfterSeconds = numberHeader(headers, 'retry-after');
   return {
     max: numberHeader(headers, 'x-ratelimit-max'),
     remaining: numberHeader(headers, 'x-ratelimit-remaining'),
     intervalMs: numberHeader(headers, 'x-ratelimit-interval-milliseconds'),
     dailyLimit: numberHeader(headers, 'x-ratelimit-limit-daily'),
     dailyRemaining: numberHeader(headers, 'x-ratelimit-daily-remaining'),
-    retryAfterMs: retryAfterSeconds === null ? null : retryAfterSeconds * 1000,
+    retryAfterMs: parseRetryAfter(headers.get('retry-after'), Date.now()),
   };
 }

@@ -1,4 +1,4 @@
-import type { AccelaAddress } from '../../clients/accela/schemas';
+import type { AccelaAddress } from './accela-record';
 
 /** USPS Publication 28 abbreviations for the suffixes and directions seen in permit addresses. */
 const STREET_SUFFIXES: Record<string, string> = {

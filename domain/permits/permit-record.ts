@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AccelaOwner, type AccelaParcel, type AccelaRecord, recordSchema } from '../../clients/accela/schemas';
+import { type AccelaOwner, type AccelaParcel, type AccelaRecord, recordSchema } from './accela-record';
 import { type PostalAddress, primaryPostalAddress } from './address';
 
 /** The structured columns of a permit row, read from one Accela record (with its expansions). */

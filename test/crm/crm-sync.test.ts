@@ -1,66 +1,81 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { saveCrmConfig } from '../../activities/crm/store/config';
+import { describe, it, type TestContext } from 'node:test';
 import { freePort } from '../../platform/free-port';
-import { type RunningHighLevelSimulator, startHighLevelSimulator } from '../../simulators/highlevel/server';
-import type { CrmSyncProgress } from '../../workflows/crm/sync-progress';
+import { startHighLevelSimulator } from '../../simulators/highlevel/server';
+import type { CrmSyncProgress } from '../../domain/crm/sync-progress';
+import { saveCrmConfig } from '../../stores/crm/config';
 import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../../workflows/crm/workflow-ids';
 import { createTestApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { createTestDatabase } from '../support/database';
+import { recordHistory } from '../support/history-fixtures';
+import { connectTestTemporal, startTestWorkers, uniqueQueues } from '../support/temporal';
+import { waitFor } from '../support/wait-for';
 import { insertSyntheticLeads } from './synthetic-leads';
 
 const RATE_MAX = 100;
 const RATE_INTERVAL_MS = 1000;
 
-describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, HighLevel simulator)', () => {
-  let database: TestDatabase;
-  let temporal: TestWorkflowEnvironment;
-  let workers: TestWorkers;
-  let simulator: RunningHighLevelSimulator;
-  let env: Record<string, string>;
+/**
+ * Everything one test uses, its own: database, HighLevel simulator, task queues and workers (the
+ * Temporal dev server is the run's). Torn down when the test ends, so no test sees another's leads,
+ * contacts, faults, token or workers.
+ */
+async function startSyncHarness(t: TestContext) {
+  const database = await createTestDatabase('crm');
+  const temporal = await connectTestTemporal();
+  // One tenth of HighLevel's window (100 per 1 s instead of 10 s) keeps the test short; the logic is the same.
+  const simulator = await startHighLevelSimulator({
+    host: '127.0.0.1',
+    port: await freePort(),
+    latencyMs: 5,
+    rateLimitMax: RATE_MAX,
+    rateLimitIntervalMs: RATE_INTERVAL_MS,
+  });
+  const env = {
+    HIGHLEVEL_BASE_URL: simulator.url,
+    HIGHLEVEL_RATE_LIMIT_MAX: String(RATE_MAX),
+    HIGHLEVEL_RATE_LIMIT_INTERVAL_MS: String(RATE_INTERVAL_MS),
+    HIGHLEVEL_RATE_LIMIT_SAFETY_MS: '20',
+  };
   const queues = uniqueQueues('crm');
-
-  before(async () => {
-    database = await createTestDatabase('crm');
-    temporal = await connectTestTemporal();
-    // One tenth of HighLevel's window (100 per 1 s instead of 10 s) keeps the test short; the logic is the same.
-    simulator = await startHighLevelSimulator({
-      host: '127.0.0.1',
-      port: await freePort(),
-      latencyMs: 5,
-      rateLimitMax: RATE_MAX,
-      rateLimitIntervalMs: RATE_INTERVAL_MS,
-    });
-    env = {
-      HIGHLEVEL_BASE_URL: simulator.url,
-      HIGHLEVEL_RATE_LIMIT_MAX: String(RATE_MAX),
-      HIGHLEVEL_RATE_LIMIT_INTERVAL_MS: String(RATE_INTERVAL_MS),
-      HIGHLEVEL_RATE_LIMIT_SAFETY_MS: '20',
-    };
-    workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
-    // The workers' key seals the token: they are the ones that read it.
-    await saveCrmConfig(database.db, workers.secrets, { apiToken: simulator.token, locationId: simulator.locationId });
+  const startWorkers = () => startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
+  let workers = await startWorkers();
+  t.after(async () => {
+    await workers.stop();
+    await simulator.close();
+    await temporal.teardown();
+    await database.drop();
   });
-  after(async () => {
-    await workers?.stop();
-    await simulator?.close();
-    await temporal?.teardown();
-    await database?.drop();
-  });
+  // The workers' key seals the token: they are the ones that read it.
+  const configure = (apiToken: string) => saveCrmConfig(database.db, workers.secrets, { apiToken, locationId: simulator.locationId });
+  await configure(simulator.token);
 
-  const api = () => createTestApi({ db: database.db, client: temporal.client, queues, env });
-  const syncStatus = async () => (await api().json('/api/summit/sync-status')).body.data;
-  const startSync = (leadIds: number[] = []) =>
-    api().json('/api/leads/sync-to-summit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lead_ids: leadIds }) });
-  const finish = (workflowId: string) => temporal.client.workflow.getHandle(workflowId).result() as Promise<CrmSyncProgress>;
-  const leadRows = async (ids: number[]) =>
-    (await database.db.query('SELECT id, sync_status, crm_contact_id, sync_error, synced_at FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id', [ids])).rows;
+  const api = createTestApi({ db: database.db, client: temporal.client, queues, env });
+  return {
+    db: database.db,
+    temporal,
+    simulator,
+    configure,
+    /** Stops the workers (as a deploy or crash would) and starts new ones on the same queues. */
+    async replaceWorkers(between: () => void) {
+      await workers.stop();
+      between();
+      workers = await startWorkers();
+    },
+    syncStatus: async () => (await api.json('/api/summit/sync-status')).body.data,
+    startSync: (leadIds: number[] = []) =>
+      api.json('/api/leads/sync-to-summit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lead_ids: leadIds }) }),
+    postSync: (body: string) => api.json('/api/leads/sync-to-summit', { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+    finish: (workflowId: string) => temporal.client.workflow.getHandle(workflowId).result() as Promise<CrmSyncProgress>,
+    leadRows: async (ids: number[]) =>
+      (await database.db.query('SELECT id, sync_status, crm_contact_id, sync_error, synced_at FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id', [ids])).rows,
+  };
+}
 
-  it('syncs 300 leads into exactly one contact per person, within the rate limit, and a re-run changes nothing', async () => {
-    const leads = await insertSyntheticLeads(database.db, 300);
-    simulator.reset();
+describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, HighLevel simulator)', () => {
+  it('syncs 300 leads into exactly one contact per person, within the rate limit, and a re-run changes nothing', async (t) => {
+    const { db, simulator, temporal, startSync, finish, leadRows, syncStatus } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 300);
     const started = await startSync();
     assert.equal(started.status, 202, JSON.stringify(started.body));
     assert.equal(started.body.data.workflow_id, PENDING_LEADS_SYNC_WORKFLOW_ID);
@@ -68,6 +83,7 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal(second.status, 409, 'one run per selection at a time');
 
     const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+    await recordHistory(temporal.client, PENDING_LEADS_SYNC_WORKFLOW_ID, 'crm-sync-leads');
     assert.equal(progress.status, 'completed');
     assert.equal(progress.processed, 300);
     assert.equal(progress.skipped, leads.skipped);
@@ -135,9 +151,9 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     );
   });
 
-  it('survives 429s and server errors from HighLevel', async () => {
-    const leads = await insertSyntheticLeads(database.db, 40, 10_000);
-    simulator.reset();
+  it('survives 429s and server errors from HighLevel', async (t) => {
+    const { db, simulator, startSync, finish, leadRows } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 40, 10_000);
     simulator.injectFaults({ status: 429, count: 6, method: 'POST', pathPrefix: '/contacts/' });
     simulator.injectFaults({ status: 503, count: 2, method: 'GET' });
     simulator.injectFaults({ status: 200, count: 1, method: 'GET', body: { contact: { email: 'no id' } } });
@@ -149,30 +165,26 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal(simulator.contacts().length, leads.people);
     assert.equal(simulator.requests.filter((r) => r.status === 429).length, 6);
     assert.equal((await leadRows(leads.ids)).filter((row) => row.sync_status === 'pending').length, 0);
-    const rejected = await database.db.query(`SELECT entity, reason, payload FROM rejected_records WHERE source = 'highlevel'`);
+    const rejected = await db.query(`SELECT entity, reason, payload FROM rejected_records WHERE source = 'highlevel'`);
     assert.equal(rejected.rows.length, 1, 'the malformed answer is kept with its reason');
     assert.match(rejected.rows[0].reason, /contact\.id/);
     assert.equal(JSON.parse(rejected.rows[0].payload).contact.email, 'no id');
   });
 
-  it('makes one contact per person even when the location allows duplicate contacts', async () => {
-    const leads = await insertSyntheticLeads(database.db, 120, 40_000);
-    simulator.reset();
+  it('makes one contact per person even when the location allows duplicate contacts', async (t) => {
+    const { db, simulator, startSync, finish } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 120, 40_000);
     simulator.setAllowDuplicates(true);
-    try {
-      assert.equal((await startSync()).status, 202);
-      const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
-      assert.equal(progress.failed, 0);
-      assert.equal(simulator.contacts().length, leads.people, 'no create race: leads of one person took turns');
-    } finally {
-      simulator.setAllowDuplicates(false);
-    }
+    assert.equal((await startSync()).status, 202);
+    const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+    assert.equal(progress.failed, 0);
+    assert.equal(simulator.contacts().length, leads.people, 'no create race: leads of one person took turns');
   });
 
-  it('links a lead to the contact an interrupted attempt created but never saved', async () => {
-    const leads = await insertSyntheticLeads(database.db, 3, 20_000);
-    simulator.reset();
-    const [firstLead] = (await database.db.query('SELECT id, owner_email, owner_phone FROM leads WHERE id = $1', [leads.ids[0]])).rows;
+  it('links a lead to the contact an interrupted attempt created but never saved', async (t) => {
+    const { db, simulator, startSync, finish, leadRows } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 3, 20_000);
+    const [firstLead] = (await db.query('SELECT id, owner_email, owner_phone FROM leads WHERE id = $1', [leads.ids[0]])).rows;
     // What the crashed attempt left behind: the contact exists in HighLevel, the lead still says pending.
     const orphan = await fetch(`${simulator.url}/contacts/`, {
       method: 'POST',
@@ -189,38 +201,34 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal((await leadRows([leads.ids[0]!]))[0].crm_contact_id, orphanId);
   });
 
-  it('leaves no duplicates when the workers stop mid-sync and new ones take over', async () => {
-    const leads = await insertSyntheticLeads(database.db, 150, 30_000);
-    simulator.reset();
+  it('leaves no duplicates when the workers stop mid-sync and new ones take over', async (t) => {
+    const { db, simulator, startSync, finish, leadRows, syncStatus, replaceWorkers } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 150, 30_000);
     simulator.setLatency(60);
-    try {
-      const started = await startSync();
-      assert.equal(started.status, 202);
-      await waitFor(() => simulator.contacts().length >= 20);
-      const live = (await syncStatus()).last_run;
-      assert.equal(live.status, 'running');
-      assert.equal(live.workflow_id, PENDING_LEADS_SYNC_WORKFLOW_ID);
-      assert.equal(live.total, 150);
-      assert.ok(live.processed < 150);
-      await workers.stop();
+    const started = await startSync();
+    assert.equal(started.status, 202);
+    await waitFor('20 contacts in HighLevel', () => simulator.contacts().length >= 20, { timeoutMs: 30_000, intervalMs: 50 });
+    const live = (await syncStatus()).last_run;
+    assert.equal(live.status, 'running');
+    assert.equal(live.workflow_id, PENDING_LEADS_SYNC_WORKFLOW_ID);
+    assert.equal(live.total, 150);
+    assert.ok(live.processed < 150);
+    await replaceWorkers(() => {
       const contactsAtStop = simulator.contacts().length;
       assert.ok(contactsAtStop < leads.people, 'stopped before the end');
-      workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
-      const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
-      assert.equal(progress.status, 'completed');
-      assert.equal(progress.failed, 0);
-      assert.equal(simulator.contacts().length, leads.people, 'one contact per person after the restart');
-      const rows = await leadRows(leads.ids);
-      assert.equal(rows.filter((row) => row.sync_status === 'pending').length, 0);
-      assert.equal(new Set(rows.map((row) => row.crm_contact_id).filter(Boolean)).size, leads.people);
-    } finally {
-      simulator.setLatency(5);
-    }
+    });
+    const progress = await finish(PENDING_LEADS_SYNC_WORKFLOW_ID);
+    assert.equal(progress.status, 'completed');
+    assert.equal(progress.failed, 0);
+    assert.equal(simulator.contacts().length, leads.people, 'one contact per person after the restart');
+    const rows = await leadRows(leads.ids);
+    assert.equal(rows.filter((row) => row.sync_status === 'pending').length, 0);
+    assert.equal(new Set(rows.map((row) => row.crm_contact_id).filter(Boolean)).size, leads.people);
   });
 
-  it('marks a lead HighLevel refuses as failed with the CRM\'s message, and goes on with the others', async () => {
-    const leads = await insertSyntheticLeads(database.db, 4, 60_000, 1);
-    simulator.reset();
+  it('marks a lead HighLevel refuses as failed with the CRM\'s message, and goes on with the others', async (t) => {
+    const { db, simulator, startSync, finish, leadRows } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 4, 60_000, 1);
     simulator.injectFaults({
       status: 422,
       count: 1,
@@ -239,46 +247,32 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     assert.equal(failed[0].crm_contact_id, null);
   });
 
-  it('stops at once on a rejected token, records why, and leaves the leads pending', async () => {
-    const leads = await insertSyntheticLeads(database.db, 6, 50_000);
-    await saveCrmConfig(database.db, workers.secrets, { apiToken: 'pit-revoked-token', locationId: simulator.locationId });
-    simulator.reset();
-    try {
-      const started = await startSync(leads.ids);
-      assert.equal(started.status, 202);
-      await assert.rejects(finish(started.body.data.workflow_id), (error: any) => {
-        assert.match(error.cause?.message, /CRM sync stopped: Invalid token/);
-        return true;
-      });
-      // The leads already in flight (one batch syncs 4 at once) each got their 401; nothing was retried.
-      assert.ok(simulator.requests.length <= 4, `${simulator.requests.length} requests`);
-      assert.ok(simulator.requests.every((request) => request.status === 401));
-      const status = await syncStatus();
-      assert.equal(status.last_run.status, 'failed');
-      assert.match(status.last_run.error_message, /Invalid token/);
-      assert.ok((await leadRows(leads.ids)).every((row) => row.sync_status === 'pending'));
-    } finally {
-      await saveCrmConfig(database.db, workers.secrets, { apiToken: simulator.token, locationId: simulator.locationId });
-    }
+  it('stops at once on a rejected token, records why, and leaves the leads pending', async (t) => {
+    const { db, simulator, startSync, finish, leadRows, syncStatus, configure } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 6, 50_000);
+    await configure('pit-revoked-token');
+    const started = await startSync(leads.ids);
+    assert.equal(started.status, 202);
+    await assert.rejects(finish(started.body.data.workflow_id), (error: any) => {
+      // The root cause names its failure type (temporal/root-cause.ts).
+      assert.match(error.cause?.message, /CRM sync stopped: HighLevelAuthError: Invalid token/);
+      return true;
+    });
+    // The leads already in flight (one batch syncs 4 at once) each got their 401; nothing was retried.
+    assert.ok(simulator.requests.length <= 4, `${simulator.requests.length} requests`);
+    assert.ok(simulator.requests.every((request) => request.status === 401));
+    const status = await syncStatus();
+    assert.equal(status.last_run.status, 'failed');
+    assert.match(status.last_run.error_message, /Invalid token/);
+    assert.ok((await leadRows(leads.ids)).every((row) => row.sync_status === 'pending'));
   });
 
-  it('rejects unknown lead ids with 404 and bad bodies with 400', async () => {
+  it('rejects unknown lead ids with 404 and bad bodies with 400', async (t) => {
+    const { startSync, postSync } = await startSyncHarness(t);
     const unknown = await startSync([987_654_321]);
     assert.equal(unknown.status, 404);
     assert.deepEqual(unknown.body.error.details.missing, [987_654_321]);
-    const bad = await api().json('/api/leads/sync-to-summit', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ lead_ids: ['x'], extra: true }),
-    });
+    const bad = await postSync(JSON.stringify({ lead_ids: ['x'], extra: true }));
     assert.equal(bad.status, 400);
   });
 });
-
-async function waitFor(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

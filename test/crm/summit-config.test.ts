@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadCrmConfig } from '../../activities/crm/store/config';
+import { loadCrmConfig } from '../../stores/crm/config';
 import { loadSettings } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { freePort } from '../../platform/free-port';

@@ -8,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadSettings } from '../../config/settings';
 import { planBatches } from '../../domain/listings/batch-plan';
 import { autotraderSandboxSeeder } from '../../sandbox/autotrader';
-import { MakeAttribute, SourceAttribute } from '../../platform/search-attributes';
+import { MakeAttribute, SourceAttribute } from '../../temporal/search-attributes';
 import { ensureAutotraderSchedules } from '../../schedules/autotrader';
 import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../../simulators/autotrader/server';
 import { scrapeBatchScheduleId, scrapeModelWorkflowId } from '../../workflows/listings/ids';
@@ -16,7 +16,7 @@ import type { scrapeBatchWorkflow } from '../../workflows/listings/scrape-batch'
 import { createTestApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
-import { waitFor } from './wait-for';
+import { waitFor } from '../support/wait-for';
 
 describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL and Chromium)', () => {
   let database: TestDatabase;
@@ -62,7 +62,7 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
     assert.equal((await post({ make: 'Kia', model: 'Rio', max_results: 0 })).status, 400);
     assert.equal((await post({ make: 'Kia', model: 'Rio', extra: true })).status, 400);
 
-    await waitFor(async () => (await api.json('/api/scrape/status')).body.data.running[0]?.pages >= 1);
+    await waitFor('the running scrape to read a page', async () => (await api.json('/api/scrape/status')).body.data.running[0]?.pages >= 1);
     const status = await api.json('/api/scrape/status');
     assert.equal(status.body.data.running.length, 1);
     assert.equal(status.body.data.running[0].model, 'Rio');

@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseSearchResults } from '../../clients/autotrader/card-parser';
-import { parseGatewayResponse } from '../../clients/autotrader/gateway-parser';
 import { sharedFixture } from '../support/shared-reference';
 
 const BASE = 'https://www.autotrader.co.uk';
 const page = sharedFixture('autotrader/dxos-dxos__plugin-product-search__autotrader-results.sample.html');
-const gateway = sharedFixture('autotrader/ahmerfr-SupremeMotors__tests-Fixtures-autotraderuk__search-response.json');
 
 describe('card parser over the saved real AutoTrader UK results page', () => {
   const parse = () => parseSearchResults(readFileSync(page.path!, 'utf8'), { baseUrl: BASE });
@@ -141,33 +139,5 @@ describe('card parser on the older search-listing-specs layout', () => {
     assert.equal(result.rejected.length, 1);
     assert.equal(result.rejected[0]!.advertId, '202401017777777');
     assert.match(result.rejected[0]!.reason, /price/);
-  });
-});
-
-describe('gateway JSON parser over the saved real response', () => {
-  it('counts listing types and de-duplicates adverts by advert id', { skip: gateway.skip }, () => {
-    const result = parseGatewayResponse(JSON.parse(readFileSync(gateway.path!, 'utf8')), { baseUrl: BASE });
-    assert.deepEqual(result.countsByType, {
-      FEATURED_LISTING: 2,
-      NATURAL_LISTING: 20,
-      PROMOTED_LISTING: 2,
-      YOU_MAY_ALSO_LIKE: 2,
-      GPT_LISTING: 1,
-    });
-    assert.equal(result.pageNumber, 2);
-    assert.equal(result.pageCount, 22806);
-    assert.equal(result.resultCount, 456102);
-    assert.equal(result.adverts.length, 24, '26 adverts with 2 YOU_MAY_ALSO_LIKE repeats of featured ones');
-    assert.equal(result.organic.length, 20);
-    assert.deepEqual(result.rejected, []);
-    const featured = result.adverts.find((a) => a.advertId === '202606233544445')!;
-    assert.equal(featured.listingType, 'FEATURED_LISTING');
-    assert.equal(featured.title, 'Peugeot 2008');
-    assert.equal(featured.price, 7020);
-    assert.equal(featured.mileage, 56583);
-    assert.equal(featured.year, 2019);
-    assert.equal(featured.priceIndicator, 'good');
-    assert.equal(featured.town, 'Waltham Cross');
-    assert.equal(featured.distanceMiles, 14);
   });
 });

@@ -11,7 +11,7 @@ import { scrapeModelWorkflowId } from '../../workflows/listings/ids';
 import type { scrapeModelWorkflow } from '../../workflows/listings/scrape-model';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
-import { waitFor } from './wait-for';
+import { waitFor } from '../support/wait-for';
 
 const FILTERS = { fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 };
 
@@ -115,12 +115,12 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
     simulator.setLatency(1_500);
     try {
       const handle = await scrape('Kia', 'Sportage');
-      await waitFor(async () => (await runOf(handle.workflowId))?.pages >= 1);
+      await waitFor('the scrape to read a page', async () => (await runOf(handle.workflowId))?.pages >= 1);
       const browser = await workers.browsers.browser();
       assert.equal(browser.contexts().length, 1, 'the scrape has its context open');
       const cancelledAt = Date.now();
       await handle.cancel();
-      await waitFor(async () => browser.contexts().length === 0, 15_000);
+      await waitFor('the browser context to close', () => browser.contexts().length === 0, { timeoutMs: 15_000 });
       const closedAfterMs = Date.now() - cancelledAt;
       await assert.rejects(handle.result(), WorkflowFailedError);
       const run = await runOf(handle.workflowId);

@@ -13,7 +13,7 @@ import { scrapeModelWorkflowId } from '../../workflows/listings/ids';
 import type { scrapeModelWorkflow } from '../../workflows/listings/scrape-model';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
-import { waitFor } from './wait-for';
+import { waitFor } from '../support/wait-for';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -71,15 +71,15 @@ describe('a browser worker killed mid-scrape', () => {
 
     // Heartbeats reach the server at most every 8 s (80 % of the 10 s heartbeat timeout).
     let recorded: PagingCursor | undefined;
-    await waitFor(async () => {
+    await waitFor('a heartbeat at page 3 or later', async () => {
       const pending = (await handle.describe()).raw.pendingActivities?.[0];
       const payload = pending?.heartbeatDetails?.payloads?.[0];
       recorded = payload ? defaultPayloadConverter.fromPayload<PagingCursor>(payload as any) : undefined;
       return (recorded?.nextPage ?? 0) >= 3;
-    }, 90_000);
+    }, { timeoutMs: 90_000 });
     // Die a page or two after that heartbeat, so stored pages are read again after the resume.
     const stored = async () => (await database.db.query('SELECT pages FROM scrape_runs')).rows[0].pages as number;
-    await waitFor(async () => (await stored()) >= recorded!.nextPage);
+    await waitFor('the pages after that heartbeat to be stored', async () => (await stored()) >= recorded!.nextPage);
     doomed.kill('SIGKILL');
     await new Promise((resolve) => doomed!.once('exit', resolve));
     const servedBeforeKill = new Map(simulator.stats.pagesServed);

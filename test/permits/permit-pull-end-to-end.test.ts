@@ -4,15 +4,18 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { temporal as temporalEnums } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { cancelPermitPull, launchPermitPull, PullConflictError } from '../../activities/permits/job-launcher';
 import { loadSettings } from '../../config/settings';
+import { ConflictError } from '../../domain/errors';
+import { cancelPermitJob, startPermitPull } from '../../services/permits/pull-jobs';
 import { startAccelaSimulator } from '../../simulators/accela/server';
-import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../platform/search-attributes';
-import { incrementalScheduleId } from '../../workflows/permits/ids';
+import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../temporal/search-attributes';
+import { incrementalScheduleId, permitYearWorkflowId } from '../../workflows/permits/ids';
 import { permitPullProgressQuery } from '../../workflows/permits/progress';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { recordHistory } from '../support/history-fixtures';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
-import { countyState, insertCounty, jobRow, waitFor, waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
+import { waitFor } from '../support/wait-for';
+import { countyState, insertCounty, jobRow, waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
 
 const RATE_LIMIT = { limit: 40, windowSeconds: 2 };
 
@@ -24,7 +27,7 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
   const queues = uniqueQueues('permits');
   let env: Record<string, string>;
   let countyId = 0;
-  const launchContext = () => ({ db: database.db, temporal: temporal.client, queues, settings: loadSettings({ ...process.env, ...env }) });
+  const pullContext = () => ({ db: database.db, temporal: temporal.client, queues, settings: loadSettings({ ...process.env, ...env }) });
 
   before(async () => {
     sim = await startAccelaSimulator({
@@ -56,7 +59,7 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
 
   it('pulls 30 years and ends with exactly the simulator’s permits, properties and leads', async () => {
     countyId = await insertCounty(database.db, workers.secrets, sim.simulator, 'HCFL');
-    const { jobId, workflowId } = await launchPermitPull(launchContext(), countyId, { jobType: 'initial_pull', years: 30 });
+    const { id: jobId, workflow_id: workflowId } = await startPermitPull(pullContext(), countyId, { jobType: 'initial_pull', years: 30 });
     const job = await waitForJobEnd(database.db, jobId);
     assert.equal(job.status, 'completed', job.error_message);
 
@@ -102,11 +105,14 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
     assert.equal(schedule.spec.intervals?.[0]?.every, 7 * 24 * 60 * 60 * 1000);
     assert.equal(schedule.policies.overlap, 'SKIP');
     assert.equal(schedule.policies.catchupWindow, 24 * 60 * 60 * 1000);
+    await recordHistory(temporal.client, workflowId, 'permits-accelaHistoricalPullWorkflow-completed');
+    const oldestYear = new Date().getUTCFullYear() - 29;
+    await recordHistory(temporal.client, permitYearWorkflowId(countyId, jobId, oldestYear), 'permits-accelaYearPullWorkflow-completed');
   });
 
   it('changes nothing when run again', async () => {
     const before = await countyState(database.db, countyId);
-    const { jobId } = await launchPermitPull(launchContext(), countyId, { jobType: 'initial_pull', years: 30 });
+    const { id: jobId } = await startPermitPull(pullContext(), countyId, { jobType: 'initial_pull', years: 30 });
     const job = await waitForJobEnd(database.db, jobId);
     assert.equal(job.status, 'completed', job.error_message);
     assert.deepEqual(await countyState(database.db, countyId), before);
@@ -129,7 +135,7 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
         [jobsBefore.rows[0].id],
       );
       return rows[0];
-    });
+    }, { timeoutMs: 120_000 });
     assert.equal(job.status, 'completed', job.error_message);
     const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10);
     assert.deepEqual([job.parameters.date_from, job.parameters.date_to], [eightDaysAgo, today]);
@@ -142,7 +148,7 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
   });
 
   it('starts the CRM sync after an incremental pull with autoSyncToCrm, and finishes even if it cannot', async () => {
-    const { jobId, workflowId } = await launchPermitPull(launchContext(), countyId, { jobType: 'incremental_pull', autoSyncToCrm: true });
+    const { id: jobId, workflow_id: workflowId } = await startPermitPull(pullContext(), countyId, { jobType: 'incremental_pull', autoSyncToCrm: true });
     const job = await waitForJobEnd(database.db, jobId);
     assert.equal(job.status, 'completed', job.error_message);
     const handle = temporal.client.workflow.getHandle(workflowId);
@@ -154,21 +160,22 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
     assert.equal(started?.parentClosePolicy, temporalEnums.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON);
     assert.equal(started?.taskQueue?.name, queues.workflows);
     await temporal.client.workflow.getHandle('crm-sync:pending').terminate('permit test over').catch(() => undefined);
+    await recordHistory(temporal.client, workflowId, 'permits-accelaIncrementalPullWorkflow-completed-crm-sync');
   });
 
   it('cancels gracefully mid-pull with consistent counts, and refuses a second pull meanwhile', async () => {
     sim.simulator.latencyMs = 40;
     const slowCounty = await insertCounty(database.db, workers.secrets, sim.simulator, 'PINELLAS');
-    const { jobId, workflowId } = await launchPermitPull(launchContext(), slowCounty, { jobType: 'initial_pull', years: 30 });
-    await waitFor('a few pages', async () => (await jobRow(database.db, jobId)).current_batch >= 3);
-    await assert.rejects(launchPermitPull(launchContext(), slowCounty, { jobType: 'initial_pull' }), PullConflictError);
+    const { id: jobId, workflow_id: workflowId } = await startPermitPull(pullContext(), slowCounty, { jobType: 'initial_pull', years: 30 });
+    await waitFor('a few pages', async () => (await jobRow(database.db, jobId)).current_batch >= 3, { timeoutMs: 120_000 });
+    await assert.rejects(startPermitPull(pullContext(), slowCounty, { jobType: 'initial_pull' }), ConflictError);
     const live = await waitFor('live progress from the workflow query', async () => {
       const progress = await temporal.client.workflow.getHandle(workflowId).query(permitPullProgressQuery);
       return progress.counts.permitsPulled > 0 ? progress : null;
-    });
+    }, { timeoutMs: 120_000 });
     assert.equal(live.status, 'running');
     assert.ok(live.currentBatch >= 1 && live.yearsTotal === 30);
-    assert.equal(await cancelPermitPull({ db: database.db, temporal: temporal.client }, jobId), true);
+    assert.equal((await cancelPermitJob({ db: database.db, temporal: temporal.client }, jobId)).id, jobId);
     const outcome = await temporal.client.workflow.getHandle(workflowId).result().catch((error: unknown) => error);
     assert.ok(outcome instanceof WorkflowFailedError && outcome.cause instanceof CancelledFailure, String(outcome));
     const job = await jobRow(database.db, jobId);
@@ -184,5 +191,6 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
     assert.equal(pages.rows[0].pulled, job.permits_pulled);
     assert.equal(pages.rows[0].n, job.current_batch);
     assert.equal(await temporal.client.schedule.getHandle(incrementalScheduleId(slowCounty)).describe().catch(() => null), null, 'no schedule for a cancelled pull');
+    await recordHistory(temporal.client, workflowId, 'permits-accelaHistoricalPullWorkflow-cancelled');
   });
 });

@@ -1,6 +1,7 @@
 import type { Database } from '../../platform/database';
 import type { SecretBox } from '../../platform/encryption';
 import type { AccelaSimulator } from '../../simulators/accela/server';
+import { waitFor } from '../support/wait-for';
 
 /** Inserts a county pointed at the simulator's credentials, secrets sealed with the workers' key. */
 export async function insertCounty(db: Database, secrets: SecretBox, simulator: Pick<AccelaSimulator, 'credentials'>, agencyName: string): Promise<number> {
@@ -13,16 +14,6 @@ export async function insertCounty(db: Database, secrets: SecretBox, simulator: 
   return rows[0]!.id;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 export async function jobRow(db: Database, jobId: number) {
   const { rows } = await db.query(`SELECT * FROM permit_pull_jobs WHERE id = $1`, [jobId]);
   return rows[0] as Record<string, any>;
@@ -32,7 +23,7 @@ export async function waitForJobEnd(db: Database, jobId: number, timeoutMs = 180
   return waitFor(`job ${jobId} to end`, async () => {
     const job = await jobRow(db, jobId);
     return job && ['completed', 'failed', 'cancelled'].includes(job.status) ? job : null;
-  }, timeoutMs);
+  }, { timeoutMs, intervalMs: 200 });
 }
 
 export async function countyState(db: Database, countyId: number) {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { launchPermitPull } from '../../activities/permits/job-launcher';
+import { startPermitPull } from '../../services/permits/pull-jobs';
 import { loadSettings } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { taskQueues } from '../../platform/task-queues';
@@ -12,7 +12,8 @@ import { startAccelaSimulator } from '../../simulators/accela/server';
 import { incrementalScheduleId } from '../../workflows/permits/ids';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal } from '../support/temporal';
-import { countyState, insertCounty, jobRow, useDistinctCountyIds, waitFor, waitForJobEnd } from './permit-test-support';
+import { waitFor } from '../support/wait-for';
+import { countyState, insertCounty, jobRow, useDistinctCountyIds, waitForJobEnd } from './permit-test-support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -59,8 +60,8 @@ describe('Accela pull survives a worker killed mid-pull', () => {
     countyId = await insertCounty(database.db, SecretBox.fromBase64(encryptionKey), sim.simulator, 'LEECO');
     const first = startWorkerProcess();
     const settings = loadSettings({ ...process.env, ...env });
-    const { jobId } = await launchPermitPull({ db: database.db, temporal: temporal.client, queues, settings }, countyId, { jobType: 'initial_pull', years: 30 });
-    await waitFor('some pages saved', async () => (await jobRow(database.db, jobId)).current_batch >= 6);
+    const { id: jobId } = await startPermitPull({ db: database.db, temporal: temporal.client, queues, settings }, countyId, { jobType: 'initial_pull', years: 30 });
+    await waitFor('some pages saved', async () => (await jobRow(database.db, jobId)).current_batch >= 6, { timeoutMs: 120_000 });
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     const atKill = await jobRow(database.db, jobId);

@@ -4,7 +4,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPool } from '../../platform/database';
 import { createTestApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { recordHistory } from '../support/history-fixtures';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { waitFor } from '../support/wait-for';
 
 describe('platform end to end (real Temporal dev server, real PostgreSQL, real Chromium)', () => {
   let database: TestDatabase;
@@ -41,6 +43,7 @@ describe('platform end to end (real Temporal dev server, real PostgreSQL, real C
     const described = await temporal.client.workflow.getHandle(body.data.workflow_id).describe();
     assert.equal(described.status.name, 'COMPLETED');
     assert.equal(described.taskQueue, queues.workflows);
+    await recordHistory(temporal.client, body.data.workflow_id, 'platform-self-test');
   });
 
   it('reports healthy with every component while everything runs', async () => {
@@ -68,23 +71,15 @@ describe('platform end to end (real Temporal dev server, real PostgreSQL, real C
     const api = createTestApi({ db: database.db, client: temporal.client, queues });
     const browserWorker = workers.workers.find((worker) => worker.options.taskQueue === queues.browser)!;
     browserWorker.shutdown();
-    await waitFor(async () => (await health(api)).components.workers.status === 'degraded');
+    await waitFor('the workers component to turn degraded', async () => (await health(api)).components.workers.status === 'degraded', { timeoutMs: 30_000, intervalMs: 250 });
     const degraded = await health(api);
     assert.equal(degraded.status, 'degraded');
     assert.match(degraded.components.workers.message, /browser/);
 
     await workers.stop();
-    await waitFor(async () => (await health(api)).components.workers.status === 'down');
+    await waitFor('the workers component to turn down', async () => (await health(api)).components.workers.status === 'down', { timeoutMs: 30_000, intervalMs: 250 });
     const report = await health(api);
     assert.equal(report.status, 'degraded', 'workers are high priority, not critical');
     assert.equal(report.components.workers.status, 'down');
   });
 });
-
-async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}

@@ -1,66 +1,8 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../platform/free-port';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-
-interface StackPorts {
-  api: number;
-  temporal: number;
-  ui: number;
-  postgres: number;
-}
-
-/** `npm start` as a user runs it (scripts/start-stack.ts), in a data folder of its own. */
-function startStack(dataDir: string, ports: StackPorts): { child: ChildProcess; output: () => string } {
-  let output = '';
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    SOURCES: 'real',
-    API_PORT: String(ports.api),
-    TEMPORAL_DEV_PORT: String(ports.temporal),
-    TEMPORAL_UI_PORT: String(ports.ui),
-    EMBEDDED_POSTGRES_PORT: String(ports.postgres),
-    LOG_LEVEL: 'info',
-  };
-  for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'API_KEYS', 'ENCRYPTION_KEY', 'WORKFLOW_BUNDLE_PATH']) delete env[key];
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start-stack.ts')], { cwd: ROOT, env });
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return { child, output: () => output };
-}
-
-async function waitForOutput(read: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = read().match(pattern);
-    if (match) return match;
-    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${read()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** Every process whose command line mentions the data folder: the dev server, PostgreSQL, workers. */
-async function processesUsing(dataDir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (commandLine.includes(dataDir)) found.push(`${pid}: ${commandLine.replace(/\0/g, ' ').slice(0, 120)}`);
-  }
-  return found;
-}
-
-async function stopStack(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
+import { processesUsing, stackFolderAndPorts, startStack, stopStack, waitForOutput } from '../support/stack';
 
 describe('npm start: the whole stack in one command', { timeout: 300_000 }, () => {
   let dataDir: string;
@@ -69,9 +11,9 @@ describe('npm start: the whole stack in one command', { timeout: 300_000 }, () =
   });
 
   it('comes up healthy, stops every process on SIGTERM and reuses its state when started again', async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'prospector-stack-'));
-    await import('node:fs/promises').then((fs) => fs.chmod(dataDir, 0o755));
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), postgres: await freePort() };
+    const folder = await stackFolderAndPorts();
+    dataDir = folder.dataDir;
+    const ports = folder.ports;
 
     const first = startStack(dataDir, ports);
     const apiKey = (await waitForOutput(first.output, /API key:\s+(\S+)/, 180_000))[1]!;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { customSearchAttributes } from '../../platform/search-attributes';
+import { customSearchAttributes } from '../../temporal/search-attributes';
 import { findTemporalBinary } from '../../platform/temporal-binary';
 import { ensureSearchAttributes } from '../../platform/temporal-server';
 

@@ -3,13 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
-import { RegionAttribute, SourceAttribute } from '../../platform/search-attributes';
+import { RegionAttribute, SourceAttribute } from '../../temporal/search-attributes';
 import { type RunningCepikSimulator, startCepikSimulator } from '../../simulators/cepik/server';
 import { cepikSandboxSeeder } from '../../sandbox/cepik';
 import { ensureCepikSchedules } from '../../schedules/cepik';
 import { createTestApi } from '../support/api';
+import { recordHistory } from '../support/history-fixtures';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { waitFor } from '../support/wait-for';
 
 const BRANDS = ['TESLA', 'BMW', 'MERCEDES-BENZ', 'AUDI', 'VOLVO'];
 
@@ -85,6 +87,7 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
       assert.deepEqual(job.body.data.counts, body.data);
       const handle = temporal.client.workflow.getHandle(job.body.data.job_id);
       await Worker.runReplayHistory({ workflowBundle: { codePath: requireEnv('WORKFLOW_BUNDLE_PATH') } }, await handle.fetchHistory(), job.body.data.job_id);
+      await recordHistory(temporal.client, job.body.data.job_id, 'registrations-lease-expiry-report');
       const described = await handle.describe();
       assert.equal(described.typedSearchAttributes.get(SourceAttribute), 'cepik');
       assert.equal(described.typedSearchAttributes.get(RegionAttribute), '24');
@@ -190,6 +193,7 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
       assert.equal(none.status, 502);
       assert.equal(none.body.error.code, 'UPSTREAM_ERROR');
       assert.match(none.body.error.message, /overloaded/i);
+      await recordHistory(temporal.client, none.body.error.details.job_id, 'registrations-lease-expiry-report-failed');
       const failed = await database.db.query(`SELECT count(*)::int AS n FROM lease_expiry_reports WHERE status = 'failed' AND region_code IN ('16', '32')`);
       assert.equal(failed.rows[0].n, 2, 'failed runs are recorded');
     } finally {
@@ -230,14 +234,16 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
       const { status, body } = await request(hasty, '/api/registrations/lease-expiry?region=20');
       assert.equal(status, 202, JSON.stringify(body));
       assert.match(body.data.job_id, /^cepik-lease-expiry:20:/);
-      let job;
-      for (let i = 0; i < 120; i += 1) {
-        job = await request(hasty, body.data.poll);
-        if (job.body.data.status !== 'RUNNING') break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      assert.equal(job!.body.data.status, 'COMPLETED');
-      assert.deepEqual(job!.body.data.counts, withTotal(truthFor('20', job!.body.data.window)));
+      const job = await waitFor(
+        'the job to finish',
+        async () => {
+          const polled = await request(hasty, body.data.poll);
+          return polled.body.data.status !== 'RUNNING' && polled;
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+      assert.equal(job.body.data.status, 'COMPLETED');
+      assert.deepEqual(job.body.data.counts, withTotal(truthFor('20', job.body.data.window)));
     } finally {
       sim.configure({ latencyMs: 0 });
     }

@@ -5,7 +5,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CepikClient, type CepikClientOptions } from '../../clients/cepik/client';
+import { CepikClient, type CepikClientOptions, type FetchedPage } from '../../clients/cepik/client';
 import { CepikError } from '../../clients/cepik/errors';
 import { type RunningCepikSimulator, startCepikSimulator } from '../../simulators/cepik/server';
 import { sharedFixture } from '../support/shared-reference';
@@ -39,9 +39,10 @@ describe('CEPiK simulator and client', () => {
     await sim.close();
   });
 
+  /** Every page of a query, followed by `links.next` as the pull activity does. */
   const collect = async (query: { voivodeshipCode: string; brand?: string; from: string; to: string }, c = client) => {
-    const pages = [];
-    for await (const page of c.pages(query)) pages.push(page);
+    const pages: FetchedPage[] = [];
+    for (let url: string | undefined = c.firstPageUrl(query); url; url = pages.at(-1)!.nextUrl) pages.push(await c.fetchPage(url));
     return pages;
   };
 

@@ -1,7 +1,11 @@
-import { ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, continueAsNew, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CrmBatchCounts, CrmSyncActivities } from '../../activities/crm/sync-activities';
+import type { CrmSyncProgress } from '../../domain/crm/sync-progress';
+import { retryPolicy } from '../../temporal/retry-profiles';
+import { rootCauseMessage } from '../../temporal/root-cause';
+import { drainBounded } from '../../temporal/workflow-concurrency';
 import { activityTaskQueue } from '../task-queues';
-import { type CrmSyncProgress, crmSyncProgressQuery } from './sync-progress';
+import { crmSyncProgressQuery } from './sync-progress';
 import { normaliseLeadSelection } from './workflow-ids';
 
 export interface SyncLeadsToCrmInput {
@@ -11,43 +15,48 @@ export interface SyncLeadsToCrmInput {
   batchSize?: number;
   /** Batch activities in flight at once (default 2). */
   parallelBatches?: number;
+  /** Batches one run takes before it continues as new (default: until Temporal suggests it). */
+  maxBatchesPerRun?: number;
   /** Carried across continue-as-new. */
   resume?: { cursor: number; progress: CrmSyncProgress };
+}
+
+const emptyProgress = (): CrmSyncProgress => ({ status: 'running', total: 0, processed: 0, created: 0, updated: 0, skipped: 0, failed: 0, requests: 0 });
+
+function addBatch(progress: CrmSyncProgress, counts: CrmBatchCounts): void {
+  progress.created += counts.created;
+  progress.updated += counts.updated;
+  progress.skipped += counts.skipped;
+  progress.failed += counts.failed;
+  progress.requests += counts.requests;
+  progress.processed += counts.created + counts.updated + counts.skipped + counts.failed;
 }
 
 /**
  * Pushes leads to HighLevel (Summit.AI) in batches, a few batches at a time. Only lead ids and
  * counts pass through here; activities read leads and the token from PostgreSQL. Progress is
- * queryable (`crmSyncProgress`) and written to `crm_sync_runs`.
+ * queryable (`crmSyncProgress`) and written to `crm_sync_runs`. A long sync continues as new with
+ * its cursor (the last lead id taken) and its progress.
  */
 export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promise<CrmSyncProgress> {
+  // Made here, not at import: the activity task queue is derived from the running workflow's own.
   const { beginCrmSyncRun, nextPendingLeadIds, finishCrmSyncRun } = proxyActivities<CrmSyncActivities>({
     taskQueue: activityTaskQueue('http'),
     startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: [] },
+    retry: retryPolicy('bookkeeping'),
   });
   const { syncLeadBatch } = proxyActivities<CrmSyncActivities>({
     taskQueue: activityTaskQueue('http'),
     // A batch waits on the location's rate budget, shared with the other batches.
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout: '2 minutes',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: [] },
+    retry: retryPolicy('sourcePage'),
   });
   const selection = normaliseLeadSelection(input.leadIds);
   const batchSize = input.batchSize ?? 25;
-  const parallelBatches = input.parallelBatches ?? 2;
   const info = workflowInfo();
   const runKey = info.firstExecutionRunId;
-  const progress: CrmSyncProgress = input.resume?.progress ?? {
-    status: 'running',
-    total: 0,
-    processed: 0,
-    created: 0,
-    updated: 0,
-    skipped: 0,
-    failed: 0,
-    requests: 0,
-  };
+  const progress = input.resume?.progress ?? emptyProgress();
   setHandler(crmSyncProgressQuery, () => progress);
 
   if (!input.resume) {
@@ -59,51 +68,39 @@ export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promis
     }
   }
 
-  const nextBatch = async (afterId: number): Promise<number[]> =>
-    selection.length === 0
-      ? nextPendingLeadIds({ afterId, limit: batchSize })
-      : selection.filter((id) => id > afterId).slice(0, batchSize);
-
+  const maxBatches = Math.max(1, input.maxBatchesPerRun ?? Number.POSITIVE_INFINITY);
   let cursor = input.resume?.cursor ?? 0;
-  let inFlight = 0;
-  let failure: unknown = null;
-  const add = (counts: CrmBatchCounts) => {
-    progress.created += counts.created;
-    progress.updated += counts.updated;
-    progress.skipped += counts.skipped;
-    progress.failed += counts.failed;
-    progress.requests += counts.requests;
-    progress.processed += counts.created + counts.updated + counts.skipped + counts.failed;
+  let batchesTaken = 0;
+  let handOver = false;
+  // Batches are taken one at a time, so the cursor only moves forward; the run limit is checked at
+  // the take, so a run takes exactly `maxBatchesPerRun` batches however many are in flight.
+  const takeBatch = async (): Promise<number[] | undefined> => {
+    if (workflowInfo().continueAsNewSuggested || batchesTaken >= maxBatches) {
+      handOver = true;
+      return undefined;
+    }
+    const leadIds =
+      selection.length === 0
+        ? await nextPendingLeadIds({ afterId: cursor, limit: batchSize })
+        : selection.filter((id) => id > cursor).slice(0, batchSize);
+    if (leadIds.length === 0) return undefined;
+    cursor = leadIds[leadIds.length - 1]!;
+    batchesTaken += 1;
+    return leadIds;
   };
 
-  for (;;) {
-    await condition(() => inFlight < parallelBatches || failure !== null);
-    if (failure !== null) break;
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(() => inFlight === 0);
-      if (failure === null) await continueAsNew<typeof syncLeadsToCrmWorkflow>({ ...input, resume: { cursor, progress } });
-      break;
-    }
-    const leadIds = await nextBatch(cursor);
-    if (leadIds.length === 0) break;
-    cursor = leadIds[leadIds.length - 1]!;
-    inFlight += 1;
-    void syncLeadBatch({ runKey, leadIds })
-      .then(add, (error: unknown) => {
-        failure ??= error;
-      })
-      .finally(() => {
-        inFlight -= 1;
-      });
-  }
-  await condition(() => inFlight === 0);
-
-  if (failure !== null) {
+  try {
+    await drainBounded(takeBatch, input.parallelBatches ?? 2, async (leadIds) => addBatch(progress, await syncLeadBatch({ runKey, leadIds })));
+  } catch (error) {
     progress.status = 'failed';
-    const message = failure instanceof Error ? (failure.cause instanceof Error ? failure.cause.message : failure.message) : String(failure);
-    await finishCrmSyncRun({ runKey, status: 'failed', errorMessage: message });
+    // A cancellation's failure has an empty message: name it.
+    const message = isCancellation(error) ? 'sync cancelled' : rootCauseMessage(error);
+    // Out of the cancellation's reach, so a cancelled run's row does not say `running` for ever.
+    await CancellationScope.nonCancellable(() => finishCrmSyncRun({ runKey, status: 'failed', errorMessage: message }));
+    if (isCancellation(error)) throw error;
     throw ApplicationFailure.create({ type: 'CrmSyncFailed', message: `CRM sync stopped: ${message}`, nonRetryable: true });
   }
+  if (handOver) return continueAsNew<typeof syncLeadsToCrmWorkflow>({ ...input, resume: { cursor, progress } });
   progress.status = 'completed';
   await finishCrmSyncRun({ runKey, status: 'completed', errorMessage: null });
   return progress;

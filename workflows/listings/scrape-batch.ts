@@ -1,6 +1,8 @@
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { startChild, TemporalFailure, workflowInfo } from '@temporalio/workflow';
-import { MakeAttribute, ModelAttribute, SourceAttribute } from '../../platform/search-attributes';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { startChild, workflowInfo } from '@temporalio/workflow';
+import { rootCauseMessage } from '../../temporal/root-cause';
+import { searchAttributes } from '../../temporal/search-attributes';
+import { forEachBounded } from '../../temporal/workflow-concurrency';
 import { scrapeModelWorkflowId } from './ids';
 import { scrapeModelWorkflow } from './scrape-model';
 
@@ -29,18 +31,13 @@ export interface ScrapeBatchResult {
  */
 export async function scrapeBatchWorkflow(input: ScrapeBatchInput): Promise<ScrapeBatchResult> {
   const result: ScrapeBatchResult = { batchId: input.batchId, total: input.models.length, succeeded: 0, failed: 0, skipped: 0, successRate: 0, failures: [] };
-  const queue = [...input.models];
-  const runOne = async (entry: { make: string; model: string }) => {
+  await forEachBounded(input.models, input.concurrency, async (entry) => {
     try {
       const child = await startChild(scrapeModelWorkflow, {
         workflowId: scrapeModelWorkflowId(entry.make, entry.model),
         taskQueue: workflowInfo().taskQueue,
         args: [{ make: entry.make, model: entry.model, maxResults: input.maxResults ?? null }],
-        typedSearchAttributes: [
-          { key: SourceAttribute, value: 'autotrader' },
-          { key: MakeAttribute, value: entry.make },
-          { key: ModelAttribute, value: entry.model },
-        ],
+        typedSearchAttributes: searchAttributes({ source: 'autotrader', make: entry.make, model: entry.model }),
       });
       await child.result();
       result.succeeded += 1;
@@ -50,22 +47,10 @@ export async function scrapeBatchWorkflow(input: ScrapeBatchInput): Promise<Scra
         return;
       }
       result.failed += 1;
-      result.failures.push({ ...entry, error: rootCause(error) });
+      result.failures.push({ ...entry, error: rootCauseMessage(error) });
     }
-  };
-  const lanes = Array.from({ length: Math.max(1, Math.min(input.concurrency, queue.length)) }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await runOne(next);
   });
-  await Promise.all(lanes);
   const attempted = result.succeeded + result.failed;
   result.successRate = attempted === 0 ? 1 : Math.round((result.succeeded / attempted) * 1000) / 1000;
   return result;
-}
-
-/** The innermost failure's message ("BotChallenge: bot challenge on …"), not "Activity task failed". */
-function rootCause(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof TemporalFailure && current.cause) current = current.cause;
-  if (current instanceof ApplicationFailure) return `${current.type ?? 'Error'}: ${current.message}`;
-  return current instanceof Error ? current.message : String(current);
 }

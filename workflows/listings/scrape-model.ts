@@ -1,7 +1,9 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DealActivities, DealAnalysis } from '../../activities/listings/deal-activities';
 import type { ScrapeRunActivities } from '../../activities/listings/run-activities';
 import type { ListingScrapeActivities, ScrapeModelResult } from '../../activities/listings/scrape-activity';
+import { retryPolicy } from '../../temporal/retry-profiles';
+import { rootCauseMessage } from '../../temporal/root-cause';
 import { activityTaskQueue } from '../task-queues';
 
 export interface ScrapeModelWorkflowInput {
@@ -21,7 +23,7 @@ const bookkeeping = () =>
   proxyActivities<ScrapeRunActivities & DealActivities>({
     taskQueue: activityTaskQueue('http'),
     startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [] },
+    retry: retryPolicy('bookkeeping'),
   });
 
 const browser = () =>
@@ -32,7 +34,7 @@ const browser = () =>
     // Heartbeats come every page and every 2 s while a page loads: a dead worker is noticed within 10 s.
     heartbeatTimeout: '10 seconds',
     // A bot challenge sets its own, much longer, doubling delay (nextRetryDelay) on top of this.
-    retry: { initialInterval: '10 seconds', backoffCoefficient: 3, maximumInterval: '10 minutes', maximumAttempts: 4, nonRetryableErrorTypes: ['UnknownModel'] },
+    retry: retryPolicy('browserScrape', ['UnknownModel']),
   });
 
 /**
@@ -53,14 +55,8 @@ export async function scrapeModelWorkflow(input: ScrapeModelWorkflowInput): Prom
   } catch (error) {
     const cancelled = isCancellation(error);
     await CancellationScope.nonCancellable(() =>
-      finishScrapeRun({ runId, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? 'cancelled' : describe(error) }),
+      finishScrapeRun({ runId, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? 'cancelled' : rootCauseMessage(error) }),
     );
     throw error;
   }
-}
-
-function describe(error: unknown): string {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,13 +1,18 @@
 import {
-  CancellationScope, CancelledFailure, type ChildWorkflowHandle, isCancellation, ParentClosePolicy, setHandler, startChild, workflowInfo,
+  CancellationScope, CancelledFailure, type ChildWorkflowHandle, isCancellation, ParentClosePolicy, patched, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { emptyCounts } from '../../domain/permits/page-counts';
 import { historicalYears } from '../../domain/permits/pull-cursor';
-import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../platform/search-attributes';
-import { jobActivities } from './activities';
+import { rootCauseMessage } from '../../temporal/root-cause';
+import { searchAttributes } from '../../temporal/search-attributes';
+import { forEachBounded } from '../../temporal/workflow-concurrency';
+import { jobActivities } from './activity-proxies';
 import { permitYearWorkflowId } from './ids';
 import { addCounts, permitPullProgressQuery, type PullProgress, stopAfterPageSignal, yearProgressSignal } from './progress';
 import { accelaYearPullWorkflow } from './year-pull';
+
+/** Marks runs whose year lanes are `forEachBounded` (see the lanes below). */
+const BOUNDED_YEAR_LANES_PATCH = 'permits-bounded-year-lanes';
 
 export interface HistoricalPullInput {
   countyId: number;
@@ -54,12 +59,14 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
   });
   let stopRequested = false;
   const inFlight = new Map<number, ChildWorkflowHandle<typeof accelaYearPullWorkflow>>();
-  CancellationScope.current().cancelRequested.catch(() => {
+  /** No new years; the years in flight end after their page in flight. */
+  const stopYears = () => {
     stopRequested = true;
     for (const child of inFlight.values()) {
       void CancellationScope.nonCancellable(() => child.signal(stopAfterPageSignal)).catch(() => undefined);
     }
-  });
+  };
+  CancellationScope.current().cancelRequested.catch(stopYears);
   const finish = (status: 'completed' | 'failed' | 'cancelled', errorMessage: string | null) =>
     CancellationScope.nonCancellable(() => finishPermitPullJob({ jobId: input.jobId, status, errorMessage }));
 
@@ -67,21 +74,14 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
     await CancellationScope.nonCancellable(() =>
       startPermitPullJob({ countyId: input.countyId, jobId: input.jobId, workflowId: workflowInfo().workflowId, jobType: 'initial_pull', parameters: { years: input.years }, yearsTotal: years.length }),
     );
-    // Up to `yearConcurrency` years at a time, started oldest first; each year pages on its own.
-    let nextYearIndex = 0;
-    const pullYear = async (yearIndex: number) => {
-      const year = years[yearIndex]!;
+    const pullYear = async (year: number, yearIndex: number) => {
       progress.currentYear = year;
       const result = await CancellationScope.nonCancellable(async () => {
         const child = await startChild(accelaYearPullWorkflow, {
           workflowId: permitYearWorkflowId(input.countyId, input.jobId, year),
           args: [{ countyId: input.countyId, jobId: input.jobId, year, yearIndex, yearsTotal: years.length, today, windowDays: input.windowDays, pageHeartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds }],
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          typedSearchAttributes: [
-            { key: SourceAttribute, value: 'accela' },
-            { key: PullKindAttribute, value: 'initial_pull' },
-            { key: CountyIdAttribute, value: String(input.countyId) },
-          ],
+          typedSearchAttributes: searchAttributes({ source: 'accela', pullKind: 'initial_pull', countyId: input.countyId }),
         });
         inFlight.set(year, child);
         // A stop asked for while the child was starting must still reach it.
@@ -96,10 +96,25 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
       progress.yearsCompleted += 1;
       await CancellationScope.nonCancellable(() => completePermitPullYear({ jobId: input.jobId, year }));
     };
-    const lanes = Array.from({ length: Math.max(1, Math.min(input.yearConcurrency ?? 1, years.length)) }, async () => {
-      while (nextYearIndex < years.length && !stopRequested) await pullYear(nextYearIndex++);
-    });
-    await Promise.all(lanes);
+    // Up to `yearConcurrency` years at a time, started oldest first; each year pages on its own.
+    if (patched(BOUNDED_YEAR_LANES_PATCH)) {
+      // A failing year stops the others after their page in flight, so the job's counts are final when it fails.
+      const pullYearOrStop = (year: number, yearIndex: number) =>
+        pullYear(year, yearIndex).catch((error: unknown) => {
+          inFlight.delete(year);
+          stopYears();
+          throw error;
+        });
+      await forEachBounded(years, input.yearConcurrency ?? 1, pullYearOrStop, { shouldStop: () => stopRequested });
+    } else {
+      // Runs started before the patch replay the lanes they were recorded with (the order of their
+      // commands depends on it). Remove with deprecatePatch once no such run is open.
+      let nextYearIndex = 0;
+      const lanes = Array.from({ length: Math.max(1, Math.min(input.yearConcurrency ?? 1, years.length)) }, async () => {
+        while (nextYearIndex < years.length && !stopRequested) await pullYear(years[nextYearIndex]!, nextYearIndex++);
+      });
+      await Promise.all(lanes);
+    }
     if (stopRequested) {
       progress.status = 'cancelled';
       await finish('cancelled', null);
@@ -112,17 +127,7 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
   } catch (error) {
     if (isCancellation(error)) throw error;
     progress.status = 'failed';
-    await finish('failed', errorMessage(error));
+    await finish('failed', rootCauseMessage(error));
     throw error;
   }
-}
-
-export function errorMessage(error: unknown): string {
-  let current = error as { message?: string; cause?: unknown } | undefined;
-  const messages: string[] = [];
-  while (current && messages.length < 4) {
-    if (current.message) messages.push(current.message);
-    current = current.cause as typeof current;
-  }
-  return messages.join(': ') || String(error);
 }

@@ -4,4 +4,5 @@ export const permitYearWorkflowId = (countyId: number, jobId: number, year: numb
 export const incrementalScheduleId = (countyId: number) => `accela-incremental:county-${countyId}`;
 /** Schedule runs get the scheduled time appended by Temporal. */
 export const incrementalPullWorkflowId = (countyId: number) => `accela-incremental:county-${countyId}:run`;
-export const CRM_SYNC_WORKFLOW_ID = 'crm-sync:pending';
+/** The name of every permit pull's progress query, here so services can ask it without workflow code. */
+export const PERMIT_PULL_PROGRESS_QUERY = 'permitPullProgress';

@@ -1,11 +1,11 @@
 import {
-  CancellationScope, CancelledFailure, continueAsNew, isCancellation, ParentClosePolicy, setHandler, startChild, workflowInfo,
+  CancellationScope, CancelledFailure, ContinueAsNew, continueAsNew, isCancellation, ParentClosePolicy, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
 import { firstCursor, incrementalRange, type PullCursor } from '../../domain/permits/pull-cursor';
-import { jobActivities } from './activities';
-import { errorMessage } from './historical-pull';
-import { CRM_SYNC_WORKFLOW_ID } from './ids';
+import { rootCauseMessage } from '../../temporal/root-cause';
+import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../crm/workflow-ids';
+import { jobActivities } from './activity-proxies';
 import { runPageLoop } from './page-loop';
 import { permitPullProgressQuery, type PullProgress } from './progress';
 
@@ -22,6 +22,8 @@ export interface IncrementalPullInput {
   status?: string | null;
   autoSyncToCrm?: boolean;
   pageHeartbeatTimeoutSeconds?: number;
+  /** Continue as new after this many pages in one run (besides when Temporal suggests it). */
+  maxPagesPerRun?: number;
   /** Carried over by continue-as-new. */
   resume?: { jobId: number; cursor: PullCursor; counts: PageCounts; batches: number; asOf: string };
 }
@@ -71,7 +73,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
       {
         maxPermits: input.maxPermits,
         heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
-        shouldPause: () => workflowInfo().continueAsNewSuggested,
+        maxPagesPerRun: input.maxPagesPerRun,
         onPage: (s) => {
           progress.counts = s.counts;
           progress.currentBatch = s.batches;
@@ -92,9 +94,10 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
     if (input.autoSyncToCrm) await startCrmSync();
     return { status: 'completed', counts: state.counts, dateFrom: range.from, dateTo: range.to };
   } catch (error) {
-    if (isCancellation(error)) throw error;
+    // Continuing as new is not a failure: the next run carries the job on.
+    if (isCancellation(error) || error instanceof ContinueAsNew) throw error;
     progress.status = 'failed';
-    await finish('failed', errorMessage(error));
+    await finish('failed', rootCauseMessage(error));
     throw error;
   }
 }
@@ -107,7 +110,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
 async function startCrmSync(): Promise<void> {
   try {
     await startChild('syncLeadsToCrmWorkflow', {
-      workflowId: CRM_SYNC_WORKFLOW_ID,
+      workflowId: PENDING_LEADS_SYNC_WORKFLOW_ID,
       args: [{ leadIds: [] }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       taskQueue: workflowInfo().taskQueue,

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { PageCounts } from '../../domain/permits/page-counts';
+import { PERMIT_PULL_PROGRESS_QUERY } from './ids';
 
 export { addCounts } from '../../domain/permits/page-counts';
 
@@ -12,7 +13,7 @@ export interface PullProgress {
   counts: PageCounts;
 }
 
-export const permitPullProgressQuery = defineQuery<PullProgress>('permitPullProgress');
+export const permitPullProgressQuery = defineQuery<PullProgress>(PERMIT_PULL_PROGRESS_QUERY);
 /** A year child's running totals, sent to its parent after every page so the parent's query is live. */
 export const yearProgressSignal = defineSignal<[{ year: number; counts: PageCounts; batches: number }]>('permitYearProgress');
 /** Asks a pull to stop after the page in flight (how cancellation reaches a year child). */

@@ -13,6 +13,8 @@ export interface YearPullInput {
   today: string;
   windowDays: number;
   pageHeartbeatTimeoutSeconds?: number;
+  /** Continue as new after this many pages in one run (besides when Temporal suggests it). */
+  maxPagesPerRun?: number;
   /** Carried over by continue-as-new. */
   cursor?: PullCursor | null;
   counts?: PageCounts;
@@ -25,7 +27,7 @@ export interface YearPullResult {
   stopped: boolean;
 }
 
-/** One year of a historical pull, page by page; continues as new when Temporal suggests it. */
+/** One year of a historical pull, page by page; continues as new when Temporal suggests it or after `maxPagesPerRun` pages. */
 export async function accelaYearPullWorkflow(input: YearPullInput): Promise<YearPullResult> {
   const start = input.cursor !== undefined ? input.cursor : firstCursor(yearRange(input.year, input.today), ['opened'], input.windowDays);
   let latest = { counts: input.counts, batches: input.batches ?? 0, stopped: false };
@@ -42,7 +44,7 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
     { cursor: start, counts: input.counts, batches: input.batches },
     {
       heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
-      shouldPause: () => workflowInfo().continueAsNewSuggested,
+      maxPagesPerRun: input.maxPagesPerRun,
       onPage: (s) => {
         latest = { counts: s.counts, batches: s.batches, stopped: s.stopped };
         const parent = workflowInfo().parent;

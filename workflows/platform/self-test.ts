@@ -1,9 +1,10 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { BrowserProbeActivities } from '../../activities/platform/browser-probe';
 import type { DatabaseProbeResult, PlatformActivities } from '../../activities/platform/self-test';
+import { retryPolicy } from '../../temporal/retry-profiles';
 import { activityTaskQueue } from '../task-queues';
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 3 };
+const retry = retryPolicy('probe');
 
 export interface SelfTestResult {
   database: DatabaseProbeResult;

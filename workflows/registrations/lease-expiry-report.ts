@@ -1,8 +1,11 @@
-import { ApplicationFailure, CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RegistrationActivities, ReportToSave } from '../../activities/registrations/activities';
-import { NON_RETRYABLE_CEPIK_FAILURES } from '../../clients/cepik/failure-types';
+import { NON_RETRYABLE_CEPIK_FAILURES } from '../../domain/registrations/cepik-failures';
 import { resolveVoivodeship } from '../../domain/registrations/voivodeships';
 import { type DateWindow, leaseExpiryWindow, splitWindow } from '../../domain/registrations/windows';
+import { retryPolicy } from '../../temporal/retry-profiles';
+import { rootCauseMessage } from '../../temporal/root-cause';
+import { forEachBounded } from '../../temporal/workflow-concurrency';
 import { activityTaskQueue } from '../task-queues';
 
 export interface LeaseExpiryReportInput {
@@ -40,18 +43,12 @@ export async function cepikLeaseExpiryReportWorkflow(input: LeaseExpiryReportInp
     // Pages are paced at about 1 request/s and each may take up to the 60 s request timeout.
     startToCloseTimeout: '2 hours',
     heartbeatTimeout: '3 minutes',
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: input.maxAttempts,
-      nonRetryableErrorTypes: NON_RETRYABLE_CEPIK_FAILURES,
-    },
+    retry: retryPolicy('sourcePage', NON_RETRYABLE_CEPIK_FAILURES, { maximumAttempts: input.maxAttempts }),
   });
   const { saveLeaseExpiryReport, recordLeaseExpiryFailure } = proxyActivities<RegistrationActivities>({
     taskQueue: activityTaskQueue('http'),
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [] },
+    retry: retryPolicy('bookkeeping'),
   });
 
   const report: ReportToSave = {
@@ -64,25 +61,36 @@ export async function cepikLeaseExpiryReportWorkflow(input: LeaseExpiryReportInp
     brands: input.brands,
   };
   const parts = splitWindow(window);
-  const pending = [...input.brands];
   let pages = 0;
-  const pullNextBrands = async () => {
-    for (let brand = pending.shift(); brand !== undefined; brand = pending.shift()) {
-      for (const part of parts) {
-        const cursor = await pullBrandRegistrations({ pullRun: runId, jobRef: workflowId, regionCode: region.code, brand, window: part });
-        pages += cursor.pages;
-      }
+  const pullBrand = async (brand: string) => {
+    for (const part of parts) {
+      const cursor = await pullBrandRegistrations({ pullRun: runId, jobRef: workflowId, regionCode: region.code, brand, window: part });
+      pages += cursor.pages;
     }
   };
 
-  const lanes = new CancellationScope();
+  // A brand's final failure (or the run's cancellation) is recorded, then the other brands' pulls are
+  // cancelled at once rather than when they finish. That order is what runs already recorded replay.
+  const pulls = new CancellationScope();
+  let recordingFailure: Promise<void> | undefined;
+  const failRun = (error: unknown) => {
+    // A cancellation's own failure carries no message, so it is named here.
+    const reason = isCancellation(error) ? 'the run was cancelled' : rootCauseMessage(error);
+    recordingFailure ??= CancellationScope.nonCancellable(() => recordLeaseExpiryFailure({ ...report, error: reason }));
+    pulls.cancel();
+  };
   try {
-    await lanes.run(() => Promise.all(Array.from({ length: Math.min(input.brandConcurrency, input.brands.length) }, pullNextBrands)));
+    await pulls.run(() =>
+      forEachBounded(input.brands, input.brandConcurrency, (brand) =>
+        pullBrand(brand).catch((error: unknown) => {
+          failRun(error);
+          throw error;
+        }),
+      ),
+    );
   } catch (error) {
-    // One brand failed for good (or the run was cancelled): stop the other brands' pulls now.
-    lanes.cancel();
-    const reason = error instanceof Error ? `${error.message}: ${String(error.cause ?? '')}` : String(error);
-    await CancellationScope.nonCancellable(() => recordLeaseExpiryFailure({ ...report, error: reason }));
+    failRun(error);
+    await recordingFailure;
     throw error;
   }
   const saved = await saveLeaseExpiryReport(report);

@@ -1,0 +1,41 @@
+import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
+import { crmAutoSyncEnabled } from '../config/accela-settings';
+import type { Settings } from '../config/settings';
+import { countiesWithCompletedHistoricalPull } from '../stores/permits/job-store';
+import { ensureSchedule } from '../temporal/ensure-schedule';
+import { searchAttributes } from '../temporal/search-attributes';
+import { incrementalPullWorkflowId, incrementalScheduleId } from '../workflows/permits/ids';
+import type { accelaIncrementalPullWorkflow } from '../workflows/permits/incremental-pull';
+import type { EnsureSchedules } from './registry';
+
+/**
+ * Creates or updates a county's weekly incremental pull: every 7 days, the 8 days before the scheduled
+ * time; a run still going when the next is due makes the next one skip; missed runs are caught up only
+ * within an explicit window.
+ */
+export async function ensureIncrementalSchedule(client: Client, settings: Settings, countyId: number, workflowsQueue: string): Promise<string> {
+  return ensureSchedule(client, incrementalScheduleId(countyId), {
+    spec: { intervals: [{ every: `${settings.ACCELA_INCREMENTAL_INTERVAL_DAYS} days` }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'accelaIncrementalPullWorkflow',
+      workflowId: incrementalPullWorkflowId(countyId),
+      taskQueue: workflowsQueue,
+      args: [{
+        countyId, windowDays: settings.ACCELA_INCREMENTAL_WINDOW_DAYS, autoSyncToCrm: crmAutoSyncEnabled(settings),
+        pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
+      }] as Parameters<typeof accelaIncrementalPullWorkflow>,
+      typedSearchAttributes: searchAttributes({ source: 'accela', pullKind: 'incremental_pull', countyId }),
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: `${settings.ACCELA_SCHEDULE_CATCHUP_WINDOW_HOURS} hours` },
+  });
+}
+
+/** Start-up: every county whose historical pull completed has its weekly schedule, as configured now. */
+export const ensurePermitSchedules: EnsureSchedules = async (context) => {
+  const ids: string[] = [];
+  for (const countyId of await countiesWithCompletedHistoricalPull(context.db)) {
+    ids.push(await ensureIncrementalSchedule(context.client, context.settings, countyId, context.queues.workflows));
+  }
+  return ids;
+};

@@ -1,0 +1,45 @@
+import { NotFoundError } from '../../domain/errors';
+import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
+import { dealDetail, dealStatistics, type DealFilter, listAlerts, listDeals } from '../../stores/listings/deal-queries';
+import type { ListingServiceDependencies } from './dependencies';
+
+type Deps = Pick<ListingServiceDependencies, 'db'>;
+type PageRequest = { limit: number; page: number };
+const offsetOf = ({ limit, page }: PageRequest) => ({ limit, offset: (page - 1) * limit });
+
+/** A page of rated deals, best margin first. */
+export function findDeals(deps: Deps, filter: DealFilter, page: PageRequest) {
+  return listDeals(deps.db, filter, offsetOf(page));
+}
+
+/** One deal in detail; NotFoundError (404) when the advert has no deal. */
+export async function getDeal(deps: Deps, advertId: string) {
+  const deal = await dealDetail(deps.db, advertId);
+  if (!deal) throw new NotFoundError(`no deal for advert ${advertId}`);
+  return deal;
+}
+
+/** Deals by rating (every rating present, zero when none), the average margin, the best makes, daily scraping. */
+export async function dealStats(deps: Deps) {
+  const { byRating, makes, daily } = await dealStatistics(deps.db);
+  const deals_by_rating = Object.fromEntries(DEAL_RATINGS.map((rating) => [rating, 0])) as Record<string, number>;
+  let total = 0;
+  let marginSum = 0;
+  for (const row of byRating) {
+    deals_by_rating[row.rating] = row.n;
+    total += row.n;
+    marginSum += row.margin_sum;
+  }
+  return {
+    total_deals: total,
+    deals_by_rating,
+    avg_profit_margin: total > 0 ? Math.round((marginSum / total) * 10_000) / 10_000 : null,
+    most_profitable_makes: makes,
+    daily_scraping_stats: daily,
+  };
+}
+
+/** A page of deal alerts, newest first. */
+export function findAlerts(deps: Deps, page: PageRequest) {
+  return listAlerts(deps.db, offsetOf(page));
+}

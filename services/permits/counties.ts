@@ -1,0 +1,112 @@
+import type { Client } from '@temporalio/client';
+import { AccelaConnections, type CountyCredentials } from '../../clients/accela/connections';
+import { AccelaApiError } from '../../clients/accela/errors';
+import type { Settings } from '../../config/settings';
+import { ConflictError, NotFoundError } from '../../domain/errors';
+import type { Database } from '../../platform/database';
+import { maskSecret, type SecretBox } from '../../platform/encryption';
+import {
+  countyCredentials, type CountyFields, type CountyRow, deleteCounty as deleteCountyRow, findCounty, findCountyByAgency, insertCounty, listCounties as listCountyRows,
+  updateCounty as updateCountyRow,
+} from '../../stores/permits/county-store';
+import { findActiveJob } from '../../stores/permits/job-store';
+import { loadRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
+import { deleteCountySchedule } from './county-schedule';
+
+export interface CountyContext {
+  db: Database;
+  secrets: SecretBox;
+}
+
+/** A county as the API shows it: its secrets masked, never decrypted beyond this service. */
+export type MaskedCounty = Omit<CountyRow, 'app_secret_encrypted' | 'password_encrypted'> & { app_secret: string | null; password: string | null };
+
+export interface ConnectionTestOutcome {
+  success: boolean;
+  records_seen: number | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+function masked(row: CountyRow, secrets: SecretBox): MaskedCounty {
+  const { app_secret_encrypted, password_encrypted, ...rest } = row;
+  return { ...rest, app_secret: maskSecret(secrets.decrypt(app_secret_encrypted)), password: maskSecret(secrets.decrypt(password_encrypted)) };
+}
+
+async function requireCounty(db: Database, countyId: number): Promise<CountyRow> {
+  const row = await findCounty(db, countyId);
+  if (!row) throw new NotFoundError(`county ${countyId} does not exist`);
+  return row;
+}
+
+export async function createCounty(context: CountyContext, fields: CountyFields): Promise<MaskedCounty> {
+  const row = await insertCounty(context.db, context.secrets, fields);
+  if (!row) throw new ConflictError(`a county for agency ${fields.agency_name} (${fields.environment}, ${fields.permit_type}) exists already`);
+  return masked(row, context.secrets);
+}
+
+export async function listCounties(context: CountyContext): Promise<MaskedCounty[]> {
+  return (await listCountyRows(context.db)).map((row) => masked(row, context.secrets));
+}
+
+export async function getCounty(context: CountyContext, countyId: number): Promise<MaskedCounty> {
+  return masked(await requireCounty(context.db, countyId), context.secrets);
+}
+
+export async function updateCounty(context: CountyContext, countyId: number, changes: Partial<CountyFields>): Promise<MaskedCounty> {
+  const row = await updateCountyRow(context.db, context.secrets, countyId, changes);
+  if (row === 'missing') throw new NotFoundError(`county ${countyId} does not exist`);
+  if (row === 'duplicate') throw new ConflictError('another county has this agency, environment and permit type');
+  return masked(row, context.secrets);
+}
+
+/** Deletes a county, its data and its schedule; a county with a pull running is a ConflictError. */
+export async function deleteCounty(context: { db: Database; temporal: Client }, countyId: number): Promise<void> {
+  await requireCounty(context.db, countyId);
+  const active = await findActiveJob(context.db, countyId);
+  if (active) throw new ConflictError(`county ${countyId} has a pull running (job ${active.id}); cancel it first`);
+  await deleteCountySchedule(context.temporal, countyId);
+  await deleteCountyRow(context.db, countyId);
+}
+
+/** Obtains a token and makes one records call; Accela's refusal is an outcome, not an error. */
+export async function testAccelaCredentials(settings: Settings, credentials: CountyCredentials, module: string): Promise<ConnectionTestOutcome> {
+  const client = new AccelaConnections(settings).connectionTestClient(credentials);
+  try {
+    const { recordsSeen } = await client.testConnection(module);
+    return { success: true, records_seen: recordsSeen, error_code: null, error_message: null };
+  } catch (error) {
+    if (error instanceof AccelaApiError) return { success: false, records_seen: null, error_code: error.code, error_message: error.message };
+    throw error;
+  }
+}
+
+/** `testAccelaCredentials` with a saved county's credentials and module. */
+export async function testCountyConnection(context: CountyContext & { settings: Settings }, countyId: number): Promise<ConnectionTestOutcome> {
+  const row = await requireCounty(context.db, countyId);
+  return testAccelaCredentials(context.settings, countyCredentials(row, context.secrets), row.module);
+}
+
+/** What the county's pulls saw of Accela's rate limit (zeros before its first pull). */
+export async function countyRateLimitStats(db: Database, countyId: number) {
+  await requireCounty(db, countyId);
+  const row = await loadRateLimitStats(db, countyId);
+  return {
+    limit: (row?.limit_per_window ?? null) as number | null,
+    remaining: (row?.remaining ?? null) as number | null,
+    resetAt: (row?.reset_at ?? null) as Date | null,
+    requestsMade: (row?.requests_made ?? 0) as number,
+    throttledCount: (row?.throttled_count ?? 0) as number,
+    waitSeconds: Math.round((row?.wait_ms ?? 0) / 100) / 10,
+    updatedAt: (row?.updated_at ?? null) as Date | null,
+  };
+}
+
+/** The id of the first county of this agency and environment, created with these fields when there is none. */
+export async function ensureDemoCounty(context: CountyContext, fields: CountyFields): Promise<number> {
+  const existing = await findCountyByAgency(context.db, fields.agency_name, fields.environment);
+  if (existing) return existing.id;
+  const created = await insertCounty(context.db, context.secrets, fields);
+  if (!created) throw new ConflictError(`a county for agency ${fields.agency_name} (${fields.environment}, ${fields.permit_type}) exists already`);
+  return created.id;
+}

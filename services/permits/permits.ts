@@ -1,0 +1,48 @@
+import { NotFoundError } from '../../domain/errors';
+import type { Database } from '../../platform/database';
+
+export interface PageWindow {
+  limit: number;
+  offset: number;
+}
+
+export type LeadTier = 'HOT' | 'WARM' | 'COOL' | 'COLD';
+
+const PERMIT_COLUMNS = `id, county_id, record_id, custom_id, type_path, is_hvac, status, opened_date::text, updated_date::text, description,
+  address, city, state, postal_code, owner_name, parcel_number, land_value, improved_value, enriched, property_id`;
+const PROPERTY_COLUMNS = `id, county_id, address, normalized_address, city, state, postal_code, owner_name, parcel_number, land_value,
+  improved_value, latest_hvac_permit_date::text, hvac_age_years, permit_count, lead_score, lead_tier`;
+
+/** Permits, newest opened first; dates (`yyyy-MM-dd`) bound the opened date, both inclusive. */
+export async function listPermits(db: Database, filter: { countyId?: number; dateFrom?: string; dateTo?: string } & PageWindow) {
+  const { rows } = await db.query(
+    `SELECT ${PERMIT_COLUMNS} FROM permits
+      WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::date IS NULL OR opened_date >= $2) AND ($3::date IS NULL OR opened_date < $3::date + 1)
+      ORDER BY opened_date DESC, id DESC LIMIT $4 OFFSET $5`,
+    [filter.countyId ?? null, filter.dateFrom ?? null, filter.dateTo ?? null, filter.limit, filter.offset],
+  );
+  return rows;
+}
+
+/** One permit with the record as received. */
+export async function getPermit(db: Database, permitId: number) {
+  const { rows } = await db.query(`SELECT ${PERMIT_COLUMNS}, raw FROM permits WHERE id = $1`, [permitId]);
+  if (!rows[0]) throw new NotFoundError(`permit ${permitId} does not exist`);
+  return rows[0];
+}
+
+/** Properties, best lead score first. */
+export async function listProperties(db: Database, filter: { countyId?: number; tier?: LeadTier } & PageWindow) {
+  const { rows } = await db.query(
+    `SELECT ${PROPERTY_COLUMNS} FROM properties WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR lead_tier = $2)
+      ORDER BY lead_score DESC NULLS LAST, id LIMIT $3 OFFSET $4`,
+    [filter.countyId ?? null, filter.tier ?? null, filter.limit, filter.offset],
+  );
+  return rows;
+}
+
+export async function getProperty(db: Database, propertyId: number) {
+  const { rows } = await db.query(`SELECT ${PROPERTY_COLUMNS} FROM properties WHERE id = $1`, [propertyId]);
+  if (!rows[0]) throw new NotFoundError(`property ${propertyId} does not exist`);
+  return rows[0];
+}

@@ -1,0 +1,57 @@
+import type { Client } from '@temporalio/client';
+import type { Settings } from '../../config/settings';
+import type { ChildStatus } from '../../platform/child-processes';
+import type { Database } from '../../platform/database';
+import type { TaskQueues } from '../../platform/task-queues';
+import {
+  checkConfiguration,
+  checkDatabase,
+  checkEncryption,
+  checkProcesses,
+  checkTemporal,
+  checkWorkers,
+  type ComponentHealth,
+  overallStatus,
+  summarize,
+} from './health-components';
+
+export interface HealthReport {
+  status: 'healthy' | 'degraded' | 'down';
+  uptime_seconds: number;
+  components: Record<string, ComponentHealth>;
+  summary: ReturnType<typeof summarize>;
+}
+
+/**
+ * Every component checked at once (each bounded by its own timeout), and the overall status; the
+ * supervised child processes too when the API runs under `npm start`.
+ */
+export async function checkHealth(deps: {
+  settings: Settings;
+  db: Database;
+  temporal: Client;
+  namespace: string;
+  queues: TaskQueues;
+  startedAt: Date;
+  processes?: () => ChildStatus[];
+}): Promise<HealthReport> {
+  const [database, temporal, workers] = await Promise.all([
+    checkDatabase(deps.db),
+    checkTemporal(deps.temporal, deps.namespace),
+    checkWorkers(deps.temporal, deps.namespace, deps.queues, deps.db),
+  ]);
+  const components = {
+    database,
+    temporal,
+    workers,
+    encryption: checkEncryption(deps.settings.ENCRYPTION_KEY),
+    configuration: checkConfiguration(deps.settings),
+    ...(deps.processes ? { processes: checkProcesses(deps.processes()) } : {}),
+  };
+  return {
+    status: overallStatus(components),
+    uptime_seconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
+    components,
+    summary: summarize(components),
+  };
+}

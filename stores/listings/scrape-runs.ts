@@ -1,0 +1,133 @@
+import type { Database } from '../../platform/database';
+import type { StoredPage } from './listing-store';
+
+export type ScrapeRunStatus = 'succeeded' | 'failed' | 'cancelled';
+
+/** One row of `scrape_runs` as the API shows it (timestamps as ISO strings). */
+export interface ScrapeRunRow {
+  run_id: number;
+  make: string;
+  model: string;
+  workflow_id: string;
+  status: 'running' | ScrapeRunStatus;
+  pages: number;
+  listings_seen: number;
+  listings_new: number;
+  listings_updated: number;
+  rejected_cards: number;
+  deals_analysed: number | null;
+  stop_reason: string | null;
+  errors: string[];
+  screenshot_paths: string[];
+  started_at: string;
+  finished_at: string | null;
+}
+
+/** The counts a run has gathered so far, as the scrape activity returns them. */
+export interface ScrapeRunTotals {
+  pages: number;
+  listingsSeen: number;
+  listingsNew: number;
+  listingsUpdated: number;
+  rejectedCards: number;
+}
+
+/** Opens a run's row; a retried start (same workflow id, still running) returns the same row. */
+export async function openScrapeRun(
+  db: Database,
+  run: { make: string; model: string; workflowId: string; maxResults: number | null },
+): Promise<number> {
+  const existing = await db.query<{ id: number }>(
+    `SELECT id FROM scrape_runs WHERE workflow_id = $1 AND status = 'running' ORDER BY id DESC LIMIT 1`,
+    [run.workflowId],
+  );
+  if (existing.rows[0]) return existing.rows[0].id;
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO scrape_runs (make, model, workflow_id, max_results) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [run.make, run.model, run.workflowId, run.maxResults],
+  );
+  return rows[0]!.id;
+}
+
+export async function finishScrapeRun(
+  db: Database,
+  end: { runId: number; status: ScrapeRunStatus; stopReason?: string | null; error?: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE scrape_runs SET status = $2, stop_reason = COALESCE($3, stop_reason), finished_at = now(),
+            errors = CASE WHEN $4::text IS NULL THEN errors ELSE array_append(errors, $4::text) END
+      WHERE id = $1`,
+    [end.runId, end.status, end.stopReason ?? null, end.error ?? null],
+  );
+}
+
+export async function recordRunProgress(
+  db: Database,
+  runId: number,
+  progress: { pages: number; stored: StoredPage; rejectedCards: number },
+): Promise<void> {
+  await db.query(
+    `UPDATE scrape_runs SET pages = GREATEST(pages, $2), listings_seen = listings_seen + $3, listings_new = listings_new + $4,
+            listings_updated = listings_updated + $5, rejected_cards = rejected_cards + $6 WHERE id = $1`,
+    [runId, progress.pages, progress.stored.inserted + progress.stored.updated, progress.stored.inserted, progress.stored.updated, progress.rejectedCards],
+  );
+}
+
+export async function recordRunProblem(db: Database, runId: number, problem: { error: string; screenshot: string | null }): Promise<void> {
+  await db.query(
+    `UPDATE scrape_runs SET errors = array_append(errors, $2),
+            screenshot_paths = CASE WHEN $3::text IS NULL THEN screenshot_paths ELSE array_append(screenshot_paths, $3::text) END
+      WHERE id = $1`,
+    [runId, problem.error, problem.screenshot],
+  );
+}
+
+export async function recordDealsAnalysed(db: Database, runId: number, dealsRated: number): Promise<void> {
+  await db.query('UPDATE scrape_runs SET deals_analysed = $2 WHERE id = $1', [runId, dealsRated]);
+}
+
+export async function scrapeRunTotals(db: Database, runId: number): Promise<ScrapeRunTotals> {
+  const { rows } = await db.query(`SELECT pages, listings_seen, listings_new, listings_updated, rejected_cards FROM scrape_runs WHERE id = $1`, [
+    runId,
+  ]);
+  const run = rows[0];
+  return {
+    pages: run.pages,
+    listingsSeen: run.listings_seen,
+    listingsNew: run.listings_new,
+    listingsUpdated: run.listings_updated,
+    rejectedCards: run.rejected_cards,
+  };
+}
+
+const RUN_COLUMNS = `id AS run_id, make, model, workflow_id, status, pages, listings_seen, listings_new, listings_updated, rejected_cards,
+  deals_analysed, stop_reason, errors, screenshot_paths, started_at, finished_at`;
+const toRunRow = (row: any): ScrapeRunRow => ({
+  ...row,
+  started_at: row.started_at.toISOString(),
+  finished_at: row.finished_at?.toISOString() ?? null,
+});
+
+/** Runs not finished yet, oldest first. */
+export async function runningScrapeRuns(db: Database): Promise<ScrapeRunRow[]> {
+  const { rows } = await db.query(`SELECT ${RUN_COLUMNS} FROM scrape_runs WHERE status = 'running' ORDER BY started_at`);
+  return rows.map(toRunRow);
+}
+
+/** A page of runs, newest first, optionally of one make and/or model (case-insensitive), with the total. */
+export async function scrapeRunHistory(
+  db: Database,
+  filter: { make?: string; model?: string; limit: number; offset: number },
+): Promise<{ runs: ScrapeRunRow[]; total: number }> {
+  const where = `WHERE ($1::text IS NULL OR lower(make) = lower($1)) AND ($2::text IS NULL OR lower(model) = lower($2))`;
+  const [runs, total] = await Promise.all([
+    db.query(`SELECT ${RUN_COLUMNS} FROM scrape_runs ${where} ORDER BY started_at DESC, id DESC LIMIT $3 OFFSET $4`, [
+      filter.make ?? null,
+      filter.model ?? null,
+      filter.limit,
+      filter.offset,
+    ]),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scrape_runs ${where}`, [filter.make ?? null, filter.model ?? null]),
+  ]);
+  return { runs: runs.rows.map(toRunRow), total: total.rows[0]!.n };
+}

@@ -1,0 +1,72 @@
+import type pg from 'pg';
+import type { PermitFields } from '../../domain/permits/permit-record';
+import { lockCountyWrites } from './county-write-lock';
+
+export interface PermitToSave {
+  fields: PermitFields;
+  enriched: boolean;
+  raw: unknown;
+}
+
+/**
+ * Upserts a page of permits in one statement. Unchanged rows are not touched, so a re-run or a retried
+ * activity changes nothing; `inserted`/`updated` are what PostgreSQL actually did. Holds the county's
+ * write lock until `tx` ends.
+ */
+export async function upsertPermits(tx: pg.PoolClient, countyId: number, permits: readonly PermitToSave[]) {
+  if (permits.length === 0) return { inserted: 0, updated: 0, addressKeys: [] as string[] };
+  await lockCountyWrites(tx, countyId);
+  const rows = permits.map(({ fields, enriched, raw }) => ({
+    record_id: fields.recordId,
+    custom_id: fields.customId,
+    tracking_id: fields.trackingId,
+    module: fields.module,
+    type_path: fields.typePath,
+    is_hvac: fields.isHvac,
+    status: fields.status,
+    opened_date: fields.openedDate,
+    updated_date: fields.updatedDate,
+    description: fields.description,
+    address: fields.address?.street ?? null,
+    city: fields.address?.city ?? null,
+    state: fields.address?.state ?? null,
+    postal_code: fields.address?.postalCode ?? null,
+    normalized_address: fields.address?.key ?? null,
+    owner_name: fields.ownerName,
+    owner_phone: fields.ownerPhone,
+    owner_email: fields.ownerEmail,
+    parcel_number: fields.parcelNumber,
+    land_value: fields.landValue,
+    improved_value: fields.improvedValue,
+    enriched,
+    raw,
+  }));
+  const result = await tx.query<{ inserted: boolean; normalized_address: string | null }>(
+    `INSERT INTO permits (county_id, record_id, custom_id, tracking_id, module, type_path, is_hvac, status, opened_date,
+       updated_date, description, address, city, state, postal_code, normalized_address, owner_name, owner_phone,
+       owner_email, parcel_number, land_value, improved_value, enriched, raw)
+     SELECT $1, r.record_id, r.custom_id, r.tracking_id, r.module, r.type_path, r.is_hvac, r.status, r.opened_date,
+       r.updated_date, r.description, r.address, r.city, r.state, r.postal_code, r.normalized_address, r.owner_name,
+       r.owner_phone, r.owner_email, r.parcel_number, r.land_value, r.improved_value, r.enriched, r.raw
+       FROM jsonb_to_recordset($2::jsonb) AS r(record_id text, custom_id text, tracking_id bigint, module text,
+         type_path text, is_hvac boolean, status text, opened_date timestamp, updated_date timestamp, description text,
+         address text, city text, state text, postal_code text, normalized_address text, owner_name text,
+         owner_phone text, owner_email text, parcel_number text, land_value numeric, improved_value numeric,
+         enriched boolean, raw jsonb)
+     ON CONFLICT (county_id, record_id) DO UPDATE SET
+       custom_id = EXCLUDED.custom_id, tracking_id = EXCLUDED.tracking_id, module = EXCLUDED.module,
+       type_path = EXCLUDED.type_path, is_hvac = EXCLUDED.is_hvac, status = EXCLUDED.status,
+       opened_date = EXCLUDED.opened_date, updated_date = EXCLUDED.updated_date, description = EXCLUDED.description,
+       address = EXCLUDED.address, city = EXCLUDED.city, state = EXCLUDED.state, postal_code = EXCLUDED.postal_code,
+       normalized_address = EXCLUDED.normalized_address, owner_name = EXCLUDED.owner_name,
+       owner_phone = EXCLUDED.owner_phone, owner_email = EXCLUDED.owner_email, parcel_number = EXCLUDED.parcel_number,
+       land_value = EXCLUDED.land_value, improved_value = EXCLUDED.improved_value, enriched = EXCLUDED.enriched,
+       raw = EXCLUDED.raw, updated_at = now()
+     WHERE permits.raw IS DISTINCT FROM EXCLUDED.raw OR permits.enriched IS DISTINCT FROM EXCLUDED.enriched
+     RETURNING (xmax = 0) AS inserted, normalized_address`,
+    [countyId, JSON.stringify(rows)],
+  );
+  const inserted = result.rows.filter((row) => row.inserted).length;
+  const addressKeys = [...new Set(result.rows.map((row) => row.normalized_address).filter((key): key is string => key !== null))];
+  return { inserted, updated: result.rows.length - inserted, addressKeys };
+}
