@@ -1,5 +1,5 @@
 import * as cheerio from 'cheerio';
-import type { AnyNode } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 import { z } from 'zod';
 import {
   advertIdFromUrl,
@@ -9,6 +9,7 @@ import {
   parseRegisteredYear,
   priceIndicatorFromTestId,
 } from './card-text';
+import { journeyOf, slotFromLabel, slotFromMarkerValue } from './ad-slots';
 import { AD_SLOT_TYPES, type AdSlotType, type ParsedResultsPage, type RejectedCard } from './listing';
 
 type Card = cheerio.Cheerio<AnyNode>;
@@ -37,7 +38,8 @@ const byTestId = (card: Card, testId: string) => card.find(`[data-testid="${test
 
 /**
  * Reads the organic adverts of an AutoTrader UK search-results page (current `data-testid` card
- * layout, with a fallback to the older `search-listing-specs` layout). Ad slots and skeleton
+ * layout, with a fallback to the older `search-listing-specs` layout). Ad slots (marked inside the
+ * card, on the card or on an element enclosing it, or linked with an ad-slot `journey`) and skeleton
  * placeholders are not listings; an advert id is reported once even if the page repeats it.
  * `baseUrl` resolves relative advert links; the stored URL is the canonical `/car-details/<id>`.
  */
@@ -68,11 +70,12 @@ export function parseSearchResults(html: string, options: { baseUrl: string }): 
     if (cards.length > 0) page.layout = 'legacy';
   }
 
+  const labelBoundary = commonAncestor($, cards.flatMap(({ card }) => card.toArray().filter((el): el is Element => el.type === 'tag')));
   const seen = new Set<string>();
   for (const { card, advertId } of cards) {
-    const slot = adSlotOf(card);
+    const slot = adSlotOf($, card, labelBoundary);
     if (slot) {
-      page.adSlots.push({ advertId, slot });
+      page.adSlots.push({ advertId, ...slot });
       continue;
     }
     if (!advertId) {
@@ -94,9 +97,57 @@ export function canonicalAdvertUrl(baseUrl: string, advertId: string): string {
   return new URL(`/car-details/${advertId}`, baseUrl).toString();
 }
 
-function adSlotOf(card: Card): AdSlotType | null {
-  for (const slot of AD_SLOT_TYPES) if (byTestId(card, slot).length > 0) return slot;
+const AD_SLOT_TESTIDS = new Set<string>(AD_SLOT_TYPES);
+/** Card fields whose text is the seller's own words, never a slot label. */
+const SELLER_TEXT = '[data-testid^="search-listing-"]';
+
+/**
+ * Why a card is a sponsored or recommended slot, or null for an organic result. Looks inside the
+ * card, at the card and every element enclosing it (slot `data-testid`, `data-standout-type`), at
+ * labels printed beside the card within an enclosing block, and at its links' `journey`.
+ * Labels are only read below `labelBoundary`, the smallest element holding every card of the page,
+ * so a heading in the results list itself cannot mark the organic cards around it.
+ */
+function adSlotOf($: cheerio.CheerioAPI, card: Card, labelBoundary: Element | null): { slot: AdSlotType; marker: string } | null {
+  for (const slot of AD_SLOT_TYPES) if (byTestId(card, slot).length > 0) return { slot, marker: `data-testid="${slot}"` };
+  for (const el of [...card.find('[data-standout-type]').toArray(), ...card.add(card.parents()).toArray()]) {
+    if (el.type !== 'tag') continue;
+    const standout = el.attribs['data-standout-type'];
+    const standoutSlot = standout === undefined ? null : slotFromMarkerValue(standout);
+    if (standoutSlot) return { slot: standoutSlot, marker: `data-standout-type="${standout}" on <${el.name}>` };
+    const testId = el.attribs['data-testid'] ?? '';
+    if (AD_SLOT_TESTIDS.has(testId)) return { slot: testId as AdSlotType, marker: `data-testid="${testId}" on <${el.name}>` };
+  }
+  const labels = card
+    .find('*')
+    .filter((_, el) => el.children.every((child) => child.type === 'text') && $(el).closest(SELLER_TEXT).length === 0)
+    .toArray();
+  if (labelBoundary && labelBoundary !== card.get(0)) {
+    let inner: AnyNode = card.get(0)!;
+    for (const enclosing of card.parentsUntil(labelBoundary).toArray()) {
+      labels.push(...$(enclosing).children().toArray().filter((child) => child !== inner));
+      inner = enclosing;
+    }
+  }
+  for (const el of labels) {
+    const label = $(el).text().replace(/\s+/g, ' ').trim();
+    const slot = slotFromLabel(label);
+    if (slot) return { slot, marker: `label "${label}"` };
+  }
+  for (const link of card.find('a[href*="/car-details/"]').toArray()) {
+    const journey = journeyOf(link.attribs.href ?? '');
+    const slot = journey === null ? null : slotFromMarkerValue(journey);
+    if (slot) return { slot, marker: `journey=${journey}` };
+  }
   return null;
+}
+
+/** The smallest element enclosing every card (null without cards; the card itself when it is alone). */
+function commonAncestor($: cheerio.CheerioAPI, cards: Element[]): Element | null {
+  const [first, ...rest] = cards;
+  if (!first) return null;
+  if (rest.length === 0) return first;
+  return $(first).parents().toArray().find((ancestor) => rest.every((card) => $.contains(ancestor, card))) ?? null;
 }
 
 function reject($: cheerio.CheerioAPI, card: Card, advertId: string | null, reason: string): RejectedCard {

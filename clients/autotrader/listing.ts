@@ -2,7 +2,8 @@ import type { PriceIndicator } from './card-text';
 
 /** The slots the site fills with paid or recommended adverts; they are not organic results. */
 export const AD_SLOT_TYPES = ['PROMOTED_LISTING', 'FEATURED_LISTING', 'YOU_MAY_ALSO_LIKE', 'LEASING_LISTING'] as const;
-export type AdSlotType = (typeof AD_SLOT_TYPES)[number];
+/** A known slot, or a card marked as not organic in a way naming none of them. */
+export type AdSlotType = (typeof AD_SLOT_TYPES)[number] | 'UNRECOGNISED_SLOT';
 
 /** One organic advert as shown on a search-result card. */
 export interface ScrapedListing {
@@ -33,7 +34,8 @@ export interface ParsedResultsPage {
   layout: 'current' | 'legacy' | 'none';
   /** Organic adverts in page order, each advert id once. */
   listings: ScrapedListing[];
-  adSlots: Array<{ advertId: string | null; slot: AdSlotType }>;
+  /** Sponsored and recommended cards, with the mark that gave each away (e.g. `journey=YOU_MAY_ALSO_LIKE_JOURNEY`). */
+  adSlots: Array<{ advertId: string | null; slot: AdSlotType; marker: string }>;
   skeletons: number;
   /** Cards that looked like adverts but could not be read; kept with the reason. */
   rejected: RejectedCard[];

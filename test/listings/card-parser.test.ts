@@ -40,6 +40,21 @@ describe('card parser over the saved real AutoTrader UK results page', () => {
     }
   });
 
+  it('still tells the 4 ad slots apart by their links\' journey when their label spans are gone', { skip: page.skip }, () => {
+    const unlabelled = readFileSync(page.path!, 'utf8').replace(/<span data-testid="(PROMOTED_LISTING|YOU_MAY_ALSO_LIKE)"[^>]*>[^<]*<\/span>/g, '');
+    const result = parseSearchResults(unlabelled, { baseUrl: BASE });
+    assert.equal(result.listings.length, 20);
+    assert.deepEqual(
+      result.adSlots.map((slot) => [slot.slot, slot.marker]),
+      [
+        ['PROMOTED_LISTING', 'journey=PROMOTED_LISTING_JOURNEY'],
+        ['YOU_MAY_ALSO_LIKE', 'journey=YOU_MAY_ALSO_LIKE_JOURNEY'],
+        ['PROMOTED_LISTING', 'journey=PROMOTED_LISTING_JOURNEY'],
+        ['YOU_MAY_ALSO_LIKE', 'journey=YOU_MAY_ALSO_LIKE_JOURNEY'],
+      ],
+    );
+  });
+
   it('parses every field of a trade card and of a private card', { skip: page.skip }, () => {
     const byId = new Map(parse().listings.map((listing) => [listing.advertId, listing]));
     assert.deepEqual(byId.get('202605212601683'), {
@@ -88,7 +103,7 @@ describe('card parser on the older search-listing-specs layout', () => {
   const legacy = `
     <section data-testid="trader-seller-listing">
       <article data-testid="advertCard">
-        <a href="/car-details/202401011234567?journey=x"><h3>Ford Fiesta</h3></a>
+        <a href="/car-details/202401011234567?sort=relevance&amp;page=1"><h3>Ford Fiesta</h3></a>
         <p data-testid="search-listing-subtitle">1.0 EcoBoost Titanium 5dr</p>
         <div data-testid="search-listing-price">£9,450</div>
         <ul data-testid="search-listing-specs"><li>2019 (69 reg)</li><li>Hatchback</li><li>31,200 miles</li><li>1.0L</li><li>Manual</li><li>Petrol</li></ul>
@@ -115,7 +130,7 @@ describe('card parser on the older search-listing-specs layout', () => {
   it('reads specs by their shape, skips ad slots and keeps an unreadable card with the reason', () => {
     const result = parseSearchResults(legacy, { baseUrl: BASE });
     assert.equal(result.layout, 'legacy');
-    assert.deepEqual(result.adSlots, [{ advertId: '202401018888888', slot: 'FEATURED_LISTING' }]);
+    assert.deepEqual(result.adSlots, [{ advertId: '202401018888888', slot: 'FEATURED_LISTING', marker: 'data-testid="FEATURED_LISTING"' }]);
     assert.equal(result.listings.length, 2);
     assert.deepEqual(result.listings[0], {
       advertId: '202401011234567',
@@ -139,5 +154,98 @@ describe('card parser on the older search-listing-specs layout', () => {
     assert.equal(result.rejected.length, 1);
     assert.equal(result.rejected[0]!.advertId, '202401017777777');
     assert.match(result.rejected[0]!.reason, /price/);
+  });
+});
+
+describe('card parser: sponsored and recommended cards are never organic', () => {
+  /** A current-layout card; `href` is the card's detail link, `inside` goes before the advertCard div. */
+  const card = (advertId: string, options: { href?: string; inside?: string; attributes?: string; title?: string } = {}) => {
+    const href = options.href ?? `/car-details/${advertId}?sort=relevance&searchId=s-1&make=Porsche&model=911&page=1`;
+    return `<li id="id-${advertId}" data-testid="id-${advertId}" data-advertid="${advertId}"${options.attributes ?? ''}><div id="${advertId}">${options.inside ?? ''}<div data-testid="advertCard-0">
+      <a data-testid="search-listing-title" href="${href}">${options.title ?? 'Porsche 911'}<span>3.6 2dr, £23,995</span></a>
+      <p data-testid="search-listing-subtitle">3.6 2dr</p>
+      <ul data-testid="badges-container"><li data-testid="mileage">62,485 miles</li><li data-testid="registered_year">2006 (56 reg)</li></ul>
+      <div><span>£23,995</span></div><span data-testid="search-listing-location"><span>Derby (24 miles)</span></span>
+    </div></div></li>`;
+  };
+  const organicA = card('202605210000001');
+  const organicB = card('202605210000002');
+  const parse = (body: string) =>
+    parseSearchResults(`<span data-testid="search-result-count">2 results</span><section data-testid="desktop-search"><div class="infinite-scroll-component">${body}</div></section>`, {
+      baseUrl: BASE,
+    });
+  const organicIds = (body: string) => parse(body).listings.map((listing) => listing.advertId);
+
+  it('keeps plain cards (no marker, no journey) as organic listings', () => {
+    assert.deepEqual(organicIds(`<ul>${organicA}${organicB}</ul>`), ['202605210000001', '202605210000002']);
+  });
+
+  it('skips a card whose marker is inside it: a slot data-testid, data-standout-type, or a bare label', () => {
+    const markedInside = [
+      card('202605210000011', { inside: '<span data-testid="YOU_MAY_ALSO_LIKE">You may also like</span>' }),
+      card('202605210000012', { inside: '<div data-standout-type="PROMOTED_LISTING"><span>ad</span></div>' }),
+      card('202605210000013', { inside: '<span class="sc-label">You may also like</span>' }),
+      card('202605210000014', { inside: '<span>Sponsored</span>' }),
+    ];
+    const result = parse(`<ul>${organicA}${markedInside.join('')}${organicB}</ul>`);
+    assert.deepEqual(result.listings.map((listing) => listing.advertId), ['202605210000001', '202605210000002']);
+    assert.deepEqual(
+      result.adSlots.map((slot) => [slot.advertId, slot.slot]),
+      [
+        ['202605210000011', 'YOU_MAY_ALSO_LIKE'],
+        ['202605210000012', 'PROMOTED_LISTING'],
+        ['202605210000013', 'YOU_MAY_ALSO_LIKE'],
+        ['202605210000014', 'PROMOTED_LISTING'],
+      ],
+    );
+  });
+
+  it('skips a card whose marker is on the card itself or on an element enclosing it', () => {
+    const result = parse(`<ul>${organicA}</ul>
+      <ul>${card('202605210000021', { attributes: ' data-standout-type="FEATURED_LISTING"' })}</ul>
+      <div data-standout-type="YOU_MAY_ALSO_LIKE"><ul>${card('202605210000022')}${card('202605210000023')}</ul></div>
+      <section data-testid="PROMOTED_LISTING"><ul>${card('202605210000024')}</ul></section>
+      <section class="sc-recommendations"><h2>You may also like</h2><ul>${card('202605210000025')}</ul></section>
+      <ul>${organicB}</ul>`);
+    assert.deepEqual(result.listings.map((listing) => listing.advertId), ['202605210000001', '202605210000002']);
+    assert.deepEqual(
+      result.adSlots.map((slot) => [slot.advertId, slot.slot]),
+      [
+        ['202605210000021', 'FEATURED_LISTING'],
+        ['202605210000022', 'YOU_MAY_ALSO_LIKE'],
+        ['202605210000023', 'YOU_MAY_ALSO_LIKE'],
+        ['202605210000024', 'PROMOTED_LISTING'],
+        ['202605210000025', 'YOU_MAY_ALSO_LIKE'],
+      ],
+    );
+  });
+
+  it('skips an unmarked card whose link carries a journey other than the search results', () => {
+    const journeyCard = (advertId: string, journey: string) =>
+      card(advertId, { href: `/car-details/${advertId}?journey=${journey}&sort=relevance&searchId=s-1&page=1` });
+    const result = parse(
+      `<ul>${organicA}${journeyCard('202605210000031', 'YOU_MAY_ALSO_LIKE_JOURNEY')}${journeyCard('202605210000032', 'FEATURED_LISTING_JOURNEY')}${journeyCard(
+        '202605210000033',
+        'DEALER_SPOTLIGHT_JOURNEY',
+      )}${journeyCard('202605210000034', 'NATURAL_LISTING_JOURNEY')}${organicB}</ul>`,
+    );
+    assert.deepEqual(result.listings.map((listing) => listing.advertId), ['202605210000001', '202605210000034', '202605210000002']);
+    assert.deepEqual(
+      result.adSlots.map((slot) => [slot.advertId, slot.slot]),
+      [
+        ['202605210000031', 'YOU_MAY_ALSO_LIKE'],
+        ['202605210000032', 'FEATURED_LISTING'],
+        ['202605210000033', 'UNRECOGNISED_SLOT'],
+      ],
+    );
+  });
+
+  it('does not take a recommendations heading for the marker of the organic cards beside it', () => {
+    // The heading shares the results list with organic cards: only the journey can tell the slot apart.
+    const heading = '<li class="sc-heading"><h2>You may also like</h2></li>';
+    const recommended = card('202605210000041', { href: '/car-details/202605210000041?journey=YOU_MAY_ALSO_LIKE_JOURNEY&sort=relevance' });
+    const result = parse(`<ul>${organicA}${heading}${recommended}${organicB}</ul>`);
+    assert.deepEqual(result.listings.map((listing) => listing.advertId), ['202605210000001', '202605210000002']);
+    assert.deepEqual(result.adSlots.map((slot) => slot.advertId), ['202605210000041']);
   });
 });
