@@ -17,35 +17,55 @@ const SLOT_LABEL: Record<AdSlot, string> = {
   LEASING_LISTING: 'Leasing',
 };
 
+/**
+ * Where an ad slot's marker sits: `inside` the card as on the recorded page (a labelled
+ * `data-testid="<SLOT>"` span), or on an element `enclosing` the card (`data-standout-type` and a
+ * heading on a block around an unmarked card).
+ */
+export type SlotMarkerPlacement = 'inside' | 'enclosing';
+
 function detailHref(car: SimulatedCar, slot: AdSlot | null, page: number): string {
-  const journey = slot ? `journey=${slot.replace('_LISTING', '')}_LISTING_JOURNEY&` : '';
+  // As on the real page: organic cards link without a journey, ad slots with `<SLOT>_JOURNEY`.
+  const journey = slot ? `journey=${slot}_JOURNEY&` : '';
   return `/car-details/${car.advertId}?${journey}sort=relevance&page=${page}`;
 }
 
+const insideMarker = (slot: AdSlot | null, placement: SlotMarkerPlacement) =>
+  slot && placement === 'inside' ? `<span data-testid="${slot}">${SLOT_LABEL[slot]}</span>` : '';
+
+/** An ad slot's card, wrapped in a marked block when its marker is to sit outside the card. */
+function placed(card: string, slot: AdSlot | null, placement: SlotMarkerPlacement): string {
+  if (!slot || placement === 'inside') return card;
+  return `<li class="sim-slot-block" data-standout-type="${slot}"><h3>${SLOT_LABEL[slot]}</h3><ul>${card}</ul></li>`;
+}
+
 /** A card in the 2025–26 layout: the same `data-testid` structure as the real page. */
-export function currentCard({ car, slot }: PageEntry, position: number, page: number): string {
+export function currentCard({ car, slot }: PageEntry, position: number, page: number, placement: SlotMarkerPlacement = 'inside'): string {
   const href = escape(detailHref(car, slot, page));
   const badges = [
     car.priceIndicator ? `<li data-testid="pi_${car.priceIndicator}">${car.priceIndicator[0]!.toUpperCase()}${car.priceIndicator.slice(1)} price</li>` : '',
     `<li data-testid="mileage">${miles(car.mileage)}</li>`,
     `<li data-testid="registered_year">${car.year} (${car.plate} reg)</li>`,
   ].join('');
-  return `<li id="id-${car.advertId}" data-testid="id-${car.advertId}" data-advertid="${car.advertId}" class="${slot ? 'sim-slot' : 'sim-card'}"><div id="${car.advertId}">${
-    slot ? `<span data-testid="${slot}">${SLOT_LABEL[slot]}</span>` : ''
-  }<div data-testid="advertCard-${position}">${car.sellerType === 'private' ? '<div data-testid="private-seller">Private seller</div>' : ''}<div data-testid="carousel-images"><a href="${href}" data-testid="carousel-image-1"><img src="/media/${car.advertId}-1.jpg" alt=""></a></div><section><div><a data-testid="search-listing-title" href="${href}">${escape(`${car.make} ${car.model}`)}<span class="visually-hidden">${escape(car.subtitle)}, ${money(car.price)}</span></a><p data-testid="search-listing-subtitle">${escape(car.subtitle)}</p><p data-testid="search-listing-attention-grabber">${escape(car.attentionGrabber)}</p></div><ul data-testid="badges-container">${badges}</ul></section><div><div><span>${money(car.price)}</span></div><div><span data-testid="search-listing-location"><span>${escape(car.town)} (${car.distanceMiles} miles)</span></span>${
+  const card = `<li id="id-${car.advertId}" data-testid="id-${car.advertId}" data-advertid="${car.advertId}" class="${slot ? 'sim-slot' : 'sim-card'}"><div id="${car.advertId}">${insideMarker(
+    slot,
+    placement,
+  )}<div data-testid="advertCard-${position}">${car.sellerType === 'private' ? '<div data-testid="private-seller">Private seller</div>' : ''}<div data-testid="carousel-images"><a href="${href}" data-testid="carousel-image-1"><img src="/media/${car.advertId}-1.jpg" alt=""></a></div><section><div><a data-testid="search-listing-title" href="${href}">${escape(`${car.make} ${car.model}`)}<span class="visually-hidden">${escape(car.subtitle)}, ${money(car.price)}</span></a><p data-testid="search-listing-subtitle">${escape(car.subtitle)}</p><p data-testid="search-listing-attention-grabber">${escape(car.attentionGrabber)}</p></div><ul data-testid="badges-container">${badges}</ul></section><div><div><span>${money(car.price)}</span></div><div><span data-testid="search-listing-location"><span>${escape(car.town)} (${car.distanceMiles} miles)</span></span>${
     car.dealerRating !== null ? `<div><p>${car.dealerRating.toFixed(1)}</p></div>` : ''
   }</div></div></div></div></li>`;
+  return placed(card, slot, placement);
 }
 
 /** A card in the 2023–24 layout: `h3` title, positional `search-listing-specs`, seller block. */
-export function legacyCard({ car, slot }: PageEntry, _position: number, page: number): string {
+export function legacyCard({ car, slot }: PageEntry, _position: number, page: number, placement: SlotMarkerPlacement = 'inside'): string {
   const href = escape(detailHref(car, slot, page));
   const seller = car.sellerType === 'private' ? 'Private seller' : `${car.town} Motors See all 42 cars`;
-  return `<li class="search-page__result"><article data-testid="advertCard">${slot ? `<span data-testid="${slot}">${SLOT_LABEL[slot]}</span>` : ''}<a href="${href}"><h3>${escape(
+  const card = `<li class="search-page__result"><article data-testid="advertCard">${insideMarker(slot, placement)}<a href="${href}"><h3>${escape(
     `${car.make} ${car.model}`,
   )}</h3></a><p data-testid="search-listing-subtitle">${escape(car.subtitle)}</p><div data-testid="search-listing-price">${money(car.price)}</div><ul data-testid="search-listing-specs"><li>${car.year} (${car.plate} reg)</li><li>Hatchback</li><li>${miles(
     car.mileage,
   )}</li><li>${escape(car.subtitle.split(' ')[0]!)}L</li><li>${car.transmission}</li><li>${car.fuelType}</li></ul><div data-testid="search-listing-seller">${escape(seller)}</div><span data-testid="search-listing-location"><span class="visually-hidden">Dealer location</span> ${escape(car.town)} (${car.distanceMiles} miles)</span></article></li>`;
+  return placed(card, slot, placement);
 }
 
 export interface ResultsPageOptions {
@@ -57,6 +77,7 @@ export interface ResultsPageOptions {
   /** Client-side delay before skeletons are replaced by real cards (current layout). */
   renderDelayMs: number;
   showConsent: boolean;
+  slotMarkers: SlotMarkerPlacement;
 }
 
 const SKELETONS = Array.from({ length: 10 }, (_, i) => `<li class="skeleton"><div data-testid="skeleton-advertCard-${i}"></div></li>`).join('');
@@ -67,10 +88,10 @@ export function resultsPage(options: ResultsPageOptions): string {
     ? `<div id="sp_message_container_1170" style="position:fixed;inset:0;z-index:1000;background:rgba(0,0,0,.4)"><iframe id="sp_message_iframe_1170" title="SP Consent Message" src="/privacy-mgmt/message" style="width:600px;height:300px;border:0;background:#fff"></iframe></div>`
     : '';
   if (options.layout === 'legacy') {
-    const cards = options.entries.map((entry, i) => legacyCard(entry, i, options.page)).join('');
+    const cards = options.entries.map((entry, i) => legacyCard(entry, i, options.page, options.slotMarkers)).join('');
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(options.title)}</title></head><body><main>${count}<section data-testid="trader-seller-listing"><ul>${cards}</ul></section><p data-testid="pagination-show">Page ${options.page}</p></main>${consent}</body></html>`;
   }
-  const cards = JSON.stringify(options.entries.map((entry, i) => currentCard(entry, i, options.page))).replace(/</g, '\\u003c');
+  const cards = JSON.stringify(options.entries.map((entry, i) => currentCard(entry, i, options.page, options.slotMarkers))).replace(/</g, '\\u003c');
   // Like the real SPA: skeleton placeholders first, the cards once the (simulated) data arrives.
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(options.title)}</title></head><body><div id="app">${count}<section data-testid="desktop-search"><div class="infinite-scroll-component__outerdiv"><div class="infinite-scroll-component"><ul id="results">${SKELETONS}</ul></div></div></section></div>${consent}<script>setTimeout(function () { document.getElementById('results').innerHTML = ${cards}.join(''); }, ${options.renderDelayMs});</script></body></html>`;
 }

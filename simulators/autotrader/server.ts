@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateInventory, type InventoryOptions, matchesFilters, type SearchFilters, type SimulatedCar } from './inventory';
-import { challengePage, consentMessagePage, type PageEntry, resultsPage } from './page-html';
+import { challengePage, consentMessagePage, type PageEntry, resultsPage, type SlotMarkerPlacement } from './page-html';
 
 /** Organic adverts per result page, and the last page the site serves for one search. */
 export const ORGANIC_PER_PAGE = 20;
@@ -15,6 +15,8 @@ export interface AutotraderSimulatorOptions {
   /** Client-side delay before skeleton cards are replaced by real ones. */
   renderDelayMs?: number;
   layout?: 'current' | 'legacy';
+  /** Where ad slots carry their marker: inside the card (as recorded, the default) or on an enclosing block. */
+  slotMarkers?: SlotMarkerPlacement;
   /** Show the Sourcepoint-style consent banner until "Accept All" (or the consent cookie) is seen. */
   consent?: boolean;
   /** Answer every search (true) or the searches for these models with a Cloudflare-style challenge page. */
@@ -45,7 +47,7 @@ export interface RunningAutotraderSimulator {
  * A local AutoTrader UK: `/car-search` pages with the real page's `data-testid` structure, skeletons
  * replaced client-side, ad slots (a featured advert at the top that a "you may also like" slot repeats,
  * a promoted advert of another model), `page=N` past the end repeating the last page, a 100-page cap,
- * an optional consent banner, bot challenge and older layout.
+ * an optional consent banner, bot challenge, older layout, and ad-slot markers outside the card.
  */
 export async function startAutotraderSimulator(options: AutotraderSimulatorOptions = {}): Promise<RunningAutotraderSimulator> {
   let latencyMs = options.latencyMs ?? 0;
@@ -106,6 +108,7 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
         layout,
         renderDelayMs,
         showConsent: Boolean(options.consent) && !consented,
+        slotMarkers: options.slotMarkers ?? 'inside',
       }),
     );
   };

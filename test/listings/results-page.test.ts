@@ -15,16 +15,19 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
   const browsers = new BrowserProvider(loadSettings().CHROMIUM_PATH);
   let current: RunningAutotraderSimulator;
   let legacy: RunningAutotraderSimulator;
+  let enclosingMarkers: RunningAutotraderSimulator;
   let context: BrowserContext;
 
   before(async () => {
     current = await startAutotraderSimulator({ inventory: { size: 200 }, consent: true, renderDelayMs: 300 });
     legacy = await startAutotraderSimulator({ inventory: { size: 200 }, layout: 'legacy' });
+    enclosingMarkers = await startAutotraderSimulator({ inventory: { size: 200 }, slotMarkers: 'enclosing' });
   });
   after(async () => {
     await browsers.close();
     await current?.close();
     await legacy?.close();
+    await enclosingMarkers?.close();
   });
 
   const open = async (baseUrl: string, presetConsent: boolean) => {
@@ -76,6 +79,25 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
       );
       const trade = parsed.listings.find((l) => l.sellerType === 'trade')!;
       assert.equal(trade.dealerName, `${trade.town} Motors`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps ad slots out of the listings when their marker sits on a block enclosing the card', async () => {
+    const page = await open(enclosingMarkers.url, true);
+    try {
+      const parsed = parseSearchResults(await loadResultsPage(page, buildSearchUrl(enclosingMarkers.url, CRITERIA, 1), 10_000), { baseUrl: enclosingMarkers.url });
+      const truth = enclosingMarkers.organicResults(QUERY);
+      assert.deepEqual(parsed.listings.map((l) => l.advertId), truth.slice(0, 20).map((car) => car.advertId));
+      assert.deepEqual(
+        parsed.adSlots.map((s) => [s.slot, s.marker]),
+        [
+          ['FEATURED_LISTING', 'data-standout-type="FEATURED_LISTING" on <li>'],
+          ['PROMOTED_LISTING', 'data-standout-type="PROMOTED_LISTING" on <li>'],
+          ['YOU_MAY_ALSO_LIKE', 'data-standout-type="YOU_MAY_ALSO_LIKE" on <li>'],
+        ],
+      );
     } finally {
       await context.close();
     }
