@@ -1,3 +1,5 @@
+import { addMonths } from '../registrations/dates';
+
 /**
  * Lead score 0–100 for a property, from how old its HVAC system is against a typical equipment life,
  * what the property is worth and, when known, how old the building is. See docs/permits.md.
@@ -5,7 +7,7 @@
 export type LeadTier = 'HOT' | 'WARM' | 'COOL' | 'COLD';
 
 export interface ScoreInputs {
-  /** Years since the latest HVAC permit; null when the property has none. */
+  /** Years since the latest HVAC permit (rounded, as displayed); null when the property has none. */
   hvacAgeYears: number | null;
   /** Land plus improvement value from the parcel; null when unknown. */
   propertyValue: number | null;
@@ -51,13 +53,19 @@ export function leadTier(score: number): LeadTier {
   return 'COLD';
 }
 
-export function qualifiesAsLead(hvacAgeYears: number | null): boolean {
-  return hvacAgeYears !== null && hvacAgeYears >= MIN_LEAD_HVAC_AGE_YEARS;
+/**
+ * A property is a lead when its newest HVAC permit is at least 5 years old by the calendar: the
+ * permit's date plus 5 years (29 February + 5 years = 28 February) is on or before `asOf`. Not by
+ * the rounded age, which would take a permit 4.96 years old.
+ */
+export function qualifiesAsLead(latestHvacPermitDate: string | null, asOf: string): boolean {
+  if (!latestHvacPermitDate) return false;
+  return addMonths(latestHvacPermitDate.slice(0, 10), MIN_LEAD_HVAC_AGE_YEARS * 12) <= asOf.slice(0, 10);
 }
 
 const MS_PER_YEAR = 365.25 * 24 * 60 * 60 * 1000;
 
-/** Whole days between the permit and `asOf`, in years to one decimal: stable within a day. */
+/** Whole days between the permit and `asOf`, in years to one decimal, for display and scoring (not to qualify). */
 export function hvacAgeYears(latestHvacPermitDate: string | null, asOf: string): number | null {
   if (!latestHvacPermitDate) return null;
   const elapsed = Date.parse(`${asOf}T00:00:00Z`) - Date.parse(`${latestHvacPermitDate.slice(0, 10)}T00:00:00Z`);

@@ -1,4 +1,4 @@
-import { hvacAgeYears, qualifiesAsLead } from '../../domain/permits/scoring';
+import { qualifiesAsLead } from '../../domain/permits/scoring';
 import { integer, pick, seededRandom } from './random';
 
 /**
@@ -177,7 +177,7 @@ export class AgencyData {
       if (!latestHvac.has(key)) latestHvac.set(key, '');
       if (permit.typeValue === MECHANICAL_TYPE && permit.openedDate > latestHvac.get(key)!) latestHvac.set(key, permit.openedDate);
     }
-    const leadKeys = [...latestHvac.entries()].filter(([, date]) => qualifiesAsLead(hvacAgeYears(date || null, asOf))).map(([key]) => key);
+    const leadKeys = [...latestHvac.entries()].filter(([, date]) => qualifiesAsLead(date || null, asOf)).map(([key]) => key);
     return {
       permitIds: permits.map((p) => p.id).sort(),
       rejectedIds: rejected.map((r) => r.id).sort(),

@@ -51,7 +51,7 @@ export async function refreshProperties(tx: pg.PoolClient, countyId: number, add
     const age = hvacAgeYears(row.latest_hvac, asOf);
     const value = row.land_value === null && row.improved_value === null ? null : (row.land_value ?? 0) + (row.improved_value ?? 0);
     const score = leadScore({ hvacAgeYears: age, propertyValue: value, yearBuilt: null, currentYear });
-    return { ...row, hvac_age_years: age, lead_score: score, lead_tier: leadTier(score), is_lead: qualifiesAsLead(age) };
+    return { ...row, hvac_age_years: age, lead_score: score, lead_tier: leadTier(score), is_lead: qualifiesAsLead(row.latest_hvac, asOf) };
   });
 
   const upserted = await tx.query<{ id: number; inserted: boolean; normalized_address: string }>(

@@ -50,9 +50,9 @@ describe('lead scoring', () => {
     assert.deepEqual([75, 74, 55, 54, 35, 34].map(leadTier), ['HOT', 'WARM', 'WARM', 'COOL', 'COOL', 'COLD']);
   });
   it('needs an HVAC system at least 5 years old for a lead', () => {
-    assert.equal(qualifiesAsLead(null), false);
-    assert.equal(qualifiesAsLead(4.9), false);
-    assert.equal(qualifiesAsLead(5), true);
+    assert.equal(qualifiesAsLead(null, '2026-01-01'), false);
+    assert.equal(qualifiesAsLead('2021-02-08', '2026-01-01'), false);
+    assert.equal(qualifiesAsLead('2021-01-01', '2026-01-01'), true);
   });
   it('measures HVAC age in years to one decimal from the permit date', () => {
     assert.equal(hvacAgeYears('2016-01-01 10:00:00', '2026-01-01'), 10);
