@@ -7,13 +7,15 @@ import type { FailureMapper } from '../../temporal/activity-failures';
  * A CEPiK client error as a typed Temporal failure: waits the API names become `nextRetryDelay`,
  * other retryable kinds follow the retry policy's backoff, bad parameters stop at once.
  */
-export const cepikFailureMapper: FailureMapper = (error) => {
-  if (!(error instanceof CepikError)) return undefined;
+export const cepikFailureMapper: FailureMapper = (error) => (error instanceof CepikError ? cepikFailure(error) : undefined);
+
+export function cepikFailure(error: CepikError): ApplicationFailure {
   return ApplicationFailure.create({
     type: CEPIK_FAILURE_TYPES[error.kind],
     message: error.message,
     nonRetryable: !error.retryable,
-    nextRetryDelay: error.details.waitSeconds !== undefined ? `${error.details.waitSeconds} seconds` : undefined,
+    // In milliseconds: a named wait may be under a second ("zaczekaj 500ms").
+    nextRetryDelay: error.details.waitSeconds !== undefined ? Math.round(error.details.waitSeconds * 1000) : undefined,
     details: [{ kind: error.kind, status: error.details.status ?? null }],
   });
-};
+}

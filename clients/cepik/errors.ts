@@ -19,10 +19,29 @@ export class CepikError extends Error {
 export const LIMIT_REACHED_CODE = 'API-ERR-100011';
 export const OVERLOADED_CODE = 'API-ERR-100005';
 
-/** "zaczekaj 60s" (wait 60 s) in a 429 body, or a Retry-After header in seconds. */
+const SECONDS_PER_UNIT: Array<[RegExp, number]> = [
+  [/^(ms|mili)/i, 0.001],
+  [/^(min)/i, 60],
+  [/^(h|godz)/i, 3600],
+];
+
+/**
+ * The wait a CEPiK error body names, in seconds: "zaczekaj 60s" (wait 60 s), "zaczekaj 90 sekund",
+ * "zaczekaj 2 min", "zaczekaj 1 godzinę", "zaczekaj 500ms", "zaczekaj 1,5 s"; a bare number is
+ * seconds. Works on the raw body, so a JSON-escaped "minut\u0119" still reads as minutes.
+ */
+export function waitNamedInBody(text: string): number | undefined {
+  const match = /zaczekaj\s*(\d+(?:[.,]\d+)?)\s*(ms|mili\w*|sek\w*|s|min\w*|godz\w*|h)?(?![a-z])/i.exec(text);
+  if (!match) return undefined;
+  const amount = Number(match[1]!.replace(',', '.'));
+  const perUnit = SECONDS_PER_UNIT.find(([unit]) => unit.test(match[2] ?? ''))?.[1] ?? 1;
+  return amount * perUnit;
+}
+
+/** The wait an error body names, else a Retry-After header in seconds. */
 export function namedWaitSeconds(text: string, retryAfter: string | undefined): number | undefined {
-  const inBody = /zaczekaj\s+(\d+)\s*s/i.exec(text);
-  if (inBody) return Number(inBody[1]);
+  const inBody = waitNamedInBody(text);
+  if (inBody !== undefined) return inBody;
   if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter.trim());
   return undefined;
 }
@@ -38,7 +57,9 @@ export function classifyErrorResponse(
   const reason = [apiError?.['error-result'], apiError?.['error-reason']].filter(Boolean).join(' ') || text.slice(0, 300);
   const details = { status, apiError };
   if (code === LIMIT_REACHED_CODE) {
-    return new CepikError('limit-reached', `CEPiK API limit reached: ${reason}`, { ...details, waitSeconds: waits.limitReachedWaitSeconds });
+    // The wait the answer names wins over the per-code default.
+    const waitSeconds = namedWaitSeconds(text, waits.retryAfter) ?? waits.limitReachedWaitSeconds;
+    return new CepikError('limit-reached', `CEPiK API limit reached: ${reason}`, { ...details, waitSeconds });
   }
   if (status === 429) {
     const waitSeconds = namedWaitSeconds(text, waits.retryAfter) ?? waits.rateLimitedWaitSeconds;

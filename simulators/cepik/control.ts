@@ -6,7 +6,7 @@ import { z } from 'zod';
  * and read the request log over HTTP, e.g.
  * `curl -X POST localhost:4102/_simulator/configure -d '{"countGlitch":true,"faultEvery":{"404":5}}'`.
  */
-const faultSchema = z.enum(['429', '404', 'truncated', 'overloaded', 'limit-reached']);
+const faultSchema = z.enum(['429', '404', 'truncated', 'overloaded', 'limit-reached', 'limit-reached-429']);
 
 export const configureRequestSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(120_000).optional(),

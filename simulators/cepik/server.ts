@@ -7,7 +7,8 @@ import { DEFAULT_DATASET, type DatasetOptions, type SimulatedVehicle, selectRegi
 import { configureRequestSchema, injectRequestSchema, readJson } from './control';
 import { errorBody, type ListRequest, listEnvelope } from './envelope';
 
-export type CepikFault = '429' | '404' | 'truncated' | 'overloaded' | 'limit-reached';
+/** `limit-reached`: 403 API-ERR-100011 naming no wait; `limit-reached-429`: 429 API-ERR-100011 naming its wait ("zaczekaj Ns"). */
+export type CepikFault = '429' | '404' | 'truncated' | 'overloaded' | 'limit-reached' | 'limit-reached-429';
 
 export interface CepikSimulatorOptions {
   host?: string;
@@ -17,7 +18,7 @@ export interface CepikSimulatorOptions {
   latencyMs?: number;
   /** Token bucket per simulator (burst = one second's worth); beyond it: 429 "zaczekaj Ns". */
   rateLimitPerSecond?: number;
-  /** The wait a 429 body names. */
+  /** The wait a 429 body names (rate limit and `limit-reached-429`). */
   rateLimitedWaitSeconds?: number;
   /** Report `count = limit + 1` and `last` = page 2 whenever there is more than one page. */
   countGlitch?: boolean;
@@ -137,6 +138,8 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
           return send(res, 503, errorBody('API-ERR-100005', 'Serwer przeciążony.', 'Spróbuj ponownie później.', 'root'), remaining);
         case 'limit-reached':
           return send(res, 403, errorBody('API-ERR-100011', 'Osiągnięto limit API.', 'Limit wywołań został wyczerpany.'), 0);
+        case 'limit-reached-429':
+          return send(res, 429, errorBody('API-ERR-100011', 'Osiągnięto limit API.', `Limit wywołań został wyczerpany, zaczekaj ${settings.rateLimitedWaitSeconds}s.`), 0);
         case 'truncated':
           break; // answered below with a cut-off page
       }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyErrorResponse, namedWaitSeconds } from '../../clients/cepik/errors';
+import { cepikFailure } from '../../activities/registrations/failures';
+import { classifyErrorResponse, namedWaitSeconds, waitNamedInBody } from '../../clients/cepik/errors';
 import { RequestPacer } from '../../clients/cepik/pacer';
 import { firstPageUrl, onBaseUrl } from '../../clients/cepik/query';
 import { parseErrorBody } from '../../clients/cepik/schemas';
@@ -32,6 +33,44 @@ describe('CEPiK error classification', () => {
     assert.equal(namedWaitSeconds('{}', '12'), 12);
     assert.equal(namedWaitSeconds('{}', 'Wed, 21 Oct 2026 07:28:00 GMT'), undefined);
     assert.equal(classifyErrorResponse(429, 'too many', undefined, waits).details.waitSeconds, 45);
+  });
+
+  it('reads the wait a body names in seconds, minutes, hours or milliseconds, Polish words or short units', () => {
+    assert.equal(waitNamedInBody('Przekroczono limit zapytań, zaczekaj 2s.'), 2);
+    assert.equal(waitNamedInBody('Zaczekaj 60 s'), 60);
+    assert.equal(waitNamedInBody('zaczekaj 90 sekund'), 90);
+    assert.equal(waitNamedInBody('zaczekaj 1 sekundę'), 1);
+    assert.equal(waitNamedInBody('zaczekaj 1,5 s'), 1.5);
+    assert.equal(waitNamedInBody('zaczekaj 500ms'), 0.5);
+    assert.equal(waitNamedInBody('zaczekaj 2 min.'), 120);
+    assert.equal(waitNamedInBody('zaczekaj 5 minut'), 300);
+    assert.equal(waitNamedInBody('zaczekaj 1 minutę'), 60);
+    assert.equal(waitNamedInBody('{"error-reason":"zaczekaj 2 minut\\u0119"}'), 120, 'a JSON-escaped ę');
+    assert.equal(waitNamedInBody('zaczekaj 1 godzinę'), 3600);
+    assert.equal(waitNamedInBody('zaczekaj 1h'), 3600);
+    assert.equal(waitNamedInBody('zaczekaj 30'), 30, 'no unit: seconds');
+    assert.equal(waitNamedInBody('Osiągnięto limit API.'), undefined);
+    assert.equal(waitNamedInBody('zaczekaj chwilę'), undefined);
+  });
+
+  it('lets the wait a limit-reached body names win over the per-code default, else Retry-After, else the default', () => {
+    const body = { errors: [{ 'error-code': 'API-ERR-100011', 'error-result': 'Osiągnięto limit API.', 'error-reason': 'Limit wywołań, zaczekaj 2s.' }] };
+    const named = classifyErrorResponse(429, JSON.stringify(body), parseErrorBody(body), waits);
+    assert.equal(named.kind, 'limit-reached');
+    assert.equal(named.details.waitSeconds, 2);
+    const plain = { errors: [{ 'error-code': 'API-ERR-100011', 'error-reason': 'Limit' }] };
+    assert.equal(classifyErrorResponse(429, JSON.stringify(plain), parseErrorBody(plain), { ...waits, retryAfter: '7' }).details.waitSeconds, 7);
+    assert.equal(classifyErrorResponse(403, JSON.stringify(plain), parseErrorBody(plain), waits).details.waitSeconds, 60);
+  });
+
+  it('hands the named wait to Temporal as the next retry delay', () => {
+    const body = { errors: [{ 'error-code': 'API-ERR-100011', 'error-reason': 'zaczekaj 2s' }] };
+    const failure = cepikFailure(classifyErrorResponse(429, JSON.stringify(body), parseErrorBody(body), waits));
+    assert.equal(failure.type, 'CepikLimitReached');
+    assert.equal(failure.nextRetryDelay, 2000);
+    const halfSecond = cepikFailure(classifyErrorResponse(429, 'zaczekaj 500ms', undefined, waits));
+    assert.equal(halfSecond.nextRetryDelay, 500);
+    assert.equal(cepikFailure(classifyErrorResponse(502, '', undefined, waits)).nextRetryDelay, undefined);
   });
 
   it('classifies by error code before status, in both body shapes', () => {

@@ -113,6 +113,7 @@ describe('CEPiK simulator and client', () => {
       ['truncated', 'truncated', undefined],
       ['overloaded', 'overloaded', undefined],
       ['limit-reached', 'limit-reached', 60],
+      ['limit-reached-429', 'limit-reached', 7],
     ];
     for (const [fault, kind, wait] of expectations) {
       sim.injectFaults(fault);
