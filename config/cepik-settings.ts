@@ -24,7 +24,7 @@ export const cepikSettings = {
   /** OpenSSL cipher list for the TLS connection, e.g. `DEFAULT@SECLEVEL=1` or an ECDHE-only list ("dh key too small"). */
   CEPIK_TLS_CIPHERS: z.string().optional(),
   CEPIK_TLS_MIN_VERSION: z.enum(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']).optional(),
-  /** How long to wait after API-ERR-100011 ("API limit reached") before the next attempt. */
+  /** Wait after API-ERR-100011 ("API limit reached") when the answer names none ("zaczekaj Ns" wins). */
   CEPIK_LIMIT_REACHED_WAIT_SECONDS: z.coerce.number().min(0).default(60),
   /** Wait after a 429 whose body names no delay ("zaczekaj 60s" is honoured when present). */
   CEPIK_RATE_LIMITED_WAIT_SECONDS: z.coerce.number().min(0).default(60),
