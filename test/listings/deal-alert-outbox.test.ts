@@ -131,4 +131,10 @@ describe('deal alerts go through an outbox (real PostgreSQL, a local webhook rec
     assert.deepEqual(alerts.map((a) => a.webhook_status), ['sent', 'sent', 'sent'], 'no alert is left pending');
     assert.deepEqual([...new Set(receiver.received.map((r) => r.body.id))].sort(), alerts.map((a) => a.id));
   });
+
+  test('a receiver that answers 503 does not lose the alert: it stays pending for the next delivery', async () => {
+    receiver.answer = () => 503;
+    await activitiesOn(database.db).analyseModelDeals({ runId, make: 'Ford', model: 'Fiesta' });
+    assert.deepEqual((await alertRows()).map((a) => a.webhook_status), ['pending', 'pending', 'pending']);
+  });
 });
