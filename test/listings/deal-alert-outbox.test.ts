@@ -26,7 +26,9 @@ interface ReceivedAlert {
 /** A local webhook receiver: records every POST and answers with the status `answer` names. */
 class WebhookReceiver {
   readonly received: ReceivedAlert[] = [];
-  answer: () => number = () => 200;
+  answer: () => { status: number; body?: string } = () => ({ status: 200 });
+  /** How long the receiver takes to answer, so concurrent deliverers overlap. */
+  delayMs = 0;
   private server: Server | undefined;
 
   async start(): Promise<string> {
@@ -35,7 +37,8 @@ class WebhookReceiver {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         this.received.push({ headers: request.headers, body: JSON.parse(body) });
-        response.writeHead(this.answer()).end();
+        const answer = this.answer();
+        setTimeout(() => response.writeHead(answer.status).end(answer.body ?? ''), this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -49,7 +52,8 @@ class WebhookReceiver {
 
 /**
  * The database as an attempt sees it that dies right after storing its alert rows: every statement
- * after the `INSERT INTO deal_alerts` fails, as when the worker is killed or loses PostgreSQL there.
+ * after the `INSERT INTO deal_alerts` fails, as when the worker is killed or loses PostgreSQL there,
+ * and the dead attempt's connection is closed (PostgreSQL rolls back whatever it left open).
  */
 function dyingAfterAlertInsert(db: Database): Database {
   let alertsWritten = false;
@@ -68,7 +72,11 @@ function dyingAfterAlertInsert(db: Database): Database {
         return async () => {
           const client = await target.connect();
           return new Proxy(client, {
-            get: (inner, name) => (name === 'query' ? guard(inner.query.bind(inner)) : Reflect.get(inner, name, inner)),
+            get(inner, name) {
+              if (name === 'query') return guard(inner.query.bind(inner));
+              if (name === 'release') return () => inner.release(alertsWritten ? new Error('connection lost (simulated worker death)') : undefined);
+              return Reflect.get(inner, name, inner);
+            },
           });
         };
       }
@@ -94,7 +102,8 @@ describe('deal alerts go through an outbox (real PostgreSQL, a local webhook rec
 
   beforeEach(async () => {
     receiver.received.length = 0;
-    receiver.answer = () => 200;
+    receiver.answer = () => ({ status: 200 });
+    receiver.delayMs = 0;
     await database.db.query('TRUNCATE scrape_runs, listings, deals, deal_alerts, market_summaries RESTART IDENTITY CASCADE');
     const run = await database.db.query<{ id: number }>(
       `INSERT INTO scrape_runs (make, model, workflow_id) VALUES ('Ford', 'Fiesta', 'test') RETURNING id`,
@@ -118,23 +127,122 @@ describe('deal alerts go through an outbox (real PostgreSQL, a local webhook rec
     createDealActivities({ db, settings: loadSettings({ ...process.env, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env }) });
 
   const alertRows = async () =>
-    (await database.db.query<{ id: number; advert_id: string; webhook_status: string }>('SELECT id, advert_id, webhook_status FROM deal_alerts ORDER BY id')).rows;
+    (
+      await database.db.query<{ id: number; advert_id: string; webhook_status: string; webhook_error: string | null; webhook_attempts: number; sent: boolean }>(
+        `SELECT id, advert_id, webhook_status, webhook_error, webhook_attempts, webhook_sent_at IS NOT NULL AS sent FROM deal_alerts ORDER BY id`,
+      )
+    ).rows;
+  const analyse = (activities = activitiesOn(database.db)) => activities.analyseModelDeals({ runId, make: 'Ford', model: 'Fiesta' });
+  const receivedIds = () => receiver.received.map((r) => r.body.id).sort((a, b) => a - b);
 
   test('an analysis retried after its first attempt died right after storing the alerts still delivers every alert', async () => {
-    const input = { runId, make: 'Ford', model: 'Fiesta' };
-    await assert.rejects(activitiesOn(dyingAfterAlertInsert(database.db)).analyseModelDeals(input), /connection lost/);
-    const retried = activitiesOn(database.db);
-    await retried.analyseModelDeals(input);
+    await assert.rejects(analyse(activitiesOn(dyingAfterAlertInsert(database.db))), /connection lost/);
+    const activities = activitiesOn(database.db);
+    const analysis = await analyse(activities);
+    assert.equal(analysis.alertsRaised, 3);
+    assert.equal(receiver.received.length, 0, 'the analysis itself calls no webhook');
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 3, failed: 0, pending: 0 });
 
     const alerts = await alertRows();
     assert.deepEqual(alerts.map((a) => a.advert_id).sort(), UNDERPRICED.map((car) => car.advertId));
     assert.deepEqual(alerts.map((a) => a.webhook_status), ['sent', 'sent', 'sent'], 'no alert is left pending');
-    assert.deepEqual([...new Set(receiver.received.map((r) => r.body.id))].sort(), alerts.map((a) => a.id));
+    assert.deepEqual(receivedIds(), alerts.map((a) => a.id), 'each alert reached the receiver once');
+    const run = await database.db.query('SELECT deals_analysed FROM scrape_runs WHERE id = $1', [runId]);
+    assert.equal(run.rows[0].deals_analysed, analysis.dealsRated);
   });
 
-  test('a receiver that answers 503 does not lose the alert: it stays pending for the next delivery', async () => {
-    receiver.answer = () => 503;
-    await activitiesOn(database.db).analyseModelDeals({ runId, make: 'Ford', model: 'Fiesta' });
-    assert.deepEqual((await alertRows()).map((a) => a.webhook_status), ['pending', 'pending', 'pending']);
+  test('a receiver that answers 503 does not lose the alert: it stays pending with the reason and the next delivery sends it', async () => {
+    const activities = activitiesOn(database.db);
+    await analyse(activities);
+    receiver.answer = () => ({ status: 503, body: 'maintenance' });
+    await assert.rejects(activities.deliverDealAlerts(), (error: Error) => error.name === 'AlertWebhookUnavailableError' && /HTTP 503: maintenance/.test(error.message));
+    const [first, ...others] = await alertRows();
+    assert.deepEqual(
+      [first!.webhook_status, first!.webhook_error, first!.webhook_attempts],
+      ['pending', 'HTTP 503: maintenance', 1],
+      'the first alert tried keeps the reason and waits',
+    );
+    assert.deepEqual(others.map((a) => [a.webhook_status, a.webhook_attempts]), [['pending', 0], ['pending', 0]], 'the others wait untried');
+
+    receiver.answer = () => ({ status: 200 });
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 3, failed: 0, pending: 0 });
+    const alerts = await alertRows();
+    assert.deepEqual(alerts.map((a) => [a.webhook_status, a.webhook_error, a.sent]), [['sent', null, true], ['sent', null, true], ['sent', null, true]]);
+    const firstPosts = receiver.received.filter((r) => r.body.id === first!.id);
+    assert.equal(firstPosts.length, 2, 'the refused alert was POSTed again');
+    assert.deepEqual(firstPosts.map((r) => r.headers['idempotency-key']), [`deal-alert-${first!.id}`, `deal-alert-${first!.id}`], 'under the same key');
+  });
+
+  test('a sent alert is never sent again, and the receiver sees its stable id in the body and the Idempotency-Key header', async () => {
+    const activities = activitiesOn(database.db);
+    await analyse(activities);
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 3, failed: 0, pending: 0 });
+    await analyse(activities);
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 0, failed: 0, pending: 0 }, 'a re-analysis raises nothing new');
+    const alerts = await alertRows();
+    assert.deepEqual(receivedIds(), alerts.map((a) => a.id));
+    for (const { headers, body } of receiver.received) {
+      assert.equal(headers['idempotency-key'], `deal-alert-${body.id}`);
+      assert.equal(body.idempotency_key, `deal-alert-${body.id}`);
+      assert.equal(body.type, 'autotrader.deal_alert');
+      assert.ok(UNDERPRICED.some((car) => car.advertId === body.advert_id));
+    }
+  });
+
+  test('a refusal (4xx other than 408 and 429) fails the alert with the reason and is not retried', async () => {
+    const activities = activitiesOn(database.db);
+    await analyse(activities);
+    receiver.answer = () => ({ status: 422, body: '{"error":"unknown make"}' });
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 0, failed: 3, pending: 0 });
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 0, failed: 0, pending: 0 });
+    assert.equal(receiver.received.length, 3, 'each refused alert was POSTed once');
+    const alerts = await alertRows();
+    assert.deepEqual(
+      alerts.map((a) => [a.webhook_status, a.webhook_error, a.sent]),
+      Array(3).fill(['failed', 'HTTP 422: {"error":"unknown make"}', false]),
+    );
+  });
+
+  test('an unreachable webhook keeps alerts pending with the network error until the delivery window has passed, then fails them', async () => {
+    const closedPort = createServer();
+    await new Promise<void>((resolve) => closedPort.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closedPort.address() as AddressInfo).port}/alerts`;
+    await new Promise((resolve) => closedPort.close(resolve));
+    const activities = activitiesOn(database.db, { ALERT_WEBHOOK_URL: deadUrl });
+    await analyse(activities);
+    await assert.rejects(activities.deliverDealAlerts(), /ECONNREFUSED/);
+    const [first] = await alertRows();
+    assert.equal(first!.webhook_status, 'pending');
+    assert.match(first!.webhook_error!, /ECONNREFUSED/);
+
+    await database.db.query(`UPDATE deal_alerts SET created_at = now() - interval '25 hours'`);
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 0, failed: 3, pending: 0 });
+    for (const alert of await alertRows()) {
+      assert.equal(alert.webhook_status, 'failed');
+      assert.match(alert.webhook_error!, /ECONNREFUSED.*still undelivered 24 h after it was raised/);
+    }
+  });
+
+  test('delivery picks up any pending alert, leaves alerts raised without a webhook alone, and does nothing without a URL', async () => {
+    await analyse(activitiesOn(database.db, { ALERT_WEBHOOK_URL: '' }));
+    assert.deepEqual((await alertRows()).map((a) => a.webhook_status), ['not_configured', 'not_configured', 'not_configured']);
+    const activities = activitiesOn(database.db);
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 0, failed: 0, pending: 0 });
+
+    // A row left pending by an earlier run (or re-queued by an operator) is delivered by any later delivery.
+    const [stranded] = await alertRows();
+    await database.db.query(`UPDATE deal_alerts SET webhook_status = 'pending' WHERE id = $1`, [stranded!.id]);
+    assert.deepEqual(await activitiesOn(database.db, { ALERT_WEBHOOK_URL: '' }).deliverDealAlerts(), { sent: 0, failed: 0, pending: 1 });
+    assert.deepEqual(await activities.deliverDealAlerts(), { sent: 1, failed: 0, pending: 0 });
+    assert.deepEqual(receivedIds(), [stranded!.id]);
+  });
+
+  test('concurrent deliverers POST each alert once', async () => {
+    const activities = activitiesOn(database.db);
+    await analyse(activities);
+    receiver.delayMs = 100;
+    const deliveries = await Promise.all([activities.deliverDealAlerts(), activities.deliverDealAlerts(), activities.deliverDealAlerts()]);
+    assert.equal(deliveries.reduce((sum, d) => sum + d.sent, 0), 3);
+    assert.deepEqual(receivedIds(), (await alertRows()).map((a) => a.id));
   });
 });
