@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createDealActivities } from '../../activities/listings/deal-activities';
@@ -7,6 +7,7 @@ import { loadSettings } from '../../config/settings';
 import type { Database } from '../../platform/database';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { TEST_ENCRYPTION_KEY } from '../support/encryption-key';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 const SPEC = '1.0 EcoBoost Titanium 5dr';
 /** An exactly linear market (£30,000 new in 2024, −£2,000 a year, −£0.08 a mile)… */
@@ -17,38 +18,6 @@ const UNDERPRICED = [
   { advertId: 'cheap-2', year: 2022, mileage: 35_000 },
   { advertId: 'cheap-3', year: 2020, mileage: 15_000 },
 ];
-
-interface ReceivedAlert {
-  headers: IncomingHttpHeaders;
-  body: { id: number; advert_id: string; [key: string]: unknown };
-}
-
-/** A local webhook receiver: records every POST and answers with the status `answer` names. */
-class WebhookReceiver {
-  readonly received: ReceivedAlert[] = [];
-  answer: () => { status: number; body?: string } = () => ({ status: 200 });
-  /** How long the receiver takes to answer, so concurrent deliverers overlap. */
-  delayMs = 0;
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        this.received.push({ headers: request.headers, body: JSON.parse(body) });
-        const answer = this.answer();
-        setTimeout(() => response.writeHead(answer.status).end(answer.body ?? ''), this.delayMs);
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/alerts`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
 
 /**
  * The database as an attempt sees it that dies right after storing its alert rows: every statement
