@@ -27,6 +27,8 @@ export const autotraderSettings = {
   DEAL_ALERT_MIN_MARGIN: z.coerce.number().default(0.2),
   /** Alerts are also POSTed here as JSON when set. */
   ALERT_WEBHOOK_URL: z.url().optional(),
+  /** An alert the webhook keeps failing to take (5xx, 408, 429, network) is given up this many hours after it was raised. */
+  DEAL_ALERT_DELIVERY_WINDOW_HOURS: z.coerce.number().min(0).default(24),
   /** Create the daily batch Schedules paused (default: paused in sandbox mode, running otherwise). */
   AUTOTRADER_SCHEDULES_PAUSED: z
     .enum(['true', 'false'])

@@ -136,7 +136,9 @@ const alertSchema = z
     price: z.number(),
     estimated_value: z.number(),
     profit_margin: z.number(),
-    webhook_status: z.string(),
+    webhook_status: z.enum(['not_configured', 'pending', 'sent', 'failed']),
+    /** Why the webhook has not taken it (the last failure of a pending alert, the reason of a failed one). */
+    webhook_error: z.string().nullable(),
     url: z.string(),
     created_at: z.string(),
   })

@@ -81,7 +81,7 @@ export async function dealStatistics(db: Database) {
 export async function listAlerts(db: Database, page: { limit: number; offset: number }) {
   const [alerts, total] = await Promise.all([
     db.query(
-      `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, l.url, a.created_at
+      `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at
          FROM deal_alerts a JOIN listings l USING (advert_id) ORDER BY a.created_at DESC, a.id DESC LIMIT $1 OFFSET $2`,
       [page.limit, page.offset],
     ),

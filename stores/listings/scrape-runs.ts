@@ -82,7 +82,7 @@ export async function recordRunProblem(db: Database, runId: number, problem: { e
   );
 }
 
-export async function recordDealsAnalysed(db: Database, runId: number, dealsRated: number): Promise<void> {
+export async function recordDealsAnalysed(db: Pick<Database, 'query'>, runId: number, dealsRated: number): Promise<void> {
   await db.query('UPDATE scrape_runs SET deals_analysed = $2 WHERE id = $1', [runId, dealsRated]);
 }
 

@@ -10,8 +10,10 @@ import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../..
 import { scrapeModelWorkflowId } from '../../workflows/listings/ids';
 import type { scrapeModelWorkflow } from '../../workflows/listings/scrape-model';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { recordHistory } from '../support/history-fixtures';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 const FILTERS = { fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 };
 
@@ -22,12 +24,14 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
   let workers: TestWorkers;
   let dataDir: string;
   const queues = uniqueQueues('listings');
+  const webhook = new WebhookReceiver();
 
   before(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'prospector-listings-'));
     database = await createTestDatabase('listings');
     temporal = await connectTestTemporal();
     simulator = await startAutotraderSimulator({ inventory: { size: 220 }, renderDelayMs: 150, consent: true });
+    const webhookUrl = await webhook.start();
     workers = await startTestWorkers({
       connection: temporal.nativeConnection,
       db: database.db,
@@ -40,12 +44,14 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
         AUTOTRADER_CHALLENGE_RETRY_SECONDS: '0.5',
         // Exercise the consent banner instead of side-stepping it with cookies.
         AUTOTRADER_PRESET_CONSENT: 'false',
+        ALERT_WEBHOOK_URL: webhookUrl,
       },
     });
   });
   after(async () => {
     await workers?.stop();
     await simulator?.close();
+    await webhook.close();
     await temporal?.teardown();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -62,7 +68,8 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
   it('stores exactly the organic listings once each, then updates them on a second run', async () => {
     const expected = simulator.organicResults({ make: 'Ford', model: 'Fiesta', ...FILTERS });
     assert.ok(expected.length > 40, `enough results for several pages (${expected.length})`);
-    const result = await (await scrape('Ford', 'Fiesta')).result();
+    const handle = await scrape('Ford', 'Fiesta');
+    const result = await handle.result();
     assert.equal(result.listingsNew, expected.length);
     assert.equal(result.listingsSeen, expected.length);
     assert.equal(result.pages, Math.ceil(expected.length / 20));
@@ -91,8 +98,11 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
     const deals = await database.db.query(`SELECT advert_id, rating, profit_margin FROM deals`);
     assert.equal(deals.rows.length, result.dealsRated);
     assert.ok(result.dealsRated > expected.length / 2, `most cars have ≥5 similar cars (${result.dealsRated})`);
-    const alerts = await database.db.query<{ advert_id: string }>('SELECT advert_id FROM deal_alerts');
+    const alerts = await database.db.query<{ id: number; advert_id: string; webhook_status: string }>('SELECT id, advert_id, webhook_status FROM deal_alerts ORDER BY id');
     assert.equal(alerts.rows.length, result.alertsRaised);
+    assert.ok(alerts.rows.every((a) => a.webhook_status === 'sent'), 'the run delivered its alerts to the webhook');
+    assert.deepEqual(webhook.received.map((r) => r.body.id).sort((a, b) => a - b), alerts.rows.map((a) => a.id), 'each once');
+    await recordHistory(temporal.client, handle.workflowId, 'listings-scrapeModelWorkflow-completed-alert-outbox');
     // The simulator's ground truth: a known share of cars is priced 18–30 % under its fair price.
     const truePositives = alerts.rows.filter((a) => truth.get(a.advert_id)!.underpriced).length;
     const underpriced = expected.filter((car) => car.underpriced).length;

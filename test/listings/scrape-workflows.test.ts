@@ -17,25 +17,39 @@ type FinishedRun = { runId: number; status: ScrapeRunStatus; stopReason?: string
 const SCRAPED: Omit<ScrapeModelResult, 'stopReason'> = { pages: 3, listingsSeen: 50, listingsNew: 40, listingsUpdated: 10, rejectedCards: 1 };
 const ANALYSIS = { listingsValued: 50, dealsRated: 45, insufficientSample: 5, alertsRaised: 2 };
 
-/** Run book-keeping and deal analysis stubs (the HTTP queue) that record what the workflow asked for. */
-function bookkeepingStubs() {
+/**
+ * Run book-keeping, deal analysis and alert delivery stubs (the HTTP queue) that record what the
+ * workflow asked for, in order; `deliver` stands for the webhook delivery.
+ */
+function bookkeepingStubs(deliver: () => Promise<unknown> = async () => ({ sent: 2, failed: 0, pending: 0 })) {
   const started: Array<{ make: string; model: string; workflowId: string }> = [];
   const finished: FinishedRun[] = [];
   const analysed: number[] = [];
+  const steps: string[] = [];
   let nextRunId = 1;
   return {
     started,
     finished,
     analysed,
+    steps,
     activities: {
       startScrapeRun: async (input: { make: string; model: string; workflowId: string }) => {
         started.push(input);
+        steps.push('start');
         return nextRunId++;
       },
-      finishScrapeRun: async (input: FinishedRun) => void finished.push(input),
+      finishScrapeRun: async (input: FinishedRun) => {
+        finished.push(input);
+        steps.push(`finish ${input.status}`);
+      },
       analyseModelDeals: async (input: { runId: number }) => {
         analysed.push(input.runId);
+        steps.push('analyse');
         return ANALYSIS;
+      },
+      deliverDealAlerts: async () => {
+        steps.push('deliver');
+        return deliver();
       },
     },
   };
@@ -81,6 +95,23 @@ describe('listing workflows (time-skipping, stubbed activities)', { timeout: 60_
     assert.deepEqual(scrapes, [{ runId: 1, make: 'Ford', model: 'Fiesta', maxResults: 50, delaySeconds: null }]);
     assert.deepEqual(book.analysed, [1]);
     assert.deepEqual(book.finished, [{ runId: 1, status: 'succeeded', stopReason: 'max_results' }]);
+    assert.deepEqual(book.steps, ['start', 'analyse', 'finish succeeded', 'deliver'], 'pending alerts are delivered after the analysis');
+  });
+
+  test('a webhook still down after the delivery retries leaves the alerts pending and does not fail the run', async () => {
+    let deliveries = 0;
+    const book = bookkeepingStubs(async () => {
+      deliveries += 1;
+      throw ApplicationFailure.create({ type: 'AlertWebhookUnavailable', message: 'deal alert 1: HTTP 503', nonRetryable: false });
+    });
+    const workers = await stubWorkers(env, {
+      http: book.activities,
+      browser: { scrapeModelListings: async (): Promise<ScrapeModelResult> => ({ ...SCRAPED, stopReason: 'all_results_seen' }) },
+    });
+    const result = await workers.run(async () => (await runModel(workers.queues.workflows, 'Volkswagen', 'Golf')).result());
+    assert.deepEqual(result, { runId: 1, ...SCRAPED, stopReason: 'all_results_seen', ...ANALYSIS });
+    assert.equal(deliveries, 8, 'the sourcePage profile: eight attempts with backoff');
+    assert.deepEqual(book.finished, [{ runId: 1, status: 'succeeded', stopReason: 'all_results_seen' }]);
   });
 
   test('a scrape that keeps failing is retried on the browser profile, then the run is finished failed with the root cause', async () => {

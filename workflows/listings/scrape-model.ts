@@ -1,4 +1,4 @@
-import { CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { DealActivities, DealAnalysis } from '../../activities/listings/deal-activities';
 import type { ScrapeRunActivities } from '../../activities/listings/run-activities';
 import type { ListingScrapeActivities, ScrapeModelResult } from '../../activities/listings/scrape-activity';
@@ -26,6 +26,15 @@ const bookkeeping = () =>
     retry: retryPolicy('bookkeeping'),
   });
 
+/** The deal-alert webhook: transient failures are retried with backoff, as for any external API. */
+const alertDelivery = () =>
+  proxyActivities<DealActivities>({
+    taskQueue: activityTaskQueue('http'),
+    // MAX_ALERTS_PER_DELIVERY POSTs at the webhook timeout each.
+    startToCloseTimeout: '5 minutes',
+    retry: retryPolicy('sourcePage'),
+  });
+
 const browser = () =>
   proxyActivities<ListingScrapeActivities>({
     taskQueue: activityTaskQueue('browser'),
@@ -39,24 +48,42 @@ const browser = () =>
 
 /**
  * One make and model: open a scrape run, scrape every result page (the browser activity stores
- * listings as it goes and resumes from its heartbeat on retry), then value the model's listings.
- * Only ids and counts pass through here.
+ * listings as it goes and resumes from its heartbeat on retry), value the model's listings, then
+ * deliver the pending deal alerts (this run's and any earlier run left). Only ids and counts pass
+ * through here.
  */
 export async function scrapeModelWorkflow(input: ScrapeModelWorkflowInput): Promise<ScrapeModelWorkflowResult> {
   const { startScrapeRun, finishScrapeRun, analyseModelDeals } = bookkeeping();
   const { scrapeModelListings } = browser();
   const maxResults = input.maxResults ?? null;
   const runId = await startScrapeRun({ make: input.make, model: input.model, workflowId: workflowInfo().workflowId, maxResults });
+  let result: ScrapeModelWorkflowResult;
   try {
     const scraped = await scrapeModelListings({ runId, make: input.make, model: input.model, maxResults, delaySeconds: input.delaySeconds ?? null });
     const analysis = await analyseModelDeals({ runId, make: input.make, model: input.model });
     await finishScrapeRun({ runId, status: 'succeeded', stopReason: scraped.stopReason });
-    return { runId, ...scraped, ...analysis };
+    result = { runId, ...scraped, ...analysis };
   } catch (error) {
     const cancelled = isCancellation(error);
     await CancellationScope.nonCancellable(() =>
       finishScrapeRun({ runId, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? 'cancelled' : rootCauseMessage(error) }),
     );
     throw error;
+  }
+  // Runs recorded before the outbox sent alerts inside the analysis and have no delivery step.
+  if (patched('deal-alert-outbox')) await deliverDealAlertsQuietly();
+  return result;
+}
+
+/**
+ * A webhook still down after the retries does not fail the scrape: its alerts stay pending (with the
+ * reason) for the next run's delivery.
+ */
+async function deliverDealAlertsQuietly(): Promise<void> {
+  try {
+    await alertDelivery().deliverDealAlerts();
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    log.warn('deal alerts left pending for the next delivery', { error: rootCauseMessage(error) });
   }
 }
