@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { recordHistory } from '../support/history-fixtures';
 import { startSyncHarness } from './sync-harness';
 import { insertLeads, type LeadInput } from './synthetic-leads';
 
@@ -21,14 +22,15 @@ const ORDERS = ['ABC', 'ACB', 'BAC', 'BCA', 'CAB', 'CBA'] as const;
 
 describe('CRM sync of leads linked through shared identifiers (real Temporal dev server, real PostgreSQL, HighLevel simulator)', () => {
   it('makes one contact for leads linked by email and phone, whatever their order and batches', async (t) => {
-    const { db, simulator, runWorkflow, leadRows } = await startSyncHarness(t);
+    const { db, simulator, temporal, runWorkflow, leadRows } = await startSyncHarness(t);
     const groups: number[][] = [];
     for (const [person, order] of ORDERS.entries()) {
       const trio = linkedTrio(person);
       groups.push(await insertLeads(db, [...order].map((letter) => trio[letter as 'A' | 'B' | 'C']), `trio-${person}`));
     }
     // One lead per batch, three batches at a time: the leads of a person would otherwise land in different batches.
-    const { progress } = await runWorkflow({ leadIds: [], batchSize: 1, parallelBatches: 3 });
+    const { workflowId, progress } = await runWorkflow({ leadIds: [], batchSize: 1, parallelBatches: 3 });
+    await recordHistory(temporal.client, workflowId, 'crm-syncLeadsToCrmWorkflow-linked-leads');
     assert.equal(progress.status, 'completed');
     assert.equal(progress.failed, 0);
     assert.equal(progress.processed, 18);
