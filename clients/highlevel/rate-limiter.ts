@@ -92,7 +92,7 @@ export class RateLimiter {
    */
   waitAfterRateLimit(headers: RateLimitHeaders, attempt: number): number {
     const intervalMs = headers.intervalMs ?? this.intervalMs;
-    const shareMs = intervalMs / (headers.max ?? this.max);
+    const shareMs = intervalMs / (headers.max !== null && headers.max > 0 ? headers.max : this.max);
     if (headers.remaining !== null && headers.remaining > 0) return Math.min(intervalMs, shareMs * 2 ** attempt);
     if (headers.remaining === 0) return Math.max(this.waitMs(), shareMs);
     const waitMs = headers.intervalMs ?? 1000 * 2 ** attempt;
