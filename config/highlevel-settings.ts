@@ -10,6 +10,8 @@ export const highlevelSettings = {
   /** How often one request is retried after a 429 before the activity gives up (and Temporal retries it). */
   HIGHLEVEL_MAX_RATE_LIMIT_RETRIES: z.coerce.number().int().min(0).default(5),
   HIGHLEVEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** How often a lead's push is tried again, inside its batch, after a 429, 5xx or timeout (the batch fails only after these). */
+  HIGHLEVEL_LEAD_RETRIES: z.coerce.number().int().min(0).default(3),
   /** Leads synced at the same time by one batch activity. */
   HIGHLEVEL_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
 };

@@ -1,13 +1,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import pLimit from 'p-limit';
 import { highLevelClientFor } from '../../clients/highlevel/connections';
-import { isCrmConfigured, loadCrmConfig } from '../../stores/crm/config';
-import { countPendingLeads, type LeadForSync, loadLeadsForSync, pendingLeadIds } from '../../stores/crm/leads';
+import type { TransientRetryOptions } from '../../clients/highlevel/transient-retry';
+import { leadIdentityKeys, linkedLeadGroups, nextGroupBatch } from '../../domain/crm/linked-leads';
+import { DEFAULT_PHONE_COUNTRY, isCrmConfigured, loadCrmConfig } from '../../stores/crm/config';
+import { countPendingLeads, leadsToPlan, loadLeadsForSync, pendingLeadIds } from '../../stores/crm/leads';
 import { beginSyncRun, type CrmSyncRunStatus, finishSyncRun, refreshSyncRunCounts } from '../../stores/crm/runs';
 import type { ActivityDependencies } from '../dependencies';
 import { crmFailureTypes } from './failures';
 import { crmLeadsSynced } from './metrics';
-import { syncLead } from './sync-lead';
+import { groupLeadsForSync, syncLeadGroup } from './sync-lead';
+
+/** The wait before a lead's first retry after a transient error; it doubles with each retry. */
+const LEAD_RETRY_BASE_DELAY_MS = 500;
 
 export interface CrmBatchCounts {
   created: number;
@@ -54,12 +59,29 @@ export function createCrmSyncActivities({ db, secrets, settings }: ActivityDepen
       return { configured, total };
     },
 
+    /** Plain id pages of pending leads: what runs started before batches of linked leads (`nextLeadBatch`) still take. */
     async nextPendingLeadIds(input: { afterId: number; limit: number }): Promise<number[]> {
       return pendingLeadIds(db, input.afterId, input.limit);
     },
 
     /**
-     * Syncs a batch of leads, a few at a time; a retried batch skips the leads this run already
+     * The next batch: whole groups of leads linked through shared emails and phones, taken in order
+     * of their first lead after `afterId`, until `limit` leads (domain/crm/linked-leads.ts). The
+     * selection's leads when `leadIds` is given, else the pending ones. The cursor is the first lead
+     * of the last group taken; no leads means the run is done.
+     */
+    async nextLeadBatch(input: { runKey: string; afterId: number; limit: number; leadIds: number[] }): Promise<{ leadIds: number[]; cursor: number }> {
+      const country = (await loadCrmConfig(db, secrets))?.defaultPhoneCountry ?? DEFAULT_PHONE_COUNTRY;
+      const leads = await leadsToPlan(db, input.runKey, input.leadIds);
+      const groups = linkedLeadGroups(leads.map((lead) => ({ id: lead.id, keys: leadIdentityKeys(lead.ownerEmail, lead.ownerPhone, country) })));
+      const toSync = new Set(leads.filter((lead) => lead.toSync).map((lead) => lead.id));
+      return nextGroupBatch(groups, (id) => toSync.has(id), input.afterId, input.limit);
+    },
+
+    /**
+     * Syncs a batch of leads, a few groups of linked leads at a time (./sync-lead.ts). A lead meeting
+     * a 429, 5xx or timeout is tried again here, up to HIGHLEVEL_LEAD_RETRIES times, while the
+     * others go on; only then does the batch fail, and its retry skips the leads this run already
      * finished. HighLevel errors become typed failures in the workers' interceptor (./failures.ts).
      */
     async syncLeadBatch(input: { runKey: string; leadIds: number[] }): Promise<CrmBatchCounts> {
@@ -72,17 +94,22 @@ export function createCrmSyncActivities({ db, secrets, settings }: ActivityDepen
       const counts: CrmBatchCounts = { created: 0, updated: 0, skipped: input.leadIds.length - items.length, failed: 0, requests: 0 };
       const context = Context.current();
       let done = 0;
-      const push = async (item: LeadForSync) => {
-        // Cancelled (workflow cancelled, worker shutting down): finish the leads in flight, start no more.
-        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-        const outcome = await syncLead({ db, client, config, runKey: input.runKey }, item);
-        counts[outcome] += 1;
-        crmLeadsSynced.inc({ outcome });
-        done += 1;
-        context.heartbeat({ done });
+      const retry: TransientRetryOptions = {
+        retries: settings.HIGHLEVEL_LEAD_RETRIES,
+        baseDelayMs: LEAD_RETRY_BASE_DELAY_MS,
+        beforeRetry: () => context.heartbeat({ done }),
+        signal: context.cancellationSignal,
       };
+      const leadSync = { db, client, config, runKey: input.runKey, retry };
+      const pushGroup = (group: ReturnType<typeof groupLeadsForSync>[number]) =>
+        syncLeadGroup(leadSync, group, (outcome) => {
+          counts[outcome] += 1;
+          crmLeadsSynced.inc({ outcome });
+          done += 1;
+          context.heartbeat({ done });
+        });
       try {
-        await forEachUntilFailure(items, settings.HIGHLEVEL_SYNC_CONCURRENCY, push);
+        await forEachUntilFailure(groupLeadsForSync(items, config), settings.HIGHLEVEL_SYNC_CONCURRENCY, pushGroup);
       } finally {
         counts.requests = client.requestCount;
         await refreshSyncRunCounts(db, input.runKey, client.requestCount);

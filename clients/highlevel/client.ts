@@ -81,8 +81,8 @@ export class HighLevelClient {
 
   /**
    * The location's shared budget as the HTTP core uses it: never send into a spent daily budget; after
-   * a 429 wait what HighLevel asks (Retry-After, else its interval, else a growing backoff) and hold
-   * every request of the location as long.
+   * a 429 wait what HighLevel asks (Retry-After, holding every request of the location as long), else
+   * until its window allows the next call (RateLimiter.waitAfterRateLimit).
    */
   private pacingBy(limiter: RateLimiter): RateLimitPolicy {
     return {
@@ -99,9 +99,9 @@ export class HighLevelClient {
       },
       retryDelayMs: (headers, attempt) => {
         const rateLimit = readRateLimitHeaders(headers);
-        const waitMs = rateLimit.retryAfterMs ?? rateLimit.intervalMs ?? 1000 * 2 ** attempt;
-        limiter.pause(waitMs);
-        return waitMs;
+        if (rateLimit.retryAfterMs === null) return limiter.waitAfterRateLimit(rateLimit, attempt);
+        limiter.pause(rateLimit.retryAfterMs);
+        return rateLimit.retryAfterMs;
       },
       wait: (ms) => sleep(ms),
     };

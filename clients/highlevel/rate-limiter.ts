@@ -82,6 +82,24 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * After a 429 without `Retry-After`: how long until HighLevel's window allows the next call.
+   * - Requests remain in the window (`X-RateLimit-Remaining` > 0): the refusal was not about the
+   *   budget, so only this request waits, one request's share of the window, doubling with each retry.
+   * - None remain: every request of the process waits until our oldest answer leaves the window
+   *   (`observe` has set that hold already).
+   * - No headers: the advertised interval, else a growing backoff, for everyone.
+   */
+  waitAfterRateLimit(headers: RateLimitHeaders, attempt: number): number {
+    const intervalMs = headers.intervalMs ?? this.intervalMs;
+    const shareMs = intervalMs / (headers.max !== null && headers.max > 0 ? headers.max : this.max);
+    if (headers.remaining !== null && headers.remaining > 0) return Math.min(intervalMs, shareMs * 2 ** attempt);
+    if (headers.remaining === 0) return Math.max(this.waitMs(), shareMs);
+    const waitMs = headers.intervalMs ?? 1000 * 2 ** attempt;
+    this.pause(waitMs);
+    return waitMs;
+  }
+
   /** After a 429: nobody in this process sends for `ms`. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);

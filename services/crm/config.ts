@@ -1,5 +1,6 @@
 import { highLevelClientFor } from '../../clients/highlevel/connections';
 import { HighLevelError } from '../../clients/highlevel/errors';
+import { retryTransientHighLevelErrors } from '../../clients/highlevel/transient-retry';
 import { InvalidRequestError, NotFoundError } from '../../domain/errors';
 import { maskSecret } from '../../platform/encryption';
 import {
@@ -18,6 +19,8 @@ type ConfigDependencies = Pick<CrmServiceDependencies, 'db' | 'secrets'>;
 export const NOT_CONFIGURED_MESSAGE = 'HighLevel is not configured: PUT /api/summit/config first';
 /** Probe address for the connection test: a read that needs the token, its scope and its location. */
 const CONNECTION_TEST_EMAIL = 'connection-test@prospector.invalid';
+/** A passing 5xx or timeout is tried once more, this long after, before the test reports it. */
+const CONNECTION_TEST_RETRY_DELAY_MS = 500;
 
 /** The configuration as it may be shown: the token masked, defaults where nothing is set yet. */
 export interface CrmConfigSummary {
@@ -67,13 +70,19 @@ export interface ConnectionTest {
   rateLimit: { max: number | null; remaining: number | null; intervalMs: number | null; dailyRemaining: number | null } | null;
 }
 
-/** One authenticated read against HighLevel: success, or the CRM's error; NotFoundError before configuration. */
+/**
+ * One authenticated read against HighLevel (tried once more after a passing error): success, or the
+ * CRM's error; NotFoundError before configuration.
+ */
 export async function testCrmConnection({ db, secrets, settings }: Pick<CrmServiceDependencies, 'db' | 'secrets' | 'settings'>): Promise<ConnectionTest> {
   const config = await loadCrmConfig(db, secrets);
   if (!config) throw new NotFoundError(NOT_CONFIGURED_MESSAGE);
   const client = highLevelClientFor(settings, config);
   try {
-    await client.findDuplicate({ locationId: config.locationId, email: CONNECTION_TEST_EMAIL });
+    await retryTransientHighLevelErrors(() => client.findDuplicate({ locationId: config.locationId, email: CONNECTION_TEST_EMAIL }), {
+      retries: 1,
+      baseDelayMs: CONNECTION_TEST_RETRY_DELAY_MS,
+    });
     const limits = client.lastRateLimit;
     return {
       ok: true,

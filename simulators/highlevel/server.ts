@@ -23,15 +23,28 @@ export interface HighLevelSimulatorOptions {
   allowDuplicates?: boolean;
   duplicatePriority?: readonly MatchingField[];
   defaultCountry?: string;
+  /** Passing errors at random, as fractions of the admitted requests (e.g. `{ 429: 0.05, 500: 0.02 }`). */
+  faultRates?: FaultRates;
+  /** Seeds the random faults, so a run can be repeated exactly (default 1). */
+  faultSeed?: number;
+}
+
+/** The share of requests answered 429 (with the window's real headers) or 500, at random. */
+export interface FaultRates {
+  429?: number;
+  500?: number;
 }
 
 /**
  * A forced answer for the next `count` matching requests (before any other handling, after rate
  * accounting): an error status, or with `body` a reply of any shape (e.g. a malformed success).
+ * With `delayMs` and no `status` the request is carried out as usual and answered `delayMs` late:
+ * a client that times out meanwhile never learns that its write was done.
  */
 export interface InjectedFault {
-  status: 200 | 201 | 400 | 422 | 429 | 500 | 502 | 503;
+  status?: 200 | 201 | 400 | 422 | 429 | 500 | 502 | 503;
   body?: unknown;
+  delayMs?: number;
   count: number;
   method?: string;
   pathPrefix?: string;
@@ -62,7 +75,28 @@ export interface RunningHighLevelSimulator extends RunningSimulator {
   /** HighLevel's "Allow Duplicate Contact" location setting: creates then never fail as duplicates. */
   setAllowDuplicates(allow: boolean): void;
   injectFaults(fault: InjectedFault): void;
+  /** Random passing errors from now on (`{}` for none). */
+  setFaultRates(rates: FaultRates): void;
   reset(): void;
+}
+
+/** mulberry32: a small seeded generator of floats in [0, 1), so random faults repeat run to run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomFaultStatus(rates: FaultRates, draw: number): 429 | 500 | undefined {
+  const rate429 = rates[429] ?? 0;
+  if (draw < rate429) return 429;
+  if (draw < rate429 + (rates[500] ?? 0)) return 500;
+  return undefined;
 }
 
 function errorBody(status: number, message: string | string[], extra: Record<string, unknown> = {}) {
@@ -86,7 +120,7 @@ function unknownProperties(body: Record<string, unknown>, allowed: Set<string>):
 /**
  * HighLevel's v2 contacts API for the lead sync: create, get, update, upsert, duplicate search,
  * advanced search, add and remove tags, with the Version and token checks, DTO whitelists, the duplicate rule, lower-cased
- * tags, per-location rate limits with the X-RateLimit-* headers, latency and injected faults.
+ * tags, per-location rate limits with the X-RateLimit-* headers, latency, injected faults and random passing errors.
  */
 export async function startHighLevelSimulator(options: HighLevelSimulatorOptions): Promise<RunningHighLevelSimulator> {
   const tokens = options.tokens ?? { [HIGHLEVEL_SIMULATOR_TOKEN]: HIGHLEVEL_SIMULATOR_LOCATION };
@@ -100,6 +134,8 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
   let windows = new Map<string, RateWindow>();
   let latencyMs = options.latencyMs ?? 0;
   let faults: InjectedFault[] = [];
+  let faultRates: FaultRates = options.faultRates ?? {};
+  const random = seededRandom(options.faultSeed ?? 1);
   let rateLimited = 0;
   const requests: LoggedRequest[] = [];
 
@@ -154,12 +190,14 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
     );
     if (!admitted) rateLimited += 1;
     if (fault) fault.count -= 1;
-    if (!admitted || fault?.status === 429) {
+    const status = fault ? fault.status : admitted ? randomFaultStatus(faultRates, random()) : undefined;
+    if (!admitted || status === 429) {
       c.res = c.json(errorBody(429, 'Too Many Requests'), 429);
-    } else if (fault) {
-      c.res = c.json((fault.body ?? { statusCode: fault.status, message: 'Internal server error' }) as object, fault.status);
+    } else if (status !== undefined) {
+      c.res = c.json((fault?.body ?? { statusCode: status, message: 'Internal server error' }) as object, status);
     } else {
       await next();
+      if (fault?.delayMs) await sleep(fault.delayMs);
     }
     for (const [name, value] of Object.entries(window.headers())) c.res.headers.set(name, value);
   });
@@ -320,10 +358,14 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
     injectFaults: (fault) => {
       faults.push({ ...fault });
     },
+    setFaultRates: (rates) => {
+      faultRates = rates;
+    },
     reset: () => {
       store.clear();
       windows = new Map();
       faults = [];
+      faultRates = {};
       rateLimited = 0;
       requests.length = 0;
     },

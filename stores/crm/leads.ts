@@ -74,6 +74,38 @@ export async function finishLead(
   );
 }
 
+/** A lead as a sync plans its batches: who it is, and whether this run still has to sync it. */
+export interface LeadToPlan {
+  id: number;
+  ownerEmail: string | null;
+  ownerPhone: string | null;
+  toSync: boolean;
+}
+
+/**
+ * The leads a run plans its batches over: the selection when one is given; otherwise the pending
+ * leads plus those this run has taken already, so the groups a run forms stay as they were while
+ * their leads get synced.
+ */
+export async function leadsToPlan(db: Pick<Database, 'query'>, runKey: string, selection: readonly number[]): Promise<LeadToPlan[]> {
+  const finishedInThisRun = `a.run_key IS NOT DISTINCT FROM $1 AND a.outcome IS NOT NULL`;
+  const { rows } =
+    selection.length > 0
+      ? await db.query(
+          `SELECT l.id, l.owner_email, l.owner_phone, NOT (${finishedInThisRun}) AS to_sync
+             FROM leads l LEFT JOIN crm_lead_sync_attempts a ON a.lead_id = l.id
+            WHERE l.id = ANY($2::bigint[])`,
+          [runKey, selection],
+        )
+      : await db.query(
+          `SELECT l.id, l.owner_email, l.owner_phone, l.sync_status = 'pending' AND NOT (${finishedInThisRun}) AS to_sync
+             FROM leads l LEFT JOIN crm_lead_sync_attempts a ON a.lead_id = l.id
+            WHERE l.sync_status = 'pending' OR a.run_key = $1`,
+          [runKey],
+        );
+  return rows.map((row) => ({ id: Number(row.id), ownerEmail: row.owner_email, ownerPhone: row.owner_phone, toSync: row.to_sync }));
+}
+
 /** Ids of pending leads after `afterId`, in id order (keyset paging: stable while leads are added). */
 export async function pendingLeadIds(db: Pick<Database, 'query'>, afterId: number, limit: number): Promise<number[]> {
   const { rows } = await db.query(

@@ -1,76 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
-import { freePort } from '../../platform/free-port';
-import { startHighLevelSimulator } from '../../simulators/highlevel/server';
-import type { CrmSyncProgress } from '../../domain/crm/sync-progress';
-import { saveCrmConfig } from '../../stores/crm/config';
+import { describe, it } from 'node:test';
 import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../../workflows/crm/workflow-ids';
-import { createTestApi } from '../support/api';
-import { createTestDatabase } from '../support/database';
 import { recordHistory } from '../support/history-fixtures';
-import { connectTestTemporal, startTestWorkers, uniqueQueues } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
+import { RATE_MAX, startSyncHarness } from './sync-harness';
 import { insertSyntheticLeads } from './synthetic-leads';
-
-const RATE_MAX = 100;
-const RATE_INTERVAL_MS = 1000;
-
-/**
- * Everything one test uses, its own: database, HighLevel simulator, task queues and workers (the
- * Temporal dev server is the run's). Torn down when the test ends, so no test sees another's leads,
- * contacts, faults, token or workers.
- */
-async function startSyncHarness(t: TestContext) {
-  const database = await createTestDatabase('crm');
-  const temporal = await connectTestTemporal();
-  // One tenth of HighLevel's window (100 per 1 s instead of 10 s) keeps the test short; the logic is the same.
-  const simulator = await startHighLevelSimulator({
-    host: '127.0.0.1',
-    port: await freePort(),
-    latencyMs: 5,
-    rateLimitMax: RATE_MAX,
-    rateLimitIntervalMs: RATE_INTERVAL_MS,
-  });
-  const env = {
-    HIGHLEVEL_BASE_URL: simulator.url,
-    HIGHLEVEL_RATE_LIMIT_MAX: String(RATE_MAX),
-    HIGHLEVEL_RATE_LIMIT_INTERVAL_MS: String(RATE_INTERVAL_MS),
-    HIGHLEVEL_RATE_LIMIT_SAFETY_MS: '20',
-  };
-  const queues = uniqueQueues('crm');
-  const startWorkers = () => startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
-  let workers = await startWorkers();
-  t.after(async () => {
-    await workers.stop();
-    await simulator.close();
-    await temporal.teardown();
-    await database.drop();
-  });
-  // The workers' key seals the token: they are the ones that read it.
-  const configure = (apiToken: string) => saveCrmConfig(database.db, workers.secrets, { apiToken, locationId: simulator.locationId });
-  await configure(simulator.token);
-
-  const api = createTestApi({ db: database.db, client: temporal.client, queues, env });
-  return {
-    db: database.db,
-    temporal,
-    simulator,
-    configure,
-    /** Stops the workers (as a deploy or crash would) and starts new ones on the same queues. */
-    async replaceWorkers(between: () => void) {
-      await workers.stop();
-      between();
-      workers = await startWorkers();
-    },
-    syncStatus: async () => (await api.json('/api/summit/sync-status')).body.data,
-    startSync: (leadIds: number[] = []) =>
-      api.json('/api/leads/sync-to-summit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lead_ids: leadIds }) }),
-    postSync: (body: string) => api.json('/api/leads/sync-to-summit', { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
-    finish: (workflowId: string) => temporal.client.workflow.getHandle(workflowId).result() as Promise<CrmSyncProgress>,
-    leadRows: async (ids: number[]) =>
-      (await database.db.query('SELECT id, sync_status, crm_contact_id, sync_error, synced_at FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id', [ids])).rows,
-  };
-}
 
 describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, HighLevel simulator)', () => {
   it('syncs 300 leads into exactly one contact per person, within the rate limit, and a re-run changes nothing', async (t) => {

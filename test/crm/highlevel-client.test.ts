@@ -266,15 +266,58 @@ describe('HighLevel client against the simulator, checked with the official Open
     assert.equal(client.lastRateLimit!.intervalMs, INTERVAL_MS);
   });
 
-  it('waits out 429s and retries; gives up with a typed error after its retries', async () => {
+  it('after a 429 while the window has room, waits one request\'s share of the window and holds no other request', async () => {
+    const limiter = new RateLimiter({ max: 1000, intervalMs: INTERVAL_MS, safetyMs: 20 });
+    const client = new HighLevelClient({ baseUrl: simulator.url, token: 'pit-a', limiter, maxRateLimitRetries: 0, requestTimeoutMs: 5000 });
+    simulator.injectFaults({ status: 429, count: 1 });
+    await assert.rejects(client.findDuplicate({ locationId: 'LocationA', email: 'x@example.com' }), (error: unknown) => {
+      assert.ok(error instanceof HighLevelRateLimitError);
+      // The answer said 19 of 20 requests remain in its 1 s window: no Retry-After, and no reason to wait the window out.
+      assert.equal(error.retryAfterMs, INTERVAL_MS / 20);
+      return true;
+    });
+    assert.equal(limiter.waitMs(), 0, 'the location\'s other requests go on');
+  });
+
+  it('after a 429 with the window spent (another client used it), holds every request until the window frees', async () => {
+    const other = clientFor(simulator, { retries: 0 });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => other.findDuplicate({ locationId: 'LocationA', email: `o${i}@example.com` })));
+    const limiter = new RateLimiter({ max: 1000, intervalMs: INTERVAL_MS, safetyMs: 20 });
+    const client = new HighLevelClient({ baseUrl: simulator.url, token: 'pit-a', limiter, maxRateLimitRetries: 0, requestTimeoutMs: 5000 });
+    await assert.rejects(client.findDuplicate({ locationId: 'LocationA', email: 'x@example.com' }), (error: unknown) => {
+      assert.ok(error instanceof HighLevelRateLimitError);
+      assert.ok(error.retryAfterMs > INTERVAL_MS / 20 && error.retryAfterMs <= INTERVAL_MS + 20, `waits ${error.retryAfterMs} ms`);
+      return true;
+    });
+    assert.ok(limiter.waitMs() > 0, 'held');
+  });
+
+  it('retries 429s; gives up with a typed error after its retries', async () => {
     const client = clientFor(simulator, { retries: 2 });
     simulator.injectFaults({ status: 429, count: 2 });
-    const started = Date.now();
     assert.equal(await client.findDuplicate({ locationId: 'LocationA', email: 'x@example.com' }), null);
-    assert.ok(Date.now() - started >= 2 * INTERVAL_MS, 'waited the advertised interval after each 429');
     assert.equal(client.requestCount, 3);
     simulator.injectFaults({ status: 429, count: 5 });
     await assert.rejects(client.findDuplicate({ locationId: 'LocationA', email: 'x@example.com' }), HighLevelRateLimitError);
+  });
+
+  it('answers a duplicate search for an email and a phone of two different contacts with one of them, by the location\'s priority', async () => {
+    const client = clientFor(simulator);
+    const byEmail = await client.createContact({ locationId: 'LocationA', email: 'one@example.com' });
+    const byPhone = await client.createContact({ locationId: 'LocationA', phone: '+14155550199' });
+    const found = await client.findDuplicate({ locationId: 'LocationA', email: 'ONE@example.com', phone: '(415) 555-0199' });
+    assert.equal(found?.id, byEmail.id, 'email first by default');
+    const phoneFirst = await startHighLevelSimulator({ host: '127.0.0.1', port: await freePort(), duplicatePriority: ['phone', 'email'] });
+    try {
+      const other = clientFor(phoneFirst);
+      await other.createContact({ locationId: phoneFirst.locationId, email: 'one@example.com' });
+      const phoneContact = await other.createContact({ locationId: phoneFirst.locationId, phone: '+14155550199' });
+      const hit = await other.findDuplicate({ locationId: phoneFirst.locationId, email: 'one@example.com', phone: '+14155550199' });
+      assert.equal(hit?.id, phoneContact.id);
+    } finally {
+      await phoneFirst.close();
+    }
+    assert.notEqual(byPhone.id, byEmail.id);
   });
 
   it('rejects a success whose body is not the documented shape, keeping the raw body', async () => {

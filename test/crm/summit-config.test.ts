@@ -102,6 +102,21 @@ describe('Summit (HighLevel) configuration API', () => {
     const badToken = await connectionTest();
     assert.deepEqual([badToken.ok, badToken.status, badToken.message], [false, 401, 'Invalid token: access token is invalid']);
   });
+
+  it('retries a passing server error once before reporting failure', async () => {
+    await put({ api_token: token, location_id: 'LocationA' });
+    simulator.reset();
+    simulator.injectFaults({ status: 500, count: 1, method: 'GET' });
+    const recovered = await connectionTest();
+    assert.equal(recovered.ok, true, recovered.message);
+    assert.deepEqual(simulator.requests.map((r) => r.status), [500, 200]);
+
+    simulator.reset();
+    simulator.injectFaults({ status: 503, count: 2, method: 'GET' });
+    const down = await connectionTest();
+    assert.deepEqual([down.ok, down.status], [false, 503]);
+    assert.equal(simulator.requests.length, 2, 'one retry, then the failure is reported');
+  });
 });
 
 describe('HighLevel sandbox seeder', () => {

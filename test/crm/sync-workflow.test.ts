@@ -5,6 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CrmBatchCounts, CrmSyncActivities } from '../../activities/crm/sync-activities';
+import { nextGroupBatch } from '../../domain/crm/linked-leads';
 import { rootCauseMessage } from '../../temporal/root-cause';
 import type { SyncLeadsToCrmInput, syncLeadsToCrmWorkflow } from '../../workflows/crm/sync-leads';
 import { startTimeSkipping, stubWorkers } from '../support/time-skipping';
@@ -12,8 +13,17 @@ import { startTimeSkipping, stubWorkers } from '../support/time-skipping';
 const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Stub activities over a list of pending leads: each lead "created"; records what the workflow asked. */
-function stubActivities(options: { pending?: number[]; configured?: boolean; batchMs?: number; failBatchWith?: (leadIds: number[]) => Error | undefined }) {
+/**
+ * Stub activities over a list of pending leads: each lead "created"; records what the workflow asked.
+ * Leads form groups of one unless `groups` says otherwise (the real planner links leads by email and phone).
+ */
+function stubActivities(options: {
+  pending?: number[];
+  groups?: number[][];
+  configured?: boolean;
+  batchMs?: number;
+  failBatchWith?: (leadIds: number[]) => Error | undefined;
+}) {
   const pending = options.pending ?? [];
   const calls = {
     batches: [] as { runId: string; runKey: string; leadIds: number[] }[],
@@ -30,11 +40,17 @@ function stubActivities(options: { pending?: number[]; configured?: boolean; bat
       return { configured: options.configured ?? true, total: input.leadIds.length === 0 ? pending.length : input.leadIds.length };
     },
     async nextPendingLeadIds({ afterId, limit }) {
+      return pending.filter((id) => id > afterId).slice(0, limit);
+    },
+    async nextLeadBatch({ afterId, limit, leadIds }) {
       calls.takesInFlight += 1;
       calls.maxTakesInFlight = Math.max(calls.maxTakesInFlight, calls.takesInFlight);
       await sleep(5);
       calls.takesInFlight -= 1;
-      return pending.filter((id) => id > afterId).slice(0, limit);
+      const leads = leadIds.length > 0 ? leadIds : pending;
+      const grouped = new Set(options.groups?.flat());
+      const groups = [...(options.groups ?? []), ...leads.filter((id) => !grouped.has(id)).map((id) => [id])];
+      return nextGroupBatch(groups, () => true, afterId, limit);
     },
     async syncLeadBatch({ runKey, leadIds }): Promise<CrmBatchCounts> {
       calls.batches.push({ runId: Context.current().info.workflowExecution!.runId, runKey, leadIds });
@@ -117,6 +133,14 @@ describe('CRM sync workflow (time-skipping, stubbed activities)', { timeout: 60_
       { total: progress.total, processed: progress.processed, created: progress.created, requests: progress.requests },
       { total: 45, processed: 45, created: 45, requests: 90 },
     );
+  });
+
+  test('takes the batches of linked leads the planner forms, and its cursor, across continue-as-new', async () => {
+    const { activities, calls } = stubActivities({ pending: ids(1, 9), groups: [[1, 8], [3, 4, 9]] });
+    const { progress } = await runSync(activities, { leadIds: [], batchSize: 2, parallelBatches: 1, maxBatchesPerRun: 2 }, 'groups');
+    assert.deepEqual(calls.batches.map((batch) => batch.leadIds), [[1, 8], [2, 3, 4, 9], [5, 6], [7]]);
+    assert.equal(progress?.processed, 9);
+    assert.equal(progress?.status, 'completed');
   });
 
   test('continues as new over an explicit selection too', async () => {

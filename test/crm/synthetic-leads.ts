@@ -71,21 +71,23 @@ export function syntheticLeadRows(count: number, personOffset = 0, maxLeadsPerPe
   return { rows, people };
 }
 
+/** A lead to insert: who owns it and how to reach them (tier defaults to WARM). */
+export interface LeadInput {
+  owner_name: string | null;
+  owner_phone: string | null;
+  owner_email: string | null;
+  tier?: string;
+}
+
 /** Inserts a county, one property per lead and the leads (all pending); returns their ids in order. */
-export async function insertSyntheticLeads(
-  db: Database,
-  count: number,
-  personOffset = 0,
-  maxLeadsPerPerson = 3,
-): Promise<SyntheticLeads & { ids: number[] }> {
-  const { rows, people } = syntheticLeadRows(count, personOffset, maxLeadsPerPerson);
+export async function insertLeads(db: Database, rows: readonly LeadInput[], label = 'leads'): Promise<number[]> {
   const county = await db.query(
     `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
      VALUES ('Test County', $1, 'app', 'sealed', 'user', 'sealed') RETURNING id`,
-    [`TEST-${personOffset}-${Date.now()}`],
+    [`TEST-${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`],
   );
   const countyId = county.rows[0].id;
-  const addresses = rows.map((_, i) => `${personOffset + i} Main St`);
+  const addresses = rows.map((_, i) => `${i} ${label} St`);
   const properties = await db.query(
     `INSERT INTO properties (county_id, normalized_address, address, city, state, postal_code)
      SELECT $1, upper(a), a, 'Springfield', 'IL', '62701' FROM unnest($2::text[]) WITH ORDINALITY AS t(a, n) ORDER BY n
@@ -101,15 +103,26 @@ export async function insertSyntheticLeads(
     [
       countyId,
       properties.rows.map((row) => row.id),
-      rows.map((row) => row.tier),
+      rows.map((row) => row.tier ?? 'WARM'),
       rows.map((row) => row.owner_name),
       rows.map((row) => row.owner_phone),
       rows.map((row) => row.owner_email),
       addresses,
     ],
   );
+  return leads.rows.map((row) => Number(row.id));
+}
+
+/** Inserts `count` synthetic leads (see syntheticLeadRows); returns their ids in order and who owns each. */
+export async function insertSyntheticLeads(
+  db: Database,
+  count: number,
+  personOffset = 0,
+  maxLeadsPerPerson = 3,
+): Promise<SyntheticLeads & { ids: number[] }> {
+  const { rows, people } = syntheticLeadRows(count, personOffset, maxLeadsPerPerson);
   return {
-    ids: leads.rows.map((row) => Number(row.id)),
+    ids: await insertLeads(db, rows, `synthetic-${personOffset}`),
     count,
     people,
     skipped: rows.filter((row) => row.person === null).length,

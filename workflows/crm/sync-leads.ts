@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, continueAsNew, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, continueAsNew, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CrmBatchCounts, CrmSyncActivities } from '../../activities/crm/sync-activities';
 import type { CrmSyncProgress } from '../../domain/crm/sync-progress';
 import { retryPolicy } from '../../temporal/retry-profiles';
@@ -17,7 +17,7 @@ export interface SyncLeadsToCrmInput {
   parallelBatches?: number;
   /** Batches one run takes before it continues as new (default: until Temporal suggests it). */
   maxBatchesPerRun?: number;
-  /** Carried across continue-as-new. */
+  /** Carried across continue-as-new; the cursor is the last lead (batches of linked leads: the first lead of the last group) taken. */
   resume?: { cursor: number; progress: CrmSyncProgress };
 }
 
@@ -40,7 +40,7 @@ function addBatch(progress: CrmSyncProgress, counts: CrmBatchCounts): void {
  */
 export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promise<CrmSyncProgress> {
   // Made here, not at import: the activity task queue is derived from the running workflow's own.
-  const { beginCrmSyncRun, nextPendingLeadIds, finishCrmSyncRun } = proxyActivities<CrmSyncActivities>({
+  const { beginCrmSyncRun, nextPendingLeadIds, nextLeadBatch, finishCrmSyncRun } = proxyActivities<CrmSyncActivities>({
     taskQueue: activityTaskQueue('http'),
     startToCloseTimeout: '30 seconds',
     retry: retryPolicy('bookkeeping'),
@@ -52,6 +52,9 @@ export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promis
     heartbeatTimeout: '2 minutes',
     retry: retryPolicy('sourcePage'),
   });
+  // Batches of whole groups of linked leads, so that no two batches write one person at once; runs
+  // started before take plain id pages, as their histories say.
+  const batchesOfLinkedLeads = patched('crm-sync-batches-of-linked-leads');
   const selection = normaliseLeadSelection(input.leadIds);
   const batchSize = input.batchSize ?? 25;
   const info = workflowInfo();
@@ -78,6 +81,13 @@ export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promis
     if (workflowInfo().continueAsNewSuggested || batchesTaken >= maxBatches) {
       handOver = true;
       return undefined;
+    }
+    if (batchesOfLinkedLeads) {
+      const batch = await nextLeadBatch({ runKey, afterId: cursor, limit: batchSize, leadIds: selection });
+      if (batch.leadIds.length === 0) return undefined;
+      cursor = batch.cursor;
+      batchesTaken += 1;
+      return batch.leadIds;
     }
     const leadIds =
       selection.length === 0
