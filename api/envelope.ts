@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { integerParameter } from './input-schemas';
 
 /** Every response, success or failure, has this one shape. */
 export const apiErrorSchema = z
@@ -81,8 +82,8 @@ export const successResponse = <T extends z.ZodType>(description: string, schema
 /** Query parameters of a page-numbered list. */
 export function pageNumberQuery(options: { defaultLimit: number; maxLimit: number }) {
   return {
-    limit: z.coerce.number().int().min(1).max(options.maxLimit).default(options.defaultLimit),
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    limit: integerParameter({ min: 1, max: options.maxLimit }).default(options.defaultLimit),
+    page: integerParameter({ min: 1, max: 10_000 }).default(1),
   };
 }
 

@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestApi } from '../support/api';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { connectTestTemporal, uniqueQueues } from '../support/temporal';
+
+type Schema = Record<string, any>;
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: Schema; description?: string }[]; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, Schema> };
+}
+
+/** Every schema a client may send (parameters and JSON bodies), with where it is, `$ref`s resolved. */
+function requestSchemas(document: OpenApiDocument): { where: string; schema: Schema }[] {
+  const found: { where: string; schema: Schema }[] = [];
+  const visit = (where: string, schema: Schema | undefined, seen: Set<string>) => {
+    if (!schema) return;
+    if (schema.$ref) {
+      const name = String(schema.$ref).replace('#/components/schemas/', '');
+      if (!seen.has(name)) visit(where, document.components.schemas[name], new Set([...seen, name]));
+      return;
+    }
+    found.push({ where, schema });
+    for (const [name, property] of Object.entries<Schema>(schema.properties ?? {})) visit(`${where}.${name}`, property, seen);
+    if (schema.items) visit(`${where}[]`, schema.items, seen);
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const) for (const part of schema[key] ?? []) visit(where, part, seen);
+    if (typeof schema.additionalProperties === 'object') visit(`${where}{}`, schema.additionalProperties, seen);
+  };
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      for (const parameter of operation.parameters ?? []) visit(`${method} ${path} ${parameter.in} ${parameter.name}`, parameter.schema, new Set());
+      for (const [type, content] of Object.entries(operation.requestBody?.content ?? {})) visit(`${method} ${path} body(${type})`, content.schema, new Set());
+    }
+  }
+  return found;
+}
+
+/** Whether a string schema lets a value through, as far as its enum, pattern and `date` format say. */
+const stringSchemaAllows = (schema: Schema, value: string) =>
+  (!schema.enum || schema.enum.includes(value)) &&
+  (!schema.pattern || new RegExp(schema.pattern, 'u').test(value)) &&
+  (schema.format !== 'date' || /^\d{4}-\d{2}-\d{2}$/.test(value));
+
+/** A parameter's schema in the document. */
+function parameterSchema(document: OpenApiDocument, method: string, path: string, name: string): Schema {
+  const parameter = document.paths[path]?.[method]?.parameters?.find((candidate) => candidate.name === name);
+  assert.ok(parameter, `${method} ${path} has a parameter ${name}`);
+  return { ...parameter.schema, description: parameter.description ?? parameter.schema.description };
+}
+
+/** A property's schema in a named request body schema. */
+function bodySchema(document: OpenApiDocument, component: string, property: string): Schema {
+  const schema = document.components.schemas[component]?.properties?.[property];
+  assert.ok(schema, `${component} has a property ${property}`);
+  return schema;
+}
+
+/** Whether a value of a string parameter or property passes its schema (enum, pattern, length, format's pattern). */
+function schemaAllows(schema: Schema, value: string): boolean {
+  if (schema.type === 'array') return value.split(',').length >= (schema.minItems ?? 0) && value.split(',').every((item) => schemaAllows(schema.items, item));
+  if (schema.type === 'integer') return /^-?\d+$/.test(value) && Number(value) >= (schema.minimum ?? -Infinity) && Number(value) <= (schema.maximum ?? Infinity);
+  if (value.length < (schema.minLength ?? 0) || value.length > (schema.maxLength ?? Infinity)) return false;
+  return stringSchemaAllows(schema, value);
+}
+
+describe('hostile input gets a clear 4xx and loses nothing', () => {
+  let database: TestDatabase;
+  let temporal: TestWorkflowEnvironment;
+  let api: ReturnType<typeof createTestApi>;
+  let document: OpenApiDocument;
+  let countyId: number;
+
+  const send = (path: string, method: string, body: unknown) =>
+    api.json(path, { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const county = (name: string) => ({ name, agency_name: `AGENCY-${name}`, app_id: 'app', app_secret: 'secret', username: 'user', password: 'password' });
+
+  before(async () => {
+    database = await createTestDatabase('hostile_input');
+    temporal = await connectTestTemporal();
+    api = createTestApi({ db: database.db, client: temporal.client, queues: uniqueQueues('hostile-input') });
+    document = (await (await api.app.request('/openapi.json')).json()) as OpenApiDocument;
+    const created = await send('/api/counties', 'POST', county('Sarasota'));
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    countyId = created.body.data.id;
+  });
+  after(async () => {
+    await temporal?.teardown();
+    await database?.drop();
+  });
+
+  describe('NUL characters, which PostgreSQL cannot store', () => {
+    it('are refused with 400 naming the field, in bodies, queries and paths alike', async () => {
+      const cases: [string, () => ReturnType<typeof send>, RegExp][] = [
+        ['POST /api/counties', () => send('/api/counties', 'POST', county('a\u0000b')), /^name: /],
+        ['PUT /api/counties/{id}', () => send(`/api/counties/${countyId}`, 'PUT', { name: 'a\u0000b' }), /^name: /],
+        ['PUT /api/leads/{id}/notes', () => send('/api/leads/1/notes', 'PUT', { notes: 'call\u0000back' }), /^notes: /],
+        ['PUT /api/summit/config', () => send('/api/summit/config', 'PUT', { location_id: 'L1', default_tags: ['hvac', 'a\u0000'] }), /^default_tags\.1: /],
+        ['GET /api/deals?make=', () => api.json('/api/deals?make=%00'), /^make: /],
+        ['GET /api/scrape/history?model=', () => api.json('/api/scrape/history?model=Fi%00esta'), /^model: /],
+        ['GET /api/registrations/cache?region=', () => api.json('/api/registrations/cache?region=%00', { method: 'DELETE' }), /^region: /],
+        ['a parameter no route declares', () => api.json('/api/counties?surprise=%00'), /^surprise: /],
+        ['a key of a JSON body', () => send('/api/platform/self-test', 'POST', { 'include\u0000browser': true }), /^include\\u0000browser: /],
+        ['GET /api/counties/{id}', () => api.json('/api/counties/1%00'), /^(path|id): /],
+      ];
+      for (const [name, request, field] of cases) {
+        const { status, body } = await request();
+        assert.equal(status, 400, `${name}: ${JSON.stringify(body)}`);
+        assert.equal(body.error.code, 'VALIDATION_ERROR', name);
+        assert.match(body.error.message, field, name);
+      }
+      const { body } = await api.json(`/api/counties/${countyId}`);
+      assert.equal(body.data.name, 'Sarasota', 'the refused change left the county as it was');
+    });
+
+    it('are excluded by every text schema of the OpenAPI document, so a schema-based client never sends them', () => {
+      const admitting = requestSchemas(document)
+        .filter(({ schema }) => schema.type === 'string' && stringSchemaAllows(schema, 'a\u0000b'))
+        .map(({ where }) => where);
+      assert.deepEqual(admitting, []);
+    });
+  });
+
+  describe('ids', () => {
+    it('are plain decimal integers in 1 … 2^53-1, in paths, queries and bodies; anything else is 400', async () => {
+      const hostile = [`0x${countyId.toString(16)}`, `${countyId}e0`, `${countyId}.0`, `%20${countyId}`, `${countyId}%20`, `+${countyId}`, `0${countyId}`, '-1', '0', '9007199254740992', '99999999999999999999'];
+      for (const id of hostile) {
+        const { status, body } = await api.json(`/api/counties/${id}`);
+        assert.equal(status, 400, `/api/counties/${id}: ${JSON.stringify(body)}`);
+        assert.match(body.error.message, /^id: /, id);
+      }
+      for (const path of ['/api/permits/0x10', '/api/permits/1e3', '/api/properties/1.0', '/api/permits?county_id=0x1', '/api/leads?county_id=1.0', '/api/properties?county_id=%201', '/api/permits?limit=1e2', '/api/deals?page=0x2']) {
+        assert.equal((await api.json(path)).status, 400, path);
+      }
+      assert.equal((await api.json(`/api/counties/${countyId}`)).status, 200);
+      assert.equal((await api.json('/api/counties/9007199254740991')).status, 404, 'the largest id is looked up, and PostgreSQL takes it');
+      assert.equal((await api.json('/api/permits?county_id=9007199254740991')).status, 200);
+    });
+
+    it('in JSON bodies are bounded too', async () => {
+      const tooBig = await send('/api/leads/create-from-permits', 'POST', { permit_ids: [2 ** 53] });
+      assert.equal(tooBig.status, 400);
+      assert.match(tooBig.body.error.message, /^permit_ids\.0: /);
+      assert.equal((await send('/api/leads/sync-to-summit', 'POST', { lead_ids: [1.5] })).status, 400);
+    });
+
+    it('are documented with their bounds', () => {
+      for (const schema of requestSchemas(document).filter(({ schema }) => schema.type === 'integer')) {
+        assert.ok(schema.schema.maximum !== undefined && schema.schema.maximum <= Number.MAX_SAFE_INTEGER, `${schema.where} has a maximum`);
+        assert.ok(schema.schema.minimum !== undefined, `${schema.where} has a minimum`);
+      }
+      assert.deepEqual(parameterSchema(document, 'get', '/api/permits/{id}', 'id'), { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, example: 1, description: undefined });
+    });
+  });
+
+  describe('the OpenAPI document states every rule the API enforces', () => {
+    it('refuses, as the API does, unknown regions and brands, blank text, empty time zones and countries, dates out of order', async () => {
+      const countyUpdate = (field: string, value: unknown) => () => send(`/api/counties/${countyId}`, 'PUT', { [field]: value });
+      const crmConfig = (field: string, value: unknown) => () => send('/api/summit/config', 'PUT', { location_id: 'L1', [field]: value });
+      const cases: [string, () => ReturnType<typeof send>, Schema, string][] = [
+        ['region=0', () => api.json('/api/registrations/lease-expiry?region=0'), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'region'), '0'],
+        ['opportunity region=0', () => api.json('/api/opportunity?region=0'), parameterSchema(document, 'get', '/api/opportunity', 'region'), '0'],
+        ['cache region=', () => api.json('/api/registrations/cache?region=', { method: 'DELETE' }), parameterSchema(document, 'delete', '/api/registrations/cache', 'region'), ''],
+        ['brands=', () => api.json('/api/registrations/lease-expiry?region=24&brands='), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), ''],
+        ['brands=TRABANT', () => api.json('/api/registrations/lease-expiry?region=24&brands=TRABANT'), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), 'TRABANT'],
+        ['blank name', countyUpdate('name', '   '), bodySchema(document, 'CountyUpdate', 'name'), '   '],
+        ['blank make filter', () => api.json('/api/deals?make=%20%20'), parameterSchema(document, 'get', '/api/deals', 'make'), '  '],
+        ['empty time_zone', countyUpdate('time_zone', ''), bodySchema(document, 'CountyUpdate', 'time_zone'), ''],
+        ['unknown time_zone', countyUpdate('time_zone', 'Mars/Olympus'), bodySchema(document, 'CountyUpdate', 'time_zone'), 'Mars/Olympus'],
+        ['empty default_phone_country', crmConfig('default_phone_country', ''), bodySchema(document, 'SummitConfigChange', 'default_phone_country'), ''],
+        ['short api_token', crmConfig('api_token', '  abcdefg  '), bodySchema(document, 'SummitConfigChange', 'api_token'), '  abcdefg  '],
+        ['year 0', () => api.json('/api/permits?date_from=0000-01-01'), parameterSchema(document, 'get', '/api/permits', 'date_from'), '0000-01-01'],
+        ['id above 2^53', () => api.json('/api/counties/9007199254740993'), parameterSchema(document, 'get', '/api/counties/{id}', 'id'), '9007199254740993'],
+      ];
+      for (const [name, request, schema, value] of cases) {
+        const { status, body } = await request();
+        assert.equal(status, 400, `${name}: ${JSON.stringify(body)}`);
+        assert.equal(schemaAllows(schema, value), false, `${name}: the document refuses it too (${JSON.stringify(schema).slice(0, 300)})`);
+      }
+      const { body } = await api.json(`/api/counties/${countyId}`);
+      assert.equal(body.data.name, 'Sarasota');
+    });
+
+    it('accepts what it documents: the canonical spellings it lists, trimmed text', async () => {
+      const region = parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'region');
+      assert.ok(schemaAllows(region, '24') && schemaAllows(region, 'ŚLĄSKIE') && schemaAllows(region, 'SLASKIE'));
+      const renamed = await send(`/api/counties/${countyId}`, 'PUT', { name: '  Sarasota  ', time_zone: 'America/Chicago' });
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.equal(renamed.body.data.name, 'Sarasota');
+      assert.ok(schemaAllows(bodySchema(document, 'CountyUpdate', 'name'), '  Sarasota  '));
+      assert.ok(schemaAllows(bodySchema(document, 'CountyUpdate', 'time_zone'), 'America/Chicago'));
+    });
+
+    it('describes paired and ordered parameters, which stay 400s', async () => {
+      assert.match(parameterSchema(document, 'get', '/api/permits', 'date_from').description ?? '', /date_to/);
+      assert.match(parameterSchema(document, 'get', '/api/permits', 'date_to').description ?? '', /date_from/);
+      const incremental = (parameters: object) => send(`/api/background-jobs/counties/${countyId}/jobs`, 'POST', { job_type: 'incremental_pull', parameters });
+      const unpaired = await incremental({ date_from: '2024-01-01' });
+      assert.equal(unpaired.status, 400);
+      const reversed = await incremental({ date_from: '2024-02-01', date_to: '2024-01-01' });
+      assert.equal(reversed.status, 400);
+      assert.match(reversed.body.error.message, /date_from: /);
+      assert.equal((await api.json('/api/permits?date_from=2024-02-01&date_to=2024-01-01')).status, 400);
+      const jobParameters = (document.components.schemas.PermitJobRequest!.oneOf as Schema[])[1]!.properties.parameters;
+      assert.match(jobParameters.properties.date_from.description, /both or neither/);
+      assert.match(jobParameters.properties.date_from.description, /not after date_to/);
+      assert.match(bodySchema(document, 'PullPermitsRequest', 'date_from').description, /not after date_to/);
+    });
+  });
+});
