@@ -7,7 +7,7 @@ import type { ApiDependencies } from './dependencies';
 import { ConflictError, InvalidRequestError, NotFoundError, UnavailableError, UpstreamError } from '../domain/errors';
 import { listingGauges } from '../services/listings/metrics';
 import { fail } from './envelope';
-import { rejectNulCharacters } from './input-guards';
+import { limitBodySize, rejectNulCharacters } from './input-guards';
 import { createRouter } from './router';
 import { countyRoutes } from './routes/counties';
 import { crmRoutes } from './routes/crm';
@@ -48,6 +48,7 @@ export function createApp(deps: ApiDependencies) {
     if (c.req.method === 'GET' && c.req.path === '/api/health') return next();
     return authenticate(c, next);
   });
+  app.use('*', limitBodySize(deps.settings.API_MAX_BODY_BYTES));
   app.use('*', rejectNulCharacters);
 
   registerDocsRoutes(app);

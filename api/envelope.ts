@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
   | 'UPSTREAM_ERROR'
   | 'UNAVAILABLE'
   | 'INTERNAL_ERROR';

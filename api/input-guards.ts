@@ -1,5 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { fail } from './envelope';
+
+/** Refuses a body larger than `maxBytes` with 413 while it arrives, before anything parses it. */
+export function limitBodySize(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => fail(c, 413, 'PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${maxBytes} bytes`),
+  });
+}
 
 const NUL = '\u0000';
 const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';

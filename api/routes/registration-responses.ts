@@ -30,6 +30,7 @@ export const reportQuerySchema = z.object({
       type: 'array',
       items: { type: 'string', enum: [...KNOWN_BRANDS] },
       minItems: 1,
+      maxItems: KNOWN_BRANDS.size,
       param: { style: 'form', explode: false },
       example: ['TESLA', 'BMW', 'MERCEDES-BENZ', 'AUDI', 'VOLVO'],
       description: 'Comma-separated CEPiK brands, in any letter case (default: the configured CEPIK_DEFAULT_BRANDS)',

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { serve } from '@hono/node-server';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestApi } from '../support/api';
+import { createTestApi, TEST_API_KEY } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, uniqueQueues } from '../support/temporal';
 
@@ -62,6 +65,38 @@ function schemaAllows(schema: Schema, value: string): boolean {
   if (schema.type === 'integer') return /^-?\d+$/.test(value) && Number(value) >= (schema.minimum ?? -Infinity) && Number(value) <= (schema.maximum ?? Infinity);
   if (value.length < (schema.minLength ?? 0) || value.length > (schema.maxLength ?? Infinity)) return false;
   return stringSchemaAllows(schema, value);
+}
+
+/** A request over a real socket, for what `app.request` cannot send (TRACE, a declared Content-Length). */
+function rawRequest(port: number, options: { method: string; path: string; headers?: Record<string, string | number>; body?: string }) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, method: options.method, path: options.path, headers: options.headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+    });
+    // The server may answer (413) and close before taking the whole body.
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+/** A body of `totalBytes` produced as it is read, counting what the reader took. */
+function countedBody(prefix: string, filler: string, totalBytes: number) {
+  const chunk = new TextEncoder().encode(filler.repeat(Math.ceil(65_536 / filler.length)));
+  const read = { bytes: 0 };
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = sent === 0 ? new TextEncoder().encode(prefix) : chunk;
+      if (sent >= totalBytes) return controller.close();
+      sent += next.length;
+      read.bytes += next.length;
+      controller.enqueue(next);
+    },
+  });
+  return { stream, read };
 }
 
 describe('hostile input gets a clear 4xx and loses nothing', () => {
@@ -205,6 +240,60 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.match(jobParameters.properties.date_from.description, /both or neither/);
       assert.match(jobParameters.properties.date_from.description, /not after date_to/);
       assert.match(bodySchema(document, 'PullPermitsRequest', 'date_from').description, /not after date_to/);
+    });
+  });
+
+  describe('request size', () => {
+    const MEBIBYTE = 1_048_576;
+
+    it('refuses a body over API_MAX_BODY_BYTES (default 1 MiB) with 413 while it arrives, before parsing it', async () => {
+      assert.equal(api.settings.API_MAX_BODY_BYTES, MEBIBYTE);
+      const { stream, read } = countedBody('{"name":"', 'x', 20 * MEBIBYTE);
+      const response = await api.call('/api/counties', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+      assert.equal(response.status, 413);
+      const body = (await response.json()) as { error: { code: string } };
+      assert.equal(body.error.code, 'PAYLOAD_TOO_LARGE');
+      assert.ok(read.bytes < 2 * MEBIBYTE, `read ${read.bytes} bytes of 20 MiB`);
+    });
+
+    it('refuses ten million lead ids with 413, and more than the documented maxItems with 400', async () => {
+      const huge = await api.json('/api/leads/sync-to-summit', { method: 'POST', body: `{"lead_ids":[${'1,'.repeat(10_000_000)}1]}`, headers: { 'content-type': 'application/json' } });
+      assert.equal(huge.status, 413);
+      assert.equal(huge.body.error.code, 'PAYLOAD_TOO_LARGE');
+      const maxItems = bodySchema(document, 'SummitSyncRequest', 'lead_ids').maxItems as number;
+      const tooMany = await send('/api/leads/sync-to-summit', 'POST', { lead_ids: Array.from({ length: maxItems + 1 }, (_, index) => index + 1) });
+      assert.equal(tooMany.status, 400);
+      assert.match(tooMany.body.error.message, /^lead_ids: /);
+    });
+
+    it('answers a declared Content-Length over the limit at once, over a real socket', async () => {
+      const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 });
+      try {
+        await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+        const { port } = server.address() as AddressInfo;
+        const body = `{"notes":"${'x'.repeat(2 * MEBIBYTE)}"}`;
+        const response = await rawRequest(port, {
+          method: 'PUT', path: '/api/leads/1/notes', body,
+          headers: { 'x-api-key': TEST_API_KEY, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        });
+        assert.equal(response.status, 413);
+        assert.equal(JSON.parse(response.body).error.code, 'PAYLOAD_TOO_LARGE');
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    it('takes its limit from API_MAX_BODY_BYTES', async () => {
+      const small = createTestApi({ db: database.db, client: temporal.client, queues: uniqueQueues('hostile-small'), env: { API_MAX_BODY_BYTES: '100' } });
+      const refused = await small.json('/api/counties', { method: 'POST', body: JSON.stringify(county('x'.repeat(100))), headers: { 'content-type': 'application/json' } });
+      assert.equal(refused.status, 413);
+      const allowed = await small.json('/api/counties', { method: 'POST', body: '{"name":""}', headers: { 'content-type': 'application/json' } });
+      assert.equal(allowed.status, 400, 'a body within the limit reaches validation');
+    });
+
+    it('documents a maxItems on every array a client sends', () => {
+      const unbounded = requestSchemas(document).filter(({ schema }) => schema.type === 'array' && schema.maxItems === undefined).map(({ where }) => where);
+      assert.deepEqual(unbounded, []);
     });
   });
 });
