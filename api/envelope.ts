@@ -24,8 +24,10 @@ export type ErrorCode =
   | 'VALIDATION_ERROR'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UPSTREAM_ERROR'
   | 'UNAVAILABLE'
   | 'INTERNAL_ERROR';
@@ -51,11 +53,13 @@ export function fail<S extends ContentfulStatusCode>(
   return c.json({ success: false as const, data: null, error }, status);
 }
 
-const errorDescriptions = {
+export const errorDescriptions = {
   400: 'Invalid request',
   401: 'Missing or wrong API key',
   404: 'Not found',
   409: 'Conflicts with a running job',
+  413: 'The body is larger than API_MAX_BODY_BYTES',
+  415: 'The body is not JSON (Content-Type application/json)',
   502: 'The external source failed',
   503: 'A dependency is unavailable',
 } as const;

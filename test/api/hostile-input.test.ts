@@ -296,4 +296,65 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.deepEqual(unbounded, []);
     });
   });
+
+  describe('methods and media types', () => {
+    it('answers a method a path does not have with 405 and the methods it has in Allow', async () => {
+      const listed = await api.call('/api/counties', { method: 'PATCH', body: '{}', headers: { 'content-type': 'application/json' } });
+      assert.equal(listed.status, 405);
+      assert.deepEqual(listed.headers.get('allow')?.split(', ').sort(), ['GET', 'HEAD', 'POST']);
+      const body = (await listed.json()) as { success: boolean; data: null; error: { code: string } };
+      assert.deepEqual([body.success, body.data, body.error.code], [false, null, 'METHOD_NOT_ALLOWED']);
+      const one = await api.call(`/api/counties/${countyId}`, { method: 'PATCH', body: '{}', headers: { 'content-type': 'application/json' } });
+      assert.equal(one.status, 405);
+      assert.deepEqual(one.headers.get('allow')?.split(', ').sort(), ['DELETE', 'GET', 'HEAD', 'PUT']);
+      assert.equal((await api.call('/api/no-such-thing', { method: 'PATCH' })).status, 404, 'a path that does not exist stays 404');
+    });
+
+    it('answers TRACE with 405 over a real socket', async () => {
+      const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 });
+      try {
+        await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+        const { port } = server.address() as AddressInfo;
+        const response = await rawRequest(port, { method: 'TRACE', path: '/api/counties', headers: { 'x-api-key': TEST_API_KEY } });
+        assert.equal(response.status, 405);
+        assert.match(String(response.headers.allow), /GET/);
+        assert.equal(JSON.parse(response.body).error.code, 'METHOD_NOT_ALLOWED');
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const { status, body } = await api.json('/api/counties', { method: 'POST', body: JSON.stringify(county('Plain')), headers: { 'content-type': 'text/plain' } });
+      assert.equal(status, 415);
+      assert.equal(body.error.code, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('gives each error status its own error code', async () => {
+      const answer = async (response: Response | Promise<Response>) => {
+        const { status } = await response;
+        return [status, ((await (await response).json()) as { error: { code: string } }).error.code] as const;
+      };
+      const answers = await Promise.all([
+        answer(api.app.request('/api/counties')),
+        answer(api.call('/api/counties/abc')),
+        answer(api.call('/api/counties/9007199254740991')),
+        answer(api.call('/api/counties', { method: 'PATCH' })),
+        answer(api.call('/api/counties', { method: 'POST', body: 'x'.repeat(2_000_000), headers: { 'content-type': 'application/json' } })),
+        answer(api.call('/api/counties', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } })),
+      ]);
+      assert.deepEqual(Object.fromEntries(answers), {
+        400: 'VALIDATION_ERROR', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
+      });
+    });
+
+    it('documents 413 and 415 on every operation that takes a body', () => {
+      const undocumented = Object.entries(document.paths).flatMap(([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => operation.requestBody && !(operation.responses['413'] && operation.responses['415']))
+          .map(([method]) => `${method} ${path}`),
+      );
+      assert.deepEqual(undocumented, []);
+    });
+  });
 });

@@ -1,0 +1,18 @@
+import { TrieRouter } from 'hono/router/trie-router';
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
+
+/**
+ * The methods each path answers, from an app's registered routes (middleware, registered for every
+ * method as `ALL`, aside): what a 405's `Allow` header lists. HEAD comes with GET (Hono answers it
+ * from the GET handler).
+ */
+export function allowedMethodsOf(routes: readonly { method: string; path: string }[]): (path: string) => string[] {
+  const router = new TrieRouter<string>();
+  for (const route of routes) if (route.method !== 'ALL') router.add('ALL', route.path, route.method);
+  return (path) => {
+    const methods = new Set(router.match('GET', path)[0].map(([method]) => method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort((a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b));
+  };
+}
