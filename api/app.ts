@@ -8,6 +8,7 @@ import { ConflictError, InvalidRequestError, NotFoundError, UnavailableError, Up
 import { listingGauges } from '../services/listings/metrics';
 import { type ErrorCode, fail } from './envelope';
 import { allowedMethodsOf } from './allowed-methods';
+import { corsForOrigins } from './cors';
 import { limitBodySize, rejectNulCharacters } from './input-guards';
 import { createRouter } from './router';
 import { countyRoutes } from './routes/counties';
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDependencies) {
     httpRequestDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
   });
 
+  app.use('*', corsForOrigins(deps.settings.CORS_ORIGINS));
   const authenticate = requireApiKey(deps.settings.API_KEYS);
   app.use('/api/*', async (c, next) => {
     if (c.req.method === 'GET' && c.req.path === '/api/health') return next();

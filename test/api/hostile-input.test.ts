@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ConfigurationError, loadSettings } from '../../config/settings';
 import { createTestApi, TEST_API_KEY } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, uniqueQueues } from '../support/temporal';
@@ -301,12 +302,12 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
     it('answers a method a path does not have with 405 and the methods it has in Allow', async () => {
       const listed = await api.call('/api/counties', { method: 'PATCH', body: '{}', headers: { 'content-type': 'application/json' } });
       assert.equal(listed.status, 405);
-      assert.deepEqual(listed.headers.get('allow')?.split(', ').sort(), ['GET', 'HEAD', 'POST']);
+      assert.deepEqual(listed.headers.get('allow')?.split(', ').sort(), ['GET', 'HEAD', 'OPTIONS', 'POST']);
       const body = (await listed.json()) as { success: boolean; data: null; error: { code: string } };
       assert.deepEqual([body.success, body.data, body.error.code], [false, null, 'METHOD_NOT_ALLOWED']);
       const one = await api.call(`/api/counties/${countyId}`, { method: 'PATCH', body: '{}', headers: { 'content-type': 'application/json' } });
       assert.equal(one.status, 405);
-      assert.deepEqual(one.headers.get('allow')?.split(', ').sort(), ['DELETE', 'GET', 'HEAD', 'PUT']);
+      assert.deepEqual(one.headers.get('allow')?.split(', ').sort(), ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT']);
       assert.equal((await api.call('/api/no-such-thing', { method: 'PATCH' })).status, 404, 'a path that does not exist stays 404');
     });
 
@@ -355,6 +356,51 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
           .map(([method]) => `${method} ${path}`),
       );
       assert.deepEqual(undocumented, []);
+    });
+  });
+
+  describe('CORS', () => {
+    const preflight = (app: ReturnType<typeof createTestApi>['app'], origin: string) =>
+      app.request('/api/counties', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key, content-type' },
+      });
+
+    it('allows no origin by default', async () => {
+      assert.deepEqual(api.settings.CORS_ORIGINS, []);
+      const answer = await api.call('/api/counties', { headers: { origin: 'https://elsewhere.example' } });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers.get('access-control-allow-origin'), null);
+      assert.equal((await preflight(api.app, 'https://elsewhere.example')).headers.get('access-control-allow-origin'), null);
+    });
+
+    it('answers preflights for the configured origins, with credentials, and only for them', async () => {
+      const configured = createTestApi({
+        db: database.db, client: temporal.client, queues: uniqueQueues('hostile-cors'), env: { CORS_ORIGINS: 'https://app.example, https://ops.example:8443' },
+      });
+      const allowed = await preflight(configured.app, 'https://app.example');
+      assert.equal(allowed.status, 204);
+      assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example');
+      assert.equal(allowed.headers.get('access-control-allow-credentials'), 'true');
+      assert.match(allowed.headers.get('access-control-allow-methods') ?? '', /POST/);
+      assert.match(allowed.headers.get('access-control-allow-headers') ?? '', /x-api-key/);
+      assert.match(allowed.headers.get('vary') ?? '', /Origin/);
+      const actual = await configured.call('/api/counties', { headers: { origin: 'https://ops.example:8443' } });
+      assert.equal(actual.headers.get('access-control-allow-origin'), 'https://ops.example:8443');
+      const other = await preflight(configured.app, 'https://elsewhere.example');
+      assert.equal(other.headers.get('access-control-allow-origin'), null);
+    });
+
+    it('never allows credentials with *', async () => {
+      const open = createTestApi({ db: database.db, client: temporal.client, queues: uniqueQueues('hostile-cors-any'), env: { CORS_ORIGINS: '*' } });
+      const answer = await preflight(open.app, 'https://anywhere.example');
+      assert.equal(answer.headers.get('access-control-allow-origin'), '*');
+      assert.equal(answer.headers.get('access-control-allow-credentials'), null);
+    });
+
+    it('refuses an origin that is not scheme://host[:port] at start-up', () => {
+      assert.throws(() => loadSettings({ CORS_ORIGINS: 'app.example' }), (error: unknown) => error instanceof ConfigurationError && /CORS_ORIGINS/.test(error.message));
+      assert.throws(() => loadSettings({ CORS_ORIGINS: 'https://app.example/' }), ConfigurationError);
     });
   });
 });
