@@ -19,7 +19,7 @@ const crmConfigSchema = z
 
 const crmConfigChangeSchema = z
   .strictObject({
-    api_token: trimmedText({ min: 8, max: 2000 }).optional().openapi({ description: 'Private integration token; omit to keep the stored one' }),
+    api_token: trimmedText({ min: 8, max: 2000 }).optional().openapi({ description: 'Private integration token: required while none is stored; omit it to keep the stored one' }),
     location_id: trimmedText({ max: 100 }),
     default_tags: z.array(trimmedText({ max: 100 })).max(20).optional(),
     default_phone_country: z

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { FLEET } from '../../domain/listings/fleet';
 import { listingDatabaseStatus, requireFleetModel, runningScrapes, scrapeHistory, startModelScrape } from '../../services/listings/scrapes';
 import { errorResponses, ok, okWithStatus, pageNumberQuery, pagedList, successEnvelope } from '../envelope';
 import { boundedInteger, trimmedText } from '../input-schemas';
@@ -10,7 +11,12 @@ const scrapeRequest = z
     model: trimmedText({ max: 60 }).openapi({ example: 'Fiesta' }),
     max_results: boundedInteger({ min: 1, max: 5_000 }).nullable().default(null),
   })
-  .openapi('ScrapeRequest');
+  // A scrape takes a make and model of the fleet only (in any letter case): the document lists the pairs.
+  .openapi('ScrapeRequest', {
+    anyOf: FLEET.map((brand) => ({
+      properties: { make: { type: 'string', enum: [brand.make] }, model: { type: 'string', enum: [...brand.models] } },
+    })),
+  });
 
 const scrapeStarted = z
   .object({ workflow_id: z.string(), make: z.string(), model: z.string(), max_results: z.number().nullable() })

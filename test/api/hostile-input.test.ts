@@ -217,6 +217,17 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.equal(body.data.name, 'Sarasota');
     });
 
+    it('lists the fleet’s make and model pairs, the only ones a scrape takes', async () => {
+      const unknown = await send('/api/scrape', 'POST', { make: 'Ford', model: 'Golf' });
+      assert.equal(unknown.status, 400);
+      const pairs = document.components.schemas.ScrapeRequest!.anyOf as Schema[] | undefined;
+      assert.ok(pairs, 'ScrapeRequest lists the fleet pairs');
+      const documented = (make: string, model: string) =>
+        pairs.some((pair) => pair.properties.make.enum.includes(make) && pair.properties.model.enum.includes(model));
+      assert.equal(documented('Ford', 'Golf'), false);
+      assert.equal(documented('Ford', 'Fiesta'), true);
+    });
+
     it('accepts what it documents: the canonical spellings it lists, trimmed text', async () => {
       const region = parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'region');
       assert.ok(schemaAllows(region, '24') && schemaAllows(region, 'ŚLĄSKIE') && schemaAllows(region, 'SLASKIE'));
