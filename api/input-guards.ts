@@ -24,9 +24,14 @@ interface Visit {
   parent?: Visit;
 }
 
+const MAX_PATH_KEYS = 20;
+
+/** The field's path; that of a field nested deeper than anyone writes shortened, to keep the message short. */
 function pathOf(visit: Visit): string {
   const keys: string[] = [];
-  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.unshift(printable(at.key));
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.push(printable(at.key));
+  keys.reverse();
+  if (keys.length > MAX_PATH_KEYS) return [...keys.slice(0, MAX_PATH_KEYS), '…'].join('.');
   return keys.length > 0 ? keys.join('.') : '(body)';
 }
 

@@ -149,6 +149,14 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.equal(body.data.name, 'Sarasota', 'the refused change left the county as it was');
     });
 
+    it('are found however deep a body nests them, and named briefly', async () => {
+      const deep = `${'['.repeat(100_000)}"\\u0000"${']'.repeat(100_000)}`;
+      const { status, body } = await api.json('/api/leads/1/notes', { method: 'PUT', body: deep, headers: { 'content-type': 'application/json' } });
+      assert.equal(status, 400);
+      assert.match(body.error.message, /^0\.0\.0\..*…: must not contain the NUL character/);
+      assert.ok(body.error.message.length < 200, `a short message: ${body.error.message.length} characters`);
+    });
+
     it('are excluded by every text schema of the OpenAPI document, so a schema-based client never sends them', () => {
       const admitting = requestSchemas(document)
         .filter(({ schema }) => schema.type === 'string' && stringSchemaAllows(schema, 'a\u0000b'))
