@@ -6,7 +6,10 @@ import { requireApiKey } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { ConflictError, InvalidRequestError, NotFoundError, UnavailableError, UpstreamError } from '../domain/errors';
 import { listingGauges } from '../services/listings/metrics';
-import { fail } from './envelope';
+import { type ErrorCode, fail } from './envelope';
+import { allowedMethodsOf } from './allowed-methods';
+import { corsForOrigins } from './cors';
+import { limitBodySize, rejectNulCharacters } from './input-guards';
 import { createRouter } from './router';
 import { countyRoutes } from './routes/counties';
 import { crmRoutes } from './routes/crm';
@@ -19,6 +22,13 @@ import { platformRoutes } from './routes/platform';
 import { opportunityRoutes } from './routes/opportunity';
 import { registrationRoutes } from './routes/registrations';
 import { scrapeRoutes } from './routes/scrape';
+
+/** The statuses Hono and its middleware raise as HTTPException (415 from a route's body validator), with their codes. */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_ERROR',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
 /** How each kind of service error reaches the client: its status and error code. */
 const SERVICE_ERROR_RESPONSES = [
@@ -42,11 +52,14 @@ export function createApp(deps: ApiDependencies) {
     httpRequestDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
   });
 
+  app.use('*', corsForOrigins(deps.settings.CORS_ORIGINS));
   const authenticate = requireApiKey(deps.settings.API_KEYS);
   app.use('/api/*', async (c, next) => {
     if (c.req.method === 'GET' && c.req.path === '/api/health') return next();
     return authenticate(c, next);
   });
+  app.use('*', limitBodySize(deps.settings.API_MAX_BODY_BYTES));
+  app.use('*', rejectNulCharacters);
 
   registerDocsRoutes(app);
   app.route('/', healthRoutes());
@@ -69,15 +82,20 @@ export function createApp(deps: ApiDependencies) {
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
   });
 
-  app.notFound((c) => fail(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`));
+  // Every route is registered by now; unknown paths are 404, known paths asked with another method 405.
+  const allowedMethods = allowedMethodsOf(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length === 0) return fail(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);
+    c.header('Allow', allowed.join(', '));
+    return fail(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+  });
   app.onError((error, c) => {
     for (const [kind, status, code] of SERVICE_ERROR_RESPONSES) {
       if (error instanceof kind) return fail(c, status, code, error.message, error.details);
     }
-    if (error instanceof HTTPException) {
-      // Hono's own validators throw these, e.g. for a body that is not JSON.
-      return fail(c, error.status === 400 ? 400 : error.status, error.status === 400 ? 'VALIDATION_ERROR' : 'INTERNAL_ERROR', error.message);
-    }
+    const code = error instanceof HTTPException ? HTTP_EXCEPTION_CODES[error.status] : undefined;
+    if (error instanceof HTTPException && code) return fail(c, error.status, code, error.message);
     logger.error({ err: error, path: c.req.path }, 'unhandled API error');
     return fail(c, 500, 'INTERNAL_ERROR', 'Internal error; it has been logged');
   });

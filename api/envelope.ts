@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { integerParameter } from './input-schemas';
 
 /** Every response, success or failure, has this one shape. */
 export const apiErrorSchema = z
@@ -23,7 +24,10 @@ export type ErrorCode =
   | 'VALIDATION_ERROR'
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UPSTREAM_ERROR'
   | 'UNAVAILABLE'
   | 'INTERNAL_ERROR';
@@ -49,11 +53,13 @@ export function fail<S extends ContentfulStatusCode>(
   return c.json({ success: false as const, data: null, error }, status);
 }
 
-const errorDescriptions = {
+export const errorDescriptions = {
   400: 'Invalid request',
   401: 'Missing or wrong API key',
   404: 'Not found',
   409: 'Conflicts with a running job',
+  413: 'The body is larger than API_MAX_BODY_BYTES',
+  415: 'The body is not JSON (Content-Type application/json)',
   502: 'The external source failed',
   503: 'A dependency is unavailable',
 } as const;
@@ -81,8 +87,8 @@ export const successResponse = <T extends z.ZodType>(description: string, schema
 /** Query parameters of a page-numbered list. */
 export function pageNumberQuery(options: { defaultLimit: number; maxLimit: number }) {
   return {
-    limit: z.coerce.number().int().min(1).max(options.maxLimit).default(options.defaultLimit),
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    limit: integerParameter({ min: 1, max: options.maxLimit }).default(options.defaultLimit),
+    page: integerParameter({ min: 1, max: 10_000 }).default(1),
   };
 }
 

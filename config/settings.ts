@@ -26,6 +26,9 @@ export const settingsSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_KEYS: csv,
+  API_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(1_048_576),
+  // Browser origins (scheme://host[:port]) allowed to call the API, or `*` for any (then without credentials).
+  CORS_ORIGINS: csv.pipe(z.array(z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/?#\s]+$/, 'expected scheme://host[:port] or *')]))),
   ENCRYPTION_KEY: z.string().optional(),
   DATABASE_URL: optionalUrl,
   EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),

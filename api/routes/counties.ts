@@ -5,50 +5,55 @@ import {
 import { applyScheduleAction, getCountySchedule } from '../../services/permits/county-schedule';
 import { startPermitPull } from '../../services/permits/pull-jobs';
 import { errorResponses, jsonContent, ok, okWithStatus, successResponse } from '../envelope';
-import { idParam, iso, isoDate } from './permits-shared';
+import { boundedInteger, idPath, trimmedText, verbatimText } from '../input-schemas';
+import { iso, isoDate } from './permits-shared';
 import { createRouter, type Router } from '../router';
 
-const timeZone = z.string().refine((value) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an IANA time zone');
+const timeZone = z
+  .string()
+  .refine((value) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not an IANA time zone')
+  // The document lists the canonical names; Intl also takes their aliases and other letter cases.
+  .openapi({ enum: ['UTC', ...Intl.supportedValuesOf('timeZone')], description: 'An IANA time zone name' });
 
 const credentialFields = {
-  agency_name: z.string().trim().min(1).max(100),
+  agency_name: trimmedText({ max: 100 }),
   environment: z.enum(['PROD', 'TEST']).default('PROD'),
-  app_id: z.string().trim().min(1).max(200),
-  app_secret: z.string().min(1).max(500),
-  username: z.string().trim().min(1).max(200),
-  password: z.string().min(1).max(500),
+  app_id: trimmedText({ max: 200 }),
+  app_secret: verbatimText({ min: 1, max: 500 }),
+  username: trimmedText({ max: 200 }),
+  password: verbatimText({ min: 1, max: 500 }),
 };
 const countyCreate = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: trimmedText({ max: 200 }),
     ...credentialFields,
-    permit_type: z.string().trim().min(1).max(200).default('Building/Residential/Trade/Mechanical'),
-    module: z.string().trim().min(1).max(100).default('Building'),
+    permit_type: trimmedText({ max: 200 }).default('Building/Residential/Trade/Mechanical'),
+    module: trimmedText({ max: 100 }).default('Building'),
     time_zone: timeZone.default('America/New_York'),
   })
   .openapi('CountyCreate');
 const countyUpdate = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: trimmedText({ max: 200 }).optional(),
     agency_name: credentialFields.agency_name.optional(),
     environment: z.enum(['PROD', 'TEST']).optional(),
     app_id: credentialFields.app_id.optional(),
     app_secret: credentialFields.app_secret.optional(),
     username: credentialFields.username.optional(),
     password: credentialFields.password.optional(),
-    permit_type: z.string().trim().min(1).max(200).optional(),
-    module: z.string().trim().min(1).max(100).optional(),
+    permit_type: trimmedText({ max: 200 }).optional(),
+    module: trimmedText({ max: 100 }).optional(),
     time_zone: timeZone.optional(),
   })
   .openapi('CountyUpdate');
-const testCredentials = z.strictObject({ ...credentialFields, module: z.string().trim().min(1).default('Building') }).openapi('AccelaCredentials');
+const testCredentials = z.strictObject({ ...credentialFields, module: trimmedText({ max: 100 }).default('Building') }).openapi('AccelaCredentials');
 
 const countySchema = z
   .object({
@@ -84,10 +89,10 @@ const scheduleSchema = z
   .openapi('PermitSchedule');
 const pullRequest = z
   .strictObject({
-    date_from: isoDate,
-    date_to: isoDate,
-    limit: z.number().int().min(1).max(1_000_000).optional(),
-    status: z.string().trim().min(1).max(100).optional(),
+    date_from: isoDate.openapi({ description: 'First day of the window, not after date_to' }),
+    date_to: isoDate.openapi({ description: 'Last day of the window, not before date_from' }),
+    limit: boundedInteger({ min: 1, max: 1_000_000 }).optional(),
+    status: trimmedText({ max: 100 }).optional(),
   })
   .refine((body) => body.date_from <= body.date_to, { message: 'date_from must not be after date_to', path: ['date_from'] })
   .openapi('PullPermitsRequest');
@@ -106,19 +111,19 @@ const tags = ['Permits: counties'];
 const routes = {
   create: createRoute({ method: 'post', path: '/api/counties', tags, summary: 'Add a county (Accela agency) with its credentials', request: { body: { required: true, ...jsonContent(countyCreate) } }, responses: { 201: successResponse('Created', countySchema), ...errorResponses(400, 401, 409) } }),
   list: createRoute({ method: 'get', path: '/api/counties', tags, summary: 'List counties (secrets masked)', responses: { 200: successResponse('Counties', z.array(countySchema)), ...errorResponses(401) } }),
-  get: createRoute({ method: 'get', path: '/api/counties/{id}', tags, summary: 'One county (secrets masked)', request: { params: idParam }, responses: { 200: successResponse('County', countySchema), ...errorResponses(400, 401, 404) } }),
-  update: createRoute({ method: 'put', path: '/api/counties/{id}', tags, summary: 'Change a county; secrets are replaced only when given', request: { params: idParam, body: { required: true, ...jsonContent(countyUpdate) } }, responses: { 200: successResponse('Updated', countySchema), ...errorResponses(400, 401, 404, 409) } }),
-  remove: createRoute({ method: 'delete', path: '/api/counties/{id}', tags, summary: 'Delete a county, its data and its schedule', request: { params: idParam }, responses: { 200: successResponse('Deleted', z.object({ deleted: z.literal(true) })), ...errorResponses(400, 401, 404, 409) } }),
-  test: createRoute({ method: 'post', path: '/api/counties/{id}/test', tags, summary: 'Obtain a token and make one records call with the county’s credentials', request: { params: idParam }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401, 404) } }),
+  get: createRoute({ method: 'get', path: '/api/counties/{id}', tags, summary: 'One county (secrets masked)', request: { params: idPath }, responses: { 200: successResponse('County', countySchema), ...errorResponses(400, 401, 404) } }),
+  update: createRoute({ method: 'put', path: '/api/counties/{id}', tags, summary: 'Change a county; secrets are replaced only when given', request: { params: idPath, body: { required: true, ...jsonContent(countyUpdate) } }, responses: { 200: successResponse('Updated', countySchema), ...errorResponses(400, 401, 404, 409) } }),
+  remove: createRoute({ method: 'delete', path: '/api/counties/{id}', tags, summary: 'Delete a county, its data and its schedule', request: { params: idPath }, responses: { 200: successResponse('Deleted', z.object({ deleted: z.literal(true) })), ...errorResponses(400, 401, 404, 409) } }),
+  test: createRoute({ method: 'post', path: '/api/counties/{id}/test', tags, summary: 'Obtain a token and make one records call with the county’s credentials', request: { params: idPath }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401, 404) } }),
   testCredentials: createRoute({ method: 'post', path: '/api/counties/test-credentials', tags, summary: 'Test Accela credentials before saving them', request: { body: { required: true, ...jsonContent(testCredentials) } }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401) } }),
-  rateLimit: createRoute({ method: 'get', path: '/api/counties/{id}/rate-limit-stats', tags, summary: 'Last X-RateLimit-* values seen, requests made, 429s, time spent waiting', request: { params: idParam }, responses: { 200: successResponse('Stats', rateLimitSchema), ...errorResponses(400, 401, 404) } }),
-  schedule: createRoute({ method: 'get', path: '/api/counties/{id}/schedule', tags, summary: 'The county’s weekly incremental pull schedule', request: { params: idParam }, responses: { 200: successResponse('Schedule', scheduleSchema), ...errorResponses(400, 401, 404) } }),
+  rateLimit: createRoute({ method: 'get', path: '/api/counties/{id}/rate-limit-stats', tags, summary: 'Last X-RateLimit-* values seen, requests made, 429s, time spent waiting', request: { params: idPath }, responses: { 200: successResponse('Stats', rateLimitSchema), ...errorResponses(400, 401, 404) } }),
+  schedule: createRoute({ method: 'get', path: '/api/counties/{id}/schedule', tags, summary: 'The county’s weekly incremental pull schedule', request: { params: idPath }, responses: { 200: successResponse('Schedule', scheduleSchema), ...errorResponses(400, 401, 404) } }),
   scheduleAction: createRoute({
     method: 'post', path: '/api/counties/{id}/schedule/{action}', tags, summary: 'Pause, resume or trigger the weekly incremental pull',
-    request: { params: idParam.extend({ action: z.enum(['pause', 'resume', 'trigger']).openapi({ param: { name: 'action', in: 'path' } }) }) },
+    request: { params: idPath.extend({ action: z.enum(['pause', 'resume', 'trigger']).openapi({ param: { name: 'action', in: 'path' } }) }) },
     responses: { 200: successResponse('Done', scheduleSchema), ...errorResponses(400, 401, 404) },
   }),
-  pull: createRoute({ method: 'post', path: '/api/counties/{id}/pull-permits', tags, summary: 'Pull an ad-hoc date window (an incremental_pull job)', request: { params: idParam, body: { required: true, ...jsonContent(pullRequest) } }, responses: { 202: successResponse('Started', startedJob), ...errorResponses(400, 401, 404, 409) } }),
+  pull: createRoute({ method: 'post', path: '/api/counties/{id}/pull-permits', tags, summary: 'Pull an ad-hoc date window (an incremental_pull job)', request: { params: idPath, body: { required: true, ...jsonContent(pullRequest) } }, responses: { 202: successResponse('Started', startedJob), ...errorResponses(400, 401, 404, 409) } }),
 };
 
 /** The counties routes, as a sub-app joined into the API by `api/app.ts`. */

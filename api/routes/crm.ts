@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isSupportedCountry } from 'libphonenumber-js';
+import { getCountries, isSupportedCountry } from 'libphonenumber-js';
 import { type CrmConfigSummary, crmConfigSummary, saveCrmConfiguration, testCrmConnection } from '../../services/crm/config';
 import { crmSyncStatus, startCrmSync } from '../../services/crm/sync';
 import { errorResponses, jsonContent, ok, okWithStatus, successResponse } from '../envelope';
+import { bodyId, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
 
 const crmConfigSchema = z
@@ -18,14 +19,16 @@ const crmConfigSchema = z
 
 const crmConfigChangeSchema = z
   .strictObject({
-    api_token: z.string().trim().min(8).max(2000).optional().openapi({ description: 'Private integration token; omit to keep the stored one' }),
-    location_id: z.string().trim().min(1).max(100),
-    default_tags: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+    api_token: trimmedText({ min: 8, max: 2000 }).optional().openapi({ description: 'Private integration token: required while none is stored; omit it to keep the stored one' }),
+    location_id: trimmedText({ max: 100 }),
+    default_tags: z.array(trimmedText({ max: 100 })).max(20).optional(),
     default_phone_country: z
       .string()
       .trim()
       .transform((value) => value.toUpperCase())
       .refine((value) => isSupportedCountry(value), 'not a supported ISO 3166-1 alpha-2 country')
+      // The document lists the codes in upper case; lower case is accepted too.
+      .openapi({ enum: getCountries(), description: 'ISO 3166-1 alpha-2 country of phone numbers written without a country code' })
       .optional(),
   })
   .openapi('SummitConfigChange');
@@ -42,7 +45,7 @@ const connectionTestSchema = z
   .openapi('SummitConnectionTest');
 
 const syncRequestSchema = z
-  .strictObject({ lead_ids: z.array(z.number().int().positive()).max(10_000).default([]) })
+  .strictObject({ lead_ids: z.array(bodyId()).max(10_000).default([]) })
   .openapi('SummitSyncRequest');
 
 const syncJobSchema = z

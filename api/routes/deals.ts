@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
 import { dealStats, findAlerts, findDeals, getDeal } from '../../services/listings/deals';
 import { errorResponses, ok, pageNumberQuery, pagedList, successEnvelope } from '../envelope';
+import { numberParameter, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
 
 const pageQuery = pageNumberQuery({ defaultLimit: 20, maxLimit: 100 });
@@ -59,10 +60,10 @@ const listDealsRoute = createRoute({
   summary: 'Rated deals, best margin first',
   request: {
     query: z.object({
-      make: z.string().trim().min(1).max(60).optional(),
-      model: z.string().trim().min(1).max(60).optional(),
+      make: trimmedText({ max: 60 }).optional(),
+      model: trimmedText({ max: 60 }).optional(),
       rating: z.enum(DEAL_RATINGS as [string, ...string[]]).optional(),
-      min_margin: z.coerce.number().min(-10).max(10).optional().openapi({ description: 'e.g. 0.1 for 10 %' }),
+      min_margin: numberParameter({ min: -10, max: 10 }).optional().openapi({ description: 'e.g. 0.1 for 10 %' }),
       ...pageQuery,
     }),
   },

@@ -3,6 +3,31 @@ import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { AppEnv } from '../dependencies';
+import { errorDescriptions } from '../envelope';
+
+type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPIDocument']>;
+
+const BODY_ERROR_STATUSES = [413, 415] as const;
+
+/**
+ * Every body passes the size limit (api/app.ts) and a route's media-type check before its schema, so
+ * every operation taking a body can answer 413 and 415: added here once rather than on each route.
+ */
+function withBodyErrorResponses(document: OpenApiDocument): OpenApiDocument {
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const operation = pathItem[method];
+      if (!operation?.requestBody) continue;
+      for (const status of BODY_ERROR_STATUSES) {
+        operation.responses[status] ??= {
+          description: errorDescriptions[status],
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+        };
+      }
+    }
+  }
+  return document;
+}
 
 const SWAGGER_ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -41,7 +66,7 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>) {
     name: 'X-API-Key',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'BearerKey', { type: 'http', scheme: 'bearer' });
-  app.doc('/openapi.json', {
+  const documentConfig: Parameters<typeof app.getOpenAPIDocument>[0] = {
     openapi: '3.0.3',
     info: {
       title: 'Prospector API',
@@ -51,7 +76,8 @@ export function registerDocsRoutes(app: OpenAPIHono<AppEnv>) {
         '`{success, data, error}`. Every /api route except /api/health needs an API key.',
     },
     security: [{ ApiKeyHeader: [] }, { BearerKey: [] }],
-  });
+  };
+  app.get('/openapi.json', (c) => c.json(withBodyErrorResponses(app.getOpenAPIDocument(documentConfig))));
   app.get('/docs', (c) => c.html(docsPage));
   app.get('/docs/init.js', (c) => c.body(initScript, 200, { 'content-type': 'application/javascript; charset=utf-8' }));
   app.get('/docs/assets/:file', async (c) => {

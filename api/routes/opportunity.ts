@@ -4,8 +4,9 @@ import { salesHooks } from '../../domain/registrations/sales-context';
 import { leaseExpiryReport, type ReportOutcome } from '../../services/registrations/lease-expiry-reports';
 import { parseReportRequest } from '../../services/registrations/report-request';
 import { ok, successResponse } from '../envelope';
+import { boundedInteger } from '../input-schemas';
 import { createRouter, type Router } from '../router';
-import { answerPending, countsInOrder, pendingReportResponses, reportQueryOf, reportQuerySchema } from './registration-responses';
+import { answerPending, countsInOrder, pendingReportResponses, regionSchema, reportQueryOf, reportQuerySchema } from './registration-responses';
 
 const opportunitySchema = z
   .object({
@@ -31,12 +32,12 @@ const hookSchema = z.object({
 
 const contextRequest = z
   .strictObject({
-    region: z.string().min(1).openapi({ example: 'slaskie' }),
+    region: regionSchema().openapi({ example: 'SLASKIE' }),
     monthly_fuel_cost: z.number().min(0).max(100_000).openapi({ example: 900, description: 'PLN per month' }),
     current_car_value: z.number().min(0).max(10_000_000).openapi({ example: 85_000, description: 'PLN' }),
     annual_tax: z.number().min(0).max(1_000_000).openapi({ example: 2_400, description: 'PLN per year of car taxes and charges' }),
     has_family_card: z.boolean().openapi({ description: 'Holds a Karta Dużej Rodziny' }),
-    months_back: z.number().int().min(1).max(360).optional(),
+    months_back: boundedInteger({ min: 1, max: 360 }).optional(),
   })
   .openapi('SalesContextRequest');
 

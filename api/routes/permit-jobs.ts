@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { cancelPermitJob, deletePermitJob, getPermitJob, listPermitJobs, startPermitPull } from '../../services/permits/pull-jobs';
 import { errorResponses, jsonContent, ok, okWithStatus, successResponse } from '../envelope';
-import { idParam, isoDate, jobSchema, jobView } from './permits-shared';
+import { boundedInteger, idPath, integerParameter, trimmedText } from '../input-schemas';
+import { isoDate, jobSchema, jobView } from './permits-shared';
 import { createRouter, type Router } from '../router';
 
 const jobRequest = z
@@ -14,10 +15,10 @@ const jobRequest = z
       job_type: z.literal('incremental_pull'),
       parameters: z
         .strictObject({
-          date_from: isoDate.optional(),
-          date_to: isoDate.optional(),
-          limit: z.number().int().min(1).optional(),
-          status: z.string().trim().min(1).optional(),
+          date_from: isoDate.optional().openapi({ description: 'First day of the window; with date_to (both or neither), not after date_to' }),
+          date_to: isoDate.optional().openapi({ description: 'Last day of the window; with date_from (both or neither), not before date_from' }),
+          limit: boundedInteger({ min: 1, max: 1_000_000 }).optional(),
+          status: trimmedText({ max: 100 }).optional(),
         })
         .refine((p) => (p.date_from === undefined) === (p.date_to === undefined), { message: 'give both date_from and date_to, or neither' })
         .refine((p) => !p.date_from || !p.date_to || p.date_from <= p.date_to, { message: 'date_from must not be after date_to', path: ['date_from'] })
@@ -28,7 +29,7 @@ const jobRequest = z
 
 const jobListQuery = z.object({
   status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(20),
+  limit: integerParameter({ min: 1, max: 200 }).default(20),
 });
 
 const liveJobSchema = jobSchema.extend({
@@ -38,11 +39,11 @@ const liveJobSchema = jobSchema.extend({
 const tags = ['Permits: jobs'];
 
 const routes = {
-  start: createRoute({ method: 'post', path: '/api/background-jobs/counties/{id}/jobs', tags, summary: 'Start a historical (initial_pull) or incremental pull for a county', request: { params: idParam, body: { required: true, ...jsonContent(jobRequest) } }, responses: { 202: successResponse('Started', jobSchema), ...errorResponses(400, 401, 404, 409) } }),
-  list: createRoute({ method: 'get', path: '/api/background-jobs/counties/{id}/jobs', tags, summary: 'A county’s pull jobs, newest first', request: { params: idParam, query: jobListQuery }, responses: { 200: successResponse('Jobs', z.array(jobSchema)), ...errorResponses(400, 401, 404) } }),
-  get: createRoute({ method: 'get', path: '/api/background-jobs/jobs/{id}', tags, summary: 'A job with its live progress (workflow query) while it runs', request: { params: idParam }, responses: { 200: successResponse('Job', liveJobSchema), ...errorResponses(400, 401, 404) } }),
-  cancel: createRoute({ method: 'post', path: '/api/background-jobs/jobs/{id}/cancel', tags, summary: 'Cancel gracefully: the page in flight finishes and is saved', request: { params: idParam }, responses: { 202: successResponse('Cancelling', jobSchema), ...errorResponses(400, 401, 404, 409) } }),
-  remove: createRoute({ method: 'delete', path: '/api/background-jobs/jobs/{id}', tags, summary: 'Delete a finished job’s record', request: { params: idParam }, responses: { 200: successResponse('Deleted', z.object({ deleted: z.literal(true) })), ...errorResponses(400, 401, 404, 409) } }),
+  start: createRoute({ method: 'post', path: '/api/background-jobs/counties/{id}/jobs', tags, summary: 'Start a historical (initial_pull) or incremental pull for a county', request: { params: idPath, body: { required: true, ...jsonContent(jobRequest) } }, responses: { 202: successResponse('Started', jobSchema), ...errorResponses(400, 401, 404, 409) } }),
+  list: createRoute({ method: 'get', path: '/api/background-jobs/counties/{id}/jobs', tags, summary: 'A county’s pull jobs, newest first', request: { params: idPath, query: jobListQuery }, responses: { 200: successResponse('Jobs', z.array(jobSchema)), ...errorResponses(400, 401, 404) } }),
+  get: createRoute({ method: 'get', path: '/api/background-jobs/jobs/{id}', tags, summary: 'A job with its live progress (workflow query) while it runs', request: { params: idPath }, responses: { 200: successResponse('Job', liveJobSchema), ...errorResponses(400, 401, 404) } }),
+  cancel: createRoute({ method: 'post', path: '/api/background-jobs/jobs/{id}/cancel', tags, summary: 'Cancel gracefully: the page in flight finishes and is saved', request: { params: idPath }, responses: { 202: successResponse('Cancelling', jobSchema), ...errorResponses(400, 401, 404, 409) } }),
+  remove: createRoute({ method: 'delete', path: '/api/background-jobs/jobs/{id}', tags, summary: 'Delete a finished job’s record', request: { params: idPath }, responses: { 200: successResponse('Deleted', z.object({ deleted: z.literal(true) })), ...errorResponses(400, 401, 404, 409) } }),
 };
 
 /** The permit-jobs routes, as a sub-app joined into the API by `api/app.ts`. */

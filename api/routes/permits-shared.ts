@@ -1,15 +1,16 @@
 import { z } from '@hono/zod-openapi';
+import { integerParameter } from '../input-schemas';
 
 /** Schemas and row views shared by the permit pipeline's routes (counties, jobs, permits). */
-export const idParam = z.object({
-  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
-});
-
-export const isoDate = z.iso.date('expected a date as yyyy-MM-dd');
+// PostgreSQL has no year 0; the pattern says so beside the `date` format.
+export const isoDate = z.iso
+  .date('expected a date as yyyy-MM-dd')
+  .refine((date) => !date.startsWith('0000-'), 'there is no year 0000')
+  .openapi({ pattern: '^(?!0000-)\\d{4}-\\d{2}-\\d{2}$' });
 
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: integerParameter({ min: 1, max: 1000 }).default(100),
+  offset: integerParameter({ min: 0, max: Number.MAX_SAFE_INTEGER }).default(0),
 };
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : (value as string | null) ?? null);

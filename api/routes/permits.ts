@@ -2,14 +2,20 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createLeadsFromPermits, listLeads, setLeadNotes } from '../../services/permits/leads';
 import { getPermit, getProperty, listPermits, listProperties } from '../../services/permits/permits';
 import { errorResponses, jsonContent, ok, successResponse } from '../envelope';
-import { idParam, iso, isoDate, pageQuery } from './permits-shared';
+import { bodyId, idParameter, idPath, verbatimText } from '../input-schemas';
+import { iso, isoDate, pageQuery } from './permits-shared';
 import { createRouter, type Router } from '../router';
 
 const tier = z.enum(['HOT', 'WARM', 'COOL', 'COLD']);
-const countyFilter = z.coerce.number().int().positive().optional();
+const countyFilter = idParameter().optional();
 
 const permitListQuery = z
-  .object({ county_id: countyFilter, date_from: isoDate.optional(), date_to: isoDate.optional(), ...pageQuery })
+  .object({
+    county_id: countyFilter,
+    date_from: isoDate.optional().openapi({ description: 'Opened on or after this day; not after date_to' }),
+    date_to: isoDate.optional().openapi({ description: 'Opened on or before this day; not before date_from' }),
+    ...pageQuery,
+  })
   .refine((q) => !q.date_from || !q.date_to || q.date_from <= q.date_to, { message: 'date_from must not be after date_to', path: ['date_from'] });
 const propertyListQuery = z.object({ county_id: countyFilter, tier: tier.optional(), ...pageQuery });
 const leadListQuery = z.object({
@@ -43,11 +49,11 @@ const leadSchema = z
     sync_error: z.string().nullable(), created_at: z.string(), updated_at: z.string(),
   })
   .openapi('Lead');
-const createFromPermits = z.strictObject({ permit_ids: z.array(z.number().int().positive()).min(1).max(1000) }).openapi('CreateLeadsFromPermits');
+const createFromPermits = z.strictObject({ permit_ids: z.array(bodyId()).min(1).max(1000) }).openapi('CreateLeadsFromPermits');
 const createdLeads = z
   .object({ leads: z.array(leadSchema), not_qualifying_permit_ids: z.array(z.number()), leads_created: z.number() })
   .openapi('LeadsFromPermits');
-const notesBody = z.strictObject({ notes: z.string().max(10_000) }).openapi('LeadNotes');
+const notesBody = z.strictObject({ notes: verbatimText({ max: 10_000 }) }).openapi('LeadNotes');
 
 const leadView = (row: Record<string, any>) => ({ ...row, synced_at: iso(row.synced_at), created_at: iso(row.created_at)!, updated_at: iso(row.updated_at)! }) as z.infer<typeof leadSchema>;
 
@@ -55,12 +61,12 @@ const tags = ['Permits: data'];
 
 const routes = {
   permits: createRoute({ method: 'get', path: '/api/permits', tags, summary: 'Permits, newest opened first', request: { query: permitListQuery }, responses: { 200: successResponse('Permits', z.array(permitSchema)), ...errorResponses(400, 401) } }),
-  permit: createRoute({ method: 'get', path: '/api/permits/{id}', tags, summary: 'One permit with the record as received', request: { params: idParam }, responses: { 200: successResponse('Permit', permitDetailSchema), ...errorResponses(400, 401, 404) } }),
+  permit: createRoute({ method: 'get', path: '/api/permits/{id}', tags, summary: 'One permit with the record as received', request: { params: idPath }, responses: { 200: successResponse('Permit', permitDetailSchema), ...errorResponses(400, 401, 404) } }),
   properties: createRoute({ method: 'get', path: '/api/properties', tags, summary: 'Properties, best lead score first', request: { query: propertyListQuery }, responses: { 200: successResponse('Properties', z.array(propertySchema)), ...errorResponses(400, 401) } }),
-  property: createRoute({ method: 'get', path: '/api/properties/{id}', tags, summary: 'One property', request: { params: idParam }, responses: { 200: successResponse('Property', propertySchema), ...errorResponses(400, 401, 404) } }),
+  property: createRoute({ method: 'get', path: '/api/properties/{id}', tags, summary: 'One property', request: { params: idPath }, responses: { 200: successResponse('Property', propertySchema), ...errorResponses(400, 401, 404) } }),
   leads: createRoute({ method: 'get', path: '/api/leads', tags, summary: 'Leads, best score first', request: { query: leadListQuery }, responses: { 200: successResponse('Leads', z.array(leadSchema)), ...errorResponses(400, 401) } }),
   createFromPermits: createRoute({ method: 'post', path: '/api/leads/create-from-permits', tags, summary: 'Re-aggregate the properties of these permits and create their leads where they qualify', request: { body: { required: true, ...jsonContent(createFromPermits) } }, responses: { 200: successResponse('Leads', createdLeads), ...errorResponses(400, 401, 404) } }),
-  notes: createRoute({ method: 'put', path: '/api/leads/{id}/notes', tags, summary: 'Replace a lead’s notes', request: { params: idParam, body: { required: true, ...jsonContent(notesBody) } }, responses: { 200: successResponse('Lead', leadSchema), ...errorResponses(400, 401, 404) } }),
+  notes: createRoute({ method: 'put', path: '/api/leads/{id}/notes', tags, summary: 'Replace a lead’s notes', request: { params: idPath, body: { required: true, ...jsonContent(notesBody) } }, responses: { 200: successResponse('Lead', leadSchema), ...errorResponses(400, 401, 404) } }),
 };
 
 /** The permits routes, as a sub-app joined into the API by `api/app.ts`. */

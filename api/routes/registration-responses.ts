@@ -1,15 +1,40 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { KNOWN_BRANDS } from '../../domain/registrations/brands';
+import { asciiFold, VOIVODESHIPS } from '../../domain/registrations/voivodeships';
 import type { LeaseExpiryReport, ReportOutcome } from '../../services/registrations/lease-expiry-reports';
 import type { ReportQuery } from '../../services/registrations/report-request';
 import { errorResponses, jsonContent, okWithStatus, successEnvelope } from '../envelope';
+import { integerParameter } from '../input-schemas';
+
+/**
+ * A voivodeship as the report routes take it. The service resolves it (any letter case, diacritics
+ * optional) and refuses an unknown one with 400; the document lists the canonical spellings.
+ */
+export const regionSchema = () =>
+  z.string().openapi({
+    enum: [...new Set(VOIVODESHIPS.flatMap((voivodeship) => [voivodeship.code, voivodeship.name, asciiFold(voivodeship.name)]))],
+    example: '24',
+    description: 'Voivodeship: its TERYT code (02, 04 … 32) or its name, in any letter case, with or without diacritics (GET /api/regions lists them)',
+  });
 
 /** The query of the report routes (lease-expiry counts and opportunity). */
 export const reportQuerySchema = z.object({
-  region: z.string().min(1).openapi({ example: '24', description: 'Voivodeship code (02…32) or name, with or without diacritics' }),
-  months_back: z.coerce.number().int().min(1).max(360).optional().openapi({ description: 'How many months ago the window ends (default 36)' }),
-  window_months: z.coerce.number().int().min(1).max(120).optional().openapi({ description: 'Window length in months (default 2)' }),
-  brands: z.string().optional().openapi({ example: 'TESLA,BMW,MERCEDES-BENZ,AUDI,VOLVO' }),
+  region: regionSchema(),
+  months_back: integerParameter({ min: 1, max: 360 }).optional().openapi({ description: 'How many months ago the window ends (default 36)' }),
+  window_months: integerParameter({ min: 1, max: 120 }).optional().openapi({ description: 'Window length in months (default 2)' }),
+  brands: z
+    .string()
+    .optional()
+    .openapi({
+      type: 'array',
+      items: { type: 'string', enum: [...KNOWN_BRANDS] },
+      minItems: 1,
+      maxItems: KNOWN_BRANDS.size,
+      param: { style: 'form', explode: false },
+      example: ['TESLA', 'BMW', 'MERCEDES-BENZ', 'AUDI', 'VOLVO'],
+      description: 'Comma-separated CEPiK brands, in any letter case (default: the configured CEPIK_DEFAULT_BRANDS)',
+    }),
   refresh: z.enum(['true', 'false', '1', '0']).optional().openapi({ description: 'true: pull from CEPiK even when a fresh report is cached' }),
 });
 
@@ -18,7 +43,8 @@ export function reportQueryOf(query: z.infer<typeof reportQuerySchema>): ReportQ
     region: query.region,
     monthsBack: query.months_back,
     windowMonths: query.window_months,
-    brands: query.brands ? query.brands.split(',') : undefined,
+    // `brands=` names no brand, which the service refuses, rather than meaning the default.
+    brands: query.brands === undefined ? undefined : query.brands.split(','),
     refresh: query.refresh === 'true' || query.refresh === '1',
   };
 }

@@ -5,7 +5,7 @@ import { REPORT_JOB_ID_PATTERN, reportJob } from '../../services/registrations/r
 import { parseReportRequest } from '../../services/registrations/report-request';
 import { errorResponses, ok, successEnvelope, successResponse } from '../envelope';
 import { createRouter, type Router } from '../router';
-import { answerPending, countsInOrder, pendingReportResponses, reportMeta, reportQueryOf, reportQuerySchema, windowSchema } from './registration-responses';
+import { answerPending, countsInOrder, pendingReportResponses, regionSchema, reportMeta, reportQueryOf, reportQuerySchema, windowSchema } from './registration-responses';
 
 const reportMetaSchema = z.object({
   region: z.object({ code: z.string(), name: z.string() }),
@@ -52,7 +52,7 @@ const clearCacheRoute = createRoute({
   path: '/api/registrations/cache',
   tags: ['Registrations'],
   summary: 'Remove cached lease-expiry reports (of one region, or all); the next request pulls again',
-  request: { query: z.object({ region: z.string().optional() }) },
+  request: { query: z.object({ region: regionSchema().optional() }) },
   responses: {
     200: successResponse('How many reports were removed', z.object({ deleted: z.number() })),
     ...errorResponses(400, 401),

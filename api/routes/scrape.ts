@@ -1,15 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { FLEET } from '../../domain/listings/fleet';
 import { listingDatabaseStatus, requireFleetModel, runningScrapes, scrapeHistory, startModelScrape } from '../../services/listings/scrapes';
 import { errorResponses, ok, okWithStatus, pageNumberQuery, pagedList, successEnvelope } from '../envelope';
+import { boundedInteger, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
 
 const scrapeRequest = z
   .strictObject({
-    make: z.string().trim().min(1).max(60).openapi({ example: 'Ford' }),
-    model: z.string().trim().min(1).max(60).openapi({ example: 'Fiesta' }),
-    max_results: z.number().int().min(1).max(5_000).nullable().default(null),
+    make: trimmedText({ max: 60 }).openapi({ example: 'Ford' }),
+    model: trimmedText({ max: 60 }).openapi({ example: 'Fiesta' }),
+    max_results: boundedInteger({ min: 1, max: 5_000 }).nullable().default(null),
   })
-  .openapi('ScrapeRequest');
+  // A scrape takes a make and model of the fleet only (in any letter case): the document lists the pairs.
+  .openapi('ScrapeRequest', {
+    anyOf: FLEET.map((brand) => ({
+      properties: { make: { type: 'string', enum: [brand.make] }, model: { type: 'string', enum: [...brand.models] } },
+    })),
+  });
 
 const scrapeStarted = z
   .object({ workflow_id: z.string(), make: z.string(), model: z.string(), max_results: z.number().nullable() })
@@ -66,7 +73,7 @@ const historyRoute = createRoute({
   path: '/api/scrape/history',
   tags: ['Listings'],
   summary: 'Past and running scrapes, newest first',
-  request: { query: pageQuery.extend({ make: z.string().trim().min(1).max(60).optional(), model: z.string().trim().min(1).max(60).optional() }) },
+  request: { query: pageQuery.extend({ make: trimmedText({ max: 60 }).optional(), model: trimmedText({ max: 60 }).optional() }) },
   responses: {
     200: {
       description: 'Scrape runs',
