@@ -56,7 +56,8 @@ async function auditRun(temporalAddress: string, auditDir: string, logFile: stri
     const findings = [...workflows.findings, ...logs.findings, ...responses.findings];
     console.log(
       `\nSecrets and personal-data audit: ${workflows.executions} workflow executions, ${workflows.schedules} schedules, ` +
-        `${logs.entries} log entries, ${responses.responses} API responses; ${credentials.length} known credentials, e-mail addresses and phone numbers looked for`,
+        `${logs.entries} log entries, ${responses.responses} API responses (${responses.withContactData} of contact-data routes with owner contacts, allowed); ` +
+        `${credentials.length} known credentials, e-mail addresses and phone numbers looked for`,
     );
     console.log(findings.length === 0 ? 'audit: nothing found' : `audit FAILED: ${formatFindings(findings)}`);
     return findings;

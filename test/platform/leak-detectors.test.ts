@@ -16,8 +16,9 @@ describe('leak detectors of the secrets and personal-data audit', () => {
     }
   });
 
-  it('does not take package specifiers, scoped packages or worker identities for e-mail addresses', () => {
-    for (const text of ['pino@10.4.0', 'node_modules/@temporalio/worker/lib', '@hono/zod-openapi', 'user@localhost', 'a @ b.com', 'x@y']) {
+  it('does not take package specifiers, scoped packages, worker identities or protobuf type URLs for e-mail addresses', () => {
+    for (const text of ['pino@10.4.0', 'node_modules/@temporalio/worker/lib', '@hono/zod-openapi', 'user@localhost', 'a @ b.com', 'x@y',
+      String.raw`details: b"\x1aB\n@type.googleapis.com/temporal.api.errordetails.v1.NotFoundFailure"`, 'any@type.googleapis.com/temporal.api.failure.v1.Failure']) {
       assert.deepEqual(findEmails(text), [], text);
     }
   });
@@ -88,7 +89,7 @@ describe('leak detectors of the secrets and personal-data audit', () => {
     assert.ok(!masked.includes('owner.12') && !masked.includes('201-1000'), masked);
   });
 
-  it('reads pino lines and multi-line Temporal SDK log entries, not the test runner report', () => {
+  it('reads pino lines and Temporal SDK log entries (multi-line, coloured), not the test runner report', () => {
     const output = [
       '{"level":40,"time":1,"msg":"lead owner.1@example.com"}',
       '✖ fails (3ms)',
@@ -97,11 +98,12 @@ describe('leak detectors of the secrets and personal-data audit', () => {
       "  error: 'phone (212) 201-1000 refused'",
       '}',
       '▶ next suite',
+      '\u001b[2m2026-12-03T06:45:41.558190Z\u001b[0m \u001b[33m WARN\u001b[0m temporalio_sdk_core::worker: failed for owner.3@example.com',
     ].join('\n');
     const entries = logEntries(output);
-    assert.deepEqual(entries.map((entry) => entry.line), [1, 4]);
+    assert.deepEqual(entries.map((entry) => entry.line), [1, 4, 8]);
     assert.match(entries[1]!.text, /201-1000/);
-    assert.deepEqual(entries.flatMap((entry) => findLeaks(entry.text, [])).map((leak) => leak.kind), ['email', 'phone']);
+    assert.deepEqual(entries.flatMap((entry) => findLeaks(entry.text, [])).map((leak) => leak.kind), ['email', 'phone', 'email']);
   });
 
   it('lets contact-data routes answer with owner contacts, but no error, no other route and no credential', () => {

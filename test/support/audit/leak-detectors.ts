@@ -26,9 +26,10 @@ export interface Leak {
 
 /**
  * An address with a dotted domain ending in letters; `%40` is the `@` of a URL-encoded address (a
- * query string in a logged URL). Package specifiers (`pino@10.4.0`) end in digits and do not match.
+ * query string in a logged URL). Package specifiers (`pino@10.4.0`) end in digits and do not match,
+ * nor does a host followed by a path (`\n@type.googleapis.com/…` in a printed protobuf status).
  */
-const EMAIL = /(?<![\w.%+-])[A-Za-z0-9][\w.+-]*(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w-])/g;
+const EMAIL = /(?<![\w.%+\\-])[A-Za-z0-9][\w.+-]*(?:@|%40)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![\w/-]|\.\w)/g;
 
 /** Neither inside a longer word, number, UUID or dotted/dashed run, nor followed by one. */
 const BEFORE = String.raw`(?<![\w+.\-/])`;

@@ -132,8 +132,14 @@ function isPinoLine(line: string): boolean {
   }
 }
 
-/** The first line of a Temporal SDK logger entry (DefaultLogger: `<ISO time> [LEVEL] message {meta}`). */
-const SDK_LOG_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z \[(?:TRACE|DEBUG|INFO|WARN|ERROR)\] /;
+/**
+ * The first line of a Temporal SDK log entry: the TypeScript SDK's DefaultLogger
+ * (`<ISO time> [WARN] message {meta}`) or the SDK core's own (`<ISO time>  WARN target: message fields`).
+ */
+const SDK_LOG_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z +\[?(?:TRACE|DEBUG|INFO|WARN|ERROR)\]? /;
+
+/** The SDK core colours its log lines. */
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
 /** How far the brackets of `text` are open (the SDK logger prints its meta object over several lines). */
 function bracketDepth(text: string): number {
@@ -147,12 +153,12 @@ function bracketDepth(text: string): number {
 
 /**
  * The log entries of the test output: pino JSON lines (the services' and workers' logger) and
- * Temporal SDK logger entries (workflow and activity logs, failures the worker logs); each with the
+ * Temporal SDK log entries (workflow and activity logs, failures the worker logs); each with the
  * line it starts on. Only these are what production logs would contain: the rest of the output is
  * the test runner's report, where a test may print a synthetic fixture in an assertion message.
  */
 export function logEntries(output: string): Array<{ line: number; text: string }> {
-  const lines = output.split('\n');
+  const lines = output.replace(ANSI_ESCAPE, '').split('\n');
   const entries: Array<{ line: number; text: string }> = [];
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
@@ -212,19 +218,26 @@ export function auditResponse(response: RecordedResponse, where: string, credent
   );
 }
 
-export async function auditResponses(dir: string, credentials: readonly KnownCredential[]): Promise<{ findings: Finding[]; responses: number }> {
+/** `withContactData`: answers of contact-data routes that did carry owner contacts (allowed; counted to show the allowance is used). */
+export async function auditResponses(
+  dir: string,
+  credentials: readonly KnownCredential[],
+): Promise<{ findings: Finding[]; responses: number; withContactData: number }> {
   const files = (await readdir(dir)).filter((name) => name.startsWith(RESPONSES_FILE_PREFIX)).sort();
   const findings: Finding[] = [];
   let responses = 0;
+  let withContactData = 0;
   for (const name of files) {
     const lines = (await readFile(path.join(dir, name), 'utf8')).split('\n');
     for (const [index, line] of lines.entries()) {
       if (line === '') continue;
+      const response = JSON.parse(line) as RecordedResponse;
       responses += 1;
-      findings.push(...auditResponse(JSON.parse(line) as RecordedResponse, `API response (${name}:${index + 1})`, credentials));
+      if (isContactDataResponse(response) && findLeaks(response.body, []).length > 0) withContactData += 1;
+      findings.push(...auditResponse(response, `API response (${name}:${index + 1})`, credentials));
     }
   }
-  return { findings, responses };
+  return { findings, responses, withContactData };
 }
 
 /** The report printed after the suite: one line per distinct finding, the first `max` of them. */
