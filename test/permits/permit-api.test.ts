@@ -6,11 +6,13 @@ import { createApp } from '../../api/app';
 import { loadSettings } from '../../config/settings';
 import { startAccelaSimulator } from '../../simulators/accela/server';
 import { incrementalScheduleId } from '../../workflows/permits/ids';
+import { TEST_API_KEY } from '../support/api';
+import { recordResponses } from '../support/audit/response-recorder';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
 import { waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
 
-const API_KEY = 'permits-api-key-0123456789';
+const API_KEY = TEST_API_KEY;
 
 describe('permit pipeline HTTP API', () => {
   let database: TestDatabase;
@@ -30,7 +32,7 @@ describe('permit pipeline HTTP API', () => {
     workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
     // The API seals county secrets with the same key the workers open them with, as in one deployment.
     const settings = loadSettings({ ...process.env, ...env, API_KEYS: API_KEY });
-    const app = createApp({ settings, db: database.db, temporal: temporal.client, namespace: 'default', queues, secrets: workers.secrets, startedAt: new Date() });
+    const app = recordResponses(createApp({ settings, db: database.db, temporal: temporal.client, namespace: 'default', queues, secrets: workers.secrets, startedAt: new Date() }));
     call = async (path, init = {}) => {
       const response = await app.request(path, {
         method: init.method ?? 'GET',

@@ -4,11 +4,15 @@ import { loadSettings } from '../../config/settings';
 import type { Database } from '../../platform/database';
 import { SecretBox } from '../../platform/encryption';
 import type { TaskQueues } from '../../platform/task-queues';
+import { recordResponses } from './audit/response-recorder';
 import { TEST_ENCRYPTION_KEY } from './encryption-key';
 
 export const TEST_API_KEY = 'test-key-0123456789';
 
-/** The real Hono app over a test database and the run's Temporal server; call it with `app.request`. */
+/**
+ * The real Hono app over a test database and the run's Temporal server; call it with `app.request`.
+ * Every response is recorded for the secrets and personal-data audit after the suite.
+ */
 export function createTestApi(options: { db: Database; client: Client; queues: TaskQueues; env?: Record<string, string> }) {
   const settings = loadSettings({
     ...process.env,
@@ -16,7 +20,7 @@ export function createTestApi(options: { db: Database; client: Client; queues: T
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ...options.env,
   });
-  const app = createApp({
+  const app = recordResponses(createApp({
     settings,
     db: options.db,
     temporal: options.client,
@@ -24,7 +28,7 @@ export function createTestApi(options: { db: Database; client: Client; queues: T
     queues: options.queues,
     secrets: SecretBox.fromBase64(TEST_ENCRYPTION_KEY),
     startedAt: new Date(),
-  });
+  }));
   const call = (path: string, init: RequestInit = {}) =>
     app.request(path, { ...init, headers: { 'x-api-key': TEST_API_KEY, ...(init.headers ?? {}) } });
   const json = async (path: string, init: RequestInit = {}) => {
