@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { reconcileRunningCrmSyncRuns } from '../../services/crm/sync';
 import { createTestApi } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, uniqueQueues } from '../support/temporal';
@@ -86,7 +85,7 @@ describe('job rows whose workflow ended without recording it (real Temporal, rea
     assert.equal(job.body.data.error, 'CEPiK pull stopped: workflow terminated: simulated: operator stopped it');
   });
 
-  it('CRM sync runs: a run whose chain was terminated ends failed, even when a newer run of the same id is running', async () => {
+  it('CRM sync runs: health finds a run whose chain was terminated and ends it failed, even when a newer run of the same id is running', async () => {
     const workflowId = `crm-sync:test-${tag}`;
     const first = await openWorkflow('syncLeadsToCrmWorkflow', workflowId, [{ leadIds: [1, 2] }]);
     await database.db.query(
@@ -96,9 +95,15 @@ describe('job rows whose workflow ended without recording it (real Temporal, rea
     await first.terminate('simulated: the end of the run was never recorded');
     await openWorkflow('syncLeadsToCrmWorkflow', workflowId, [{ leadIds: [1, 2] }]);
 
-    assert.deepEqual(await reconcileRunningCrmSyncRuns({ db: database.db, temporal: temporal.client }), ['reconciled']);
+    // /api/health checks every running row of every kind: it finds this one and records its end.
+    const health = await api.json('/api/health');
+    assert.equal(health.body.data.components.jobs.status, 'degraded', JSON.stringify(health.body.data.components.jobs));
+    assert.deepEqual(health.body.data.components.jobs.details.crm_sync_runs, { running: 0, reconciled: 1, unchecked: 0 });
+    assert.match(health.body.data.components.jobs.message, /1 job rows still said running after their workflow had ended.*crm_sync_runs 1/);
     const { rows } = await database.db.query(`SELECT status, error_message, finished_at FROM crm_sync_runs WHERE run_key = $1`, [first.firstExecutionRunId]);
     assert.deepEqual([rows[0].status, rows[0].error_message], ['failed', 'workflow terminated: simulated: the end of the run was never recorded']);
     assert.ok(rows[0].finished_at);
+    const again = await api.json('/api/health');
+    assert.equal(again.body.data.components.jobs.status, 'healthy', 'nothing left to reconcile');
   });
 });
