@@ -27,7 +27,7 @@ function runTestFiles(files: string[], env: NodeJS.ProcessEnv, logFile: string):
     const log = createWriteStream(logFile);
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`, ...files],
+      ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`, ...files],
       { cwd: ROOT, stdio: ['inherit', 'pipe', 'pipe'], env },
     );
     child.stdout.on('data', (chunk: Buffer) => {

@@ -26,13 +26,17 @@ const bookkeeping = () =>
     retry: retryPolicy('bookkeeping'),
   });
 
-/** The deal-alert webhook: transient failures are retried with backoff, as for any external API. */
+/**
+ * The deal-alert webhook: transient failures are retried with backoff, as for any external API, but
+ * a bounded number of times: a receiver that stays down must not hold the scrape open, and its alerts
+ * stay pending for the next run's delivery.
+ */
 const alertDelivery = () =>
   proxyActivities<DealActivities>({
     taskQueue: activityTaskQueue('http'),
     // MAX_ALERTS_PER_DELIVERY POSTs at the webhook timeout each.
     startToCloseTimeout: '5 minutes',
-    retry: retryPolicy('sourcePage'),
+    retry: retryPolicy('sourcePage', [], { maximumAttempts: 8 }),
   });
 
 const browser = () =>
