@@ -344,6 +344,23 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       }
     });
 
+    it('refuses a request without the body its operation requires with 400, and changes nothing (found by the API fuzz test)', async () => {
+      const requiring = Object.entries(document.paths).flatMap(([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => (operation.requestBody as { required?: boolean } | undefined)?.required)
+          .map(([method]) => ({ method: method.toUpperCase(), path: path.replace('{id}', String(countyId)).replace('{action}', 'pause') })),
+      );
+      assert.ok(requiring.some(({ method, path }) => method === 'PUT' && path === `/api/counties/${countyId}`));
+      const before = (await api.json(`/api/counties/${countyId}`)).body.data;
+      for (const { method, path } of requiring) {
+        const { status, body } = await api.json(path, { method });
+        assert.equal(status, 400, `${method} ${path} without a body: ${JSON.stringify(body)}`);
+        assert.equal(body.error.code, 'VALIDATION_ERROR');
+        assert.match(body.error.message, /^\(body\): /, `${method} ${path}`);
+      }
+      assert.deepEqual((await api.json(`/api/counties/${countyId}`)).body.data, before, 'the county was not touched');
+    });
+
     it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
       const { status, body } = await api.json('/api/counties', { method: 'POST', body: JSON.stringify(county('Plain')), headers: { 'content-type': 'text/plain' } });
       assert.equal(status, 415);
