@@ -330,6 +330,16 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.equal((await api.call('/api/no-such-thing', { method: 'PATCH' })).status, 404, 'a path that does not exist stays 404');
     });
 
+    it('answers a method a fixed path lacks with 405, though a path with an {id} there has it (found by the API fuzz test)', async () => {
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        const response = await api.call('/api/counties/test-credentials', { method });
+        assert.equal(response.status, 405, `${method} /api/counties/test-credentials`);
+        assert.equal(response.headers.get('allow'), 'POST, OPTIONS');
+        assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'METHOD_NOT_ALLOWED');
+      }
+      assert.equal((await api.call('/api/counties/abc')).status, 400, 'an id that is no fixed path is still looked at as an id');
+    });
+
     it('answers TRACE with 405 over a real socket', async () => {
       const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 });
       try {
