@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ConfigurationError, loadSettings } from '../../config/settings';
+import { KNOWN_BRANDS } from '../../domain/registrations/brands';
 import { createTestApi, TEST_API_KEY } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, uniqueQueues } from '../support/temporal';
@@ -62,7 +63,10 @@ function bodySchema(document: OpenApiDocument, component: string, property: stri
 
 /** Whether a value of a string parameter or property passes its schema (enum, pattern, length, format's pattern). */
 function schemaAllows(schema: Schema, value: string): boolean {
-  if (schema.type === 'array') return value.split(',').length >= (schema.minItems ?? 0) && value.split(',').every((item) => schemaAllows(schema.items, item));
+  if (schema.type === 'array') {
+    const items = value.split(',');
+    return items.length >= (schema.minItems ?? 0) && items.length <= (schema.maxItems ?? Infinity) && items.every((item) => schemaAllows(schema.items, item));
+  }
   if (schema.type === 'integer') return /^-?\d+$/.test(value) && Number(value) >= (schema.minimum ?? -Infinity) && Number(value) <= (schema.maximum ?? Infinity);
   if (value.length < (schema.minLength ?? 0) || value.length > (schema.maxLength ?? Infinity)) return false;
   return stringSchemaAllows(schema, value);
@@ -201,12 +205,15 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
     it('refuses, as the API does, unknown regions and brands, blank text, empty time zones and countries, dates out of order', async () => {
       const countyUpdate = (field: string, value: unknown) => () => send(`/api/counties/${countyId}`, 'PUT', { [field]: value });
       const crmConfig = (field: string, value: unknown) => () => send('/api/summit/config', 'PUT', { location_id: 'L1', [field]: value });
+      const tooManyBrands = Array.from({ length: KNOWN_BRANDS.size + 1 }, () => 'BMW').join(',');
       const cases: [string, () => ReturnType<typeof send>, Schema, string][] = [
         ['region=0', () => api.json('/api/registrations/lease-expiry?region=0'), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'region'), '0'],
         ['opportunity region=0', () => api.json('/api/opportunity?region=0'), parameterSchema(document, 'get', '/api/opportunity', 'region'), '0'],
         ['cache region=', () => api.json('/api/registrations/cache?region=', { method: 'DELETE' }), parameterSchema(document, 'delete', '/api/registrations/cache', 'region'), ''],
         ['brands=', () => api.json('/api/registrations/lease-expiry?region=24&brands='), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), ''],
         ['brands=TRABANT', () => api.json('/api/registrations/lease-expiry?region=24&brands=TRABANT'), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), 'TRABANT'],
+        // Found by the API fuzz test: more brands than the documented maxItems, repeating known ones, were taken.
+        [`${KNOWN_BRANDS.size + 1} brands`, () => api.json(`/api/registrations/lease-expiry?region=24&brands=${tooManyBrands}`), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), tooManyBrands],
         ['blank name', countyUpdate('name', '   '), bodySchema(document, 'CountyUpdate', 'name'), '   '],
         ['blank make filter', () => api.json('/api/deals?make=%20%20'), parameterSchema(document, 'get', '/api/deals', 'make'), '  '],
         ['empty time_zone', countyUpdate('time_zone', ''), bodySchema(document, 'CountyUpdate', 'time_zone'), ''],
