@@ -265,6 +265,7 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.equal((await api.json('/api/permits?date_from=2024-02-01&date_to=2024-01-01')).status, 400);
       const jobParameters = (document.components.schemas.PermitJobRequest!.oneOf as Schema[])[1]!.properties.parameters;
       assert.match(jobParameters.properties.date_from.description, /both or neither/);
+      assert.deepEqual(jobParameters.anyOf, [{ required: ['date_from', 'date_to'] }, { not: { anyOf: [{ required: ['date_from'] }, { required: ['date_to'] }] } }], 'and says it in JSON Schema');
       assert.match(jobParameters.properties.date_from.description, /not after date_to/);
       assert.match(bodySchema(document, 'PullPermitsRequest', 'date_from').description, /not after date_to/);
     });
