@@ -61,7 +61,8 @@ export function createApp(deps: ApiDependencies) {
   app.use('*', corsForOrigins(deps.settings.CORS_ORIGINS));
   const authenticate = requireApiKey(deps.settings.API_KEYS);
   app.use('/api/*', async (c, next) => {
-    if (c.req.method === 'GET' && c.req.path === '/api/health') return next();
+    // Health is public: its GET needs no key, and another method on it is 405 rather than 401.
+    if (c.req.path === '/api/health') return next();
     return authenticate(c, next);
   });
   // A method a fixed path lacks is 405 before a route with an {id} at that place can take the path
