@@ -117,7 +117,7 @@ interface Seeding {
 }
 
 /**
- * What the values of the fuzz configuration point at: counties 1-3 (on the Accela simulator), county 1
+ * What the values of the fuzz configuration point at: counties 1-6 (on the Accela simulator), county 1
  * with its schedule, job 1 (completed) and job 2 (waiting), permits 1-3 with their properties and leads, the
  * CRM configuration, deals with alerts, a finished scrape run, a report job waiting for a worker and
  * the cached report that the document's example asks for. Everything goes through the API or the
@@ -133,8 +133,10 @@ async function seed({ database, api, client, queues }: Seeding, crm: { highlevel
     name: `${agency} County`, agency_name: agency, environment: 'TEST', app_id: SANDBOX_ACCELA_CREDENTIALS.appId,
     app_secret: SANDBOX_ACCELA_CREDENTIALS.appSecret, username: SANDBOX_ACCELA_CREDENTIALS.username, password: SANDBOX_ACCELA_CREDENTIALS.password,
   }, 201);
-  // Counties 2 and 3 have no pull yet: a pull started on them is accepted.
-  const [county] = [await addCounty('FUZZ'), await addCounty('FUZZ2'), await addCounty('FUZZ3')];
+  // Counties 2-6 have no pull yet, so the first one started on each is accepted (the fuzz configuration
+  // gives 2-3 to one way of starting a pull, 4-6 to the other).
+  const county = await addCounty('FUZZ1');
+  for (const number of [2, 3, 4, 5, 6]) await addCounty(`FUZZ${number}`);
   // A historical pull that completed (as a worker would have recorded it) gives the county its weekly schedule.
   const historical = await insertPendingJob(database.db, county.id, 'initial_pull', { years: 1 }, `accela-pull:county-${county.id}:seeded`);
   await finishJob(database.db, historical!, 'completed', null);
