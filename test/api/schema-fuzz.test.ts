@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { type FuzzTarget, startFuzzTarget } from '../fuzz/fuzz-target';
@@ -16,7 +17,11 @@ const CONFIG = path.join(ROOT, 'test', 'fuzz', 'schemathesis.toml');
  */
 function schemathesis(args: string[]): Promise<{ code: number | null; output: string }> {
   const seed = process.env.FUZZ_SEED ? ['--seed', process.env.FUZZ_SEED] : [];
-  const child = spawn(SCHEMATHESIS, ['--config-file', CONFIG, 'run', ...args, ...seed, '--no-color'], { cwd: ROOT });
+  const child = spawn(SCHEMATHESIS, ['--config-file', CONFIG, 'run', ...args, ...seed, '--no-color'], {
+    cwd: ROOT,
+    // Hypothesis keeps its Unicode tables in `.hypothesis` of the working folder: outside the checkout instead.
+    env: { ...process.env, HYPOTHESIS_STORAGE_DIRECTORY: path.join(os.tmpdir(), 'prospector-hypothesis') },
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
