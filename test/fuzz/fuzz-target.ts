@@ -99,7 +99,7 @@ async function createNamespace(connection: Connection): Promise<string> {
   return namespace;
 }
 
-/** Terminates every run the fuzzer started, deletes the schedules of its counties, then the namespace. */
+/** Deletes the schedules, terminates every run the fuzzer started, then deletes the namespace. */
 async function dropNamespace(connection: Connection, namespace: string): Promise<void> {
   const client = new Client({ connection, namespace });
   for await (const schedule of client.schedule.list()) await client.schedule.getHandle(schedule.scheduleId).delete();
