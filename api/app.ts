@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { Registry } from 'prom-client';
 import { logger } from '../platform/logger';
@@ -7,7 +8,7 @@ import type { ApiDependencies } from './dependencies';
 import { ConflictError, InvalidRequestError, NotFoundError, UnavailableError, UpstreamError } from '../domain/errors';
 import { listingGauges } from '../services/listings/metrics';
 import { type ErrorCode, fail } from './envelope';
-import { allowedMethodsOf } from './allowed-methods';
+import { allowedMethodsOf, fixedPathMethodsOf } from './allowed-methods';
 import { corsForOrigins } from './cors';
 import { limitBodySize, rejectNulCharacters } from './input-guards';
 import { createRouter } from './router';
@@ -39,6 +40,11 @@ const SERVICE_ERROR_RESPONSES = [
   [UnavailableError, 503, 'UNAVAILABLE'],
 ] as const;
 
+function methodNotAllowed(c: Context, allowed: string[]) {
+  c.header('Allow', allowed.join(', '));
+  return fail(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+}
+
 export function createApp(deps: ApiDependencies) {
   const app = createRouter();
 
@@ -55,8 +61,18 @@ export function createApp(deps: ApiDependencies) {
   app.use('*', corsForOrigins(deps.settings.CORS_ORIGINS));
   const authenticate = requireApiKey(deps.settings.API_KEYS);
   app.use('/api/*', async (c, next) => {
-    if (c.req.method === 'GET' && c.req.path === '/api/health') return next();
+    // Health is public: its GET needs no key, and another method on it is 405 rather than 401.
+    if (c.req.path === '/api/health') return next();
     return authenticate(c, next);
+  });
+  // A method a fixed path lacks is 405 before a route with an {id} at that place can take the path
+  // for an id; the routes are looked up on the first request, once every one is registered.
+  let fixedPathMethods: ((path: string) => string[]) | undefined;
+  app.use('*', async (c, next) => {
+    fixedPathMethods ??= fixedPathMethodsOf(app.routes);
+    const allowed = fixedPathMethods(c.req.path);
+    if (allowed.length === 0 || allowed.includes(c.req.method)) return next();
+    return methodNotAllowed(c, allowed);
   });
   app.use('*', limitBodySize(deps.settings.API_MAX_BODY_BYTES));
   app.use('*', rejectNulCharacters);
@@ -87,8 +103,7 @@ export function createApp(deps: ApiDependencies) {
   app.notFound((c) => {
     const allowed = allowedMethods(c.req.path);
     if (allowed.length === 0) return fail(c, 404, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`);
-    c.header('Allow', allowed.join(', '));
-    return fail(c, 405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allowed.join(', ')}`);
+    return methodNotAllowed(c, allowed);
   });
   app.onError((error, c) => {
     for (const [kind, status, code] of SERVICE_ERROR_RESPONSES) {

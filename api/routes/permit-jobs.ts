@@ -22,6 +22,8 @@ const jobRequest = z
         })
         .refine((p) => (p.date_from === undefined) === (p.date_to === undefined), { message: 'give both date_from and date_to, or neither' })
         .refine((p) => !p.date_from || !p.date_to || p.date_from <= p.date_to, { message: 'date_from must not be after date_to', path: ['date_from'] })
+        // Both dates or neither, as JSON Schema says it (the order of the two it cannot say).
+        .openapi({ anyOf: [{ required: ['date_from', 'date_to'] }, { not: { anyOf: [{ required: ['date_from'] }, { required: ['date_to'] }] } }] })
         .default({}),
     }),
   ])

@@ -25,6 +25,8 @@ export const reportQuerySchema = z.object({
   window_months: integerParameter({ min: 1, max: 120 }).optional().openapi({ description: 'Window length in months (default 2)' }),
   brands: z
     .string()
+    // Repeats count: more names than there are brands is refused, as the document's maxItems says.
+    .refine((value) => value.split(',').length <= KNOWN_BRANDS.size, `name at most ${KNOWN_BRANDS.size} brands`)
     .optional()
     .openapi({
       type: 'array',

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ConfigurationError, loadSettings } from '../../config/settings';
+import { KNOWN_BRANDS } from '../../domain/registrations/brands';
 import { createTestApi, TEST_API_KEY } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal, uniqueQueues } from '../support/temporal';
@@ -62,7 +63,10 @@ function bodySchema(document: OpenApiDocument, component: string, property: stri
 
 /** Whether a value of a string parameter or property passes its schema (enum, pattern, length, format's pattern). */
 function schemaAllows(schema: Schema, value: string): boolean {
-  if (schema.type === 'array') return value.split(',').length >= (schema.minItems ?? 0) && value.split(',').every((item) => schemaAllows(schema.items, item));
+  if (schema.type === 'array') {
+    const items = value.split(',');
+    return items.length >= (schema.minItems ?? 0) && items.length <= (schema.maxItems ?? Infinity) && items.every((item) => schemaAllows(schema.items, item));
+  }
   if (schema.type === 'integer') return /^-?\d+$/.test(value) && Number(value) >= (schema.minimum ?? -Infinity) && Number(value) <= (schema.maximum ?? Infinity);
   if (value.length < (schema.minLength ?? 0) || value.length > (schema.maxLength ?? Infinity)) return false;
   return stringSchemaAllows(schema, value);
@@ -201,12 +205,15 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
     it('refuses, as the API does, unknown regions and brands, blank text, empty time zones and countries, dates out of order', async () => {
       const countyUpdate = (field: string, value: unknown) => () => send(`/api/counties/${countyId}`, 'PUT', { [field]: value });
       const crmConfig = (field: string, value: unknown) => () => send('/api/summit/config', 'PUT', { location_id: 'L1', [field]: value });
+      const tooManyBrands = Array.from({ length: KNOWN_BRANDS.size + 1 }, () => 'BMW').join(',');
       const cases: [string, () => ReturnType<typeof send>, Schema, string][] = [
         ['region=0', () => api.json('/api/registrations/lease-expiry?region=0'), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'region'), '0'],
         ['opportunity region=0', () => api.json('/api/opportunity?region=0'), parameterSchema(document, 'get', '/api/opportunity', 'region'), '0'],
         ['cache region=', () => api.json('/api/registrations/cache?region=', { method: 'DELETE' }), parameterSchema(document, 'delete', '/api/registrations/cache', 'region'), ''],
         ['brands=', () => api.json('/api/registrations/lease-expiry?region=24&brands='), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), ''],
         ['brands=TRABANT', () => api.json('/api/registrations/lease-expiry?region=24&brands=TRABANT'), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), 'TRABANT'],
+        // Found by the API fuzz test: more brands than the documented maxItems, repeating known ones, were taken.
+        [`${KNOWN_BRANDS.size + 1} brands`, () => api.json(`/api/registrations/lease-expiry?region=24&brands=${tooManyBrands}`), parameterSchema(document, 'get', '/api/registrations/lease-expiry', 'brands'), tooManyBrands],
         ['blank name', countyUpdate('name', '   '), bodySchema(document, 'CountyUpdate', 'name'), '   '],
         ['blank make filter', () => api.json('/api/deals?make=%20%20'), parameterSchema(document, 'get', '/api/deals', 'make'), '  '],
         ['empty time_zone', countyUpdate('time_zone', ''), bodySchema(document, 'CountyUpdate', 'time_zone'), ''],
@@ -258,6 +265,7 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.equal((await api.json('/api/permits?date_from=2024-02-01&date_to=2024-01-01')).status, 400);
       const jobParameters = (document.components.schemas.PermitJobRequest!.oneOf as Schema[])[1]!.properties.parameters;
       assert.match(jobParameters.properties.date_from.description, /both or neither/);
+      assert.deepEqual(jobParameters.anyOf, [{ required: ['date_from', 'date_to'] }, { not: { anyOf: [{ required: ['date_from'] }, { required: ['date_to'] }] } }], 'and says it in JSON Schema');
       assert.match(jobParameters.properties.date_from.description, /not after date_to/);
       assert.match(bodySchema(document, 'PullPermitsRequest', 'date_from').description, /not after date_to/);
     });
@@ -330,6 +338,16 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       assert.equal((await api.call('/api/no-such-thing', { method: 'PATCH' })).status, 404, 'a path that does not exist stays 404');
     });
 
+    it('answers a method a fixed path lacks with 405, though a path with an {id} there has it (found by the API fuzz test)', async () => {
+      for (const method of ['GET', 'PUT', 'DELETE']) {
+        const response = await api.call('/api/counties/test-credentials', { method });
+        assert.equal(response.status, 405, `${method} /api/counties/test-credentials`);
+        assert.equal(response.headers.get('allow'), 'POST, OPTIONS');
+        assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'METHOD_NOT_ALLOWED');
+      }
+      assert.equal((await api.call('/api/counties/abc')).status, 400, 'an id that is no fixed path is still looked at as an id');
+    });
+
     it('answers TRACE with 405 over a real socket', async () => {
       const server = serve({ fetch: api.app.fetch, hostname: '127.0.0.1', port: 0 });
       try {
@@ -342,6 +360,23 @@ describe('hostile input gets a clear 4xx and loses nothing', () => {
       } finally {
         await new Promise((resolve) => server.close(resolve));
       }
+    });
+
+    it('refuses a request without the body its operation requires with 400, and changes nothing (found by the API fuzz test)', async () => {
+      const requiring = Object.entries(document.paths).flatMap(([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => (operation.requestBody as { required?: boolean } | undefined)?.required)
+          .map(([method]) => ({ method: method.toUpperCase(), path: path.replace('{id}', String(countyId)).replace('{action}', 'pause') })),
+      );
+      assert.ok(requiring.some(({ method, path }) => method === 'PUT' && path === `/api/counties/${countyId}`));
+      const before = (await api.json(`/api/counties/${countyId}`)).body.data;
+      for (const { method, path } of requiring) {
+        const { status, body } = await api.json(path, { method });
+        assert.equal(status, 400, `${method} ${path} without a body: ${JSON.stringify(body)}`);
+        assert.equal(body.error.code, 'VALIDATION_ERROR');
+        assert.match(body.error.message, /^\(body\): /, `${method} ${path}`);
+      }
+      assert.deepEqual((await api.json(`/api/counties/${countyId}`)).body.data, before, 'the county was not touched');
     });
 
     it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {

@@ -44,6 +44,15 @@ describe('HTTP API contract', () => {
     assert.deepEqual(Object.keys(body.data.components).sort(), ['configuration', 'database', 'encryption', 'jobs', 'temporal', 'workers']);
   });
 
+  it('answers a method health does not have with 405, key or not: the path is public (found by the API fuzz test)', async () => {
+    for (const method of ['POST', 'DELETE']) {
+      const response = await api.app.request('/api/health', { method });
+      assert.equal(response.status, 405, `${method} /api/health without a key`);
+      assert.equal(response.headers.get('allow'), 'GET, HEAD, OPTIONS');
+    }
+    assert.equal((await api.app.request('/api/counties', { method: 'PATCH' })).status, 401, 'other paths still ask for the key first');
+  });
+
   it('answers unknown routes with a 404 envelope', async () => {
     const { status, body } = await api.json('/api/does-not-exist');
     assert.equal(status, 404);

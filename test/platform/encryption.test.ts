@@ -34,4 +34,11 @@ describe('SecretBox (AES-256-GCM)', () => {
     assert.equal(maskSecret('short'), '****');
     assert.equal(maskSecret(''), null);
   });
+
+  it('masks by characters: never half of one, which would make the answer invalid Unicode (found by the API fuzz test)', () => {
+    const masked = maskSecret('😀🔑secret-value🗝️x');
+    assert.equal(masked, '😀🔑****️x');
+    assert.doesNotMatch(masked!, /[\uD800-\uDFFF]/u, 'no lone surrogate in the mask');
+    assert.equal(maskSecret('😀😀😀😀😀😀😀😀'), '****', 'eight characters are short, whatever their UTF-16 length');
+  });
 });

@@ -10,10 +10,10 @@ import { TEST_ENCRYPTION_KEY } from './encryption-key';
 export const TEST_API_KEY = 'test-key-0123456789';
 
 /**
- * The real Hono app over a test database and the run's Temporal server; call it with `app.request`.
- * Every response is recorded for the secrets and personal-data audit after the suite.
+ * The real Hono app over a test database and the run's Temporal server (`namespace`: the client's); call it
+ * with `app.request`. Every response is recorded for the secrets and personal-data audit after the suite.
  */
-export function createTestApi(options: { db: Database; client: Client; queues: TaskQueues; env?: Record<string, string> }) {
+export function createTestApi(options: { db: Database; client: Client; queues: TaskQueues; env?: Record<string, string>; namespace?: string }) {
   const settings = loadSettings({
     ...process.env,
     API_KEYS: TEST_API_KEY,
@@ -24,7 +24,7 @@ export function createTestApi(options: { db: Database; client: Client; queues: T
     settings,
     db: options.db,
     temporal: options.client,
-    namespace: 'default',
+    namespace: options.namespace ?? 'default',
     queues: options.queues,
     secrets: SecretBox.fromBase64(TEST_ENCRYPTION_KEY),
     startedAt: new Date(),
