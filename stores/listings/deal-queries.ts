@@ -13,19 +13,31 @@ export interface DealFilter {
   minMargin?: number;
 }
 
-/** A page of deals, best margin first, with the total matching the filter. */
-export async function listDeals(db: Database, filter: DealFilter, page: { limit: number; offset: number }) {
-  const filters = [filter.make ?? null, filter.model ?? null, filter.rating ?? null, filter.minMargin ?? null];
-  const where = `WHERE ($1::text IS NULL OR lower(d.make) = lower($1)) AND ($2::text IS NULL OR lower(d.model) = lower($2))
+export interface PageWindow {
+  limit: number;
+  offset: number;
+}
+
+const DEAL_FILTER = `WHERE ($1::text IS NULL OR lower(d.make) = lower($1)) AND ($2::text IS NULL OR lower(d.model) = lower($2))
                    AND ($3::text IS NULL OR d.rating = $3) AND ($4::numeric IS NULL OR d.profit_margin >= $4)`;
-  const [deals, total] = await Promise.all([
-    db.query(
-      `SELECT ${DEAL_COLUMNS} FROM deals d JOIN listings l USING (advert_id) ${where}
+const dealFilterValues = (filter: DealFilter) => [filter.make ?? null, filter.model ?? null, filter.rating ?? null, filter.minMargin ?? null];
+
+/** The statements `listDeals` runs: the page and the count (exported so a test can check their plans). */
+export function dealListQueries(filter: DealFilter, page: PageWindow) {
+  return {
+    page: {
+      text: `SELECT ${DEAL_COLUMNS} FROM deals d JOIN listings l USING (advert_id) ${DEAL_FILTER}
         ORDER BY d.profit_margin DESC, d.advert_id LIMIT $5 OFFSET $6`,
-      [...filters, page.limit, page.offset],
-    ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deals d ${where}`, filters),
-  ]);
+      values: [...dealFilterValues(filter), page.limit, page.offset],
+    },
+    count: { text: `SELECT count(*)::int AS n FROM deals d ${DEAL_FILTER}`, values: dealFilterValues(filter) },
+  };
+}
+
+/** A page of deals, best margin first, with the total matching the filter. */
+export async function listDeals(db: Database, filter: DealFilter, page: PageWindow) {
+  const queries = dealListQueries(filter, page);
+  const [deals, total] = await Promise.all([db.query(queries.page), db.query<{ n: number }>(queries.count)]);
   return { deals: deals.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })), total: total.rows[0]!.n };
 }
 
@@ -77,16 +89,22 @@ export async function dealStatistics(db: Database) {
   return { byRating: byRating.rows, makes: makes.rows, daily: daily.rows };
 }
 
-/** A page of deal alerts, newest first, with the total. */
-export async function listAlerts(db: Database, page: { limit: number; offset: number }) {
-  const [alerts, total] = await Promise.all([
-    db.query(
-      `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at
+/** The statements `listAlerts` runs: the page and the count (exported so a test can check their plans). */
+export function alertListQueries(page: PageWindow) {
+  return {
+    page: {
+      text: `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at
          FROM deal_alerts a JOIN listings l USING (advert_id) ORDER BY a.created_at DESC, a.id DESC LIMIT $1 OFFSET $2`,
-      [page.limit, page.offset],
-    ),
-    db.query<{ n: number }>('SELECT count(*)::int AS n FROM deal_alerts'),
-  ]);
+      values: [page.limit, page.offset],
+    },
+    count: { text: 'SELECT count(*)::int AS n FROM deal_alerts', values: [] },
+  };
+}
+
+/** A page of deal alerts, newest first, with the total. */
+export async function listAlerts(db: Database, page: PageWindow) {
+  const queries = alertListQueries(page);
+  const [alerts, total] = await Promise.all([db.query(queries.page), db.query<{ n: number }>(queries.count)]);
   return { alerts: alerts.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })), total: total.rows[0]!.n };
 }
 
