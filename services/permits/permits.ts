@@ -18,9 +18,10 @@ export type PermitListFilter = { countyId?: number; dateFrom?: string; dateTo?: 
 /** The statement `listPermits` runs (exported so a test can check its plan). */
 export function permitListQuery(filter: PermitListFilter) {
   return {
-    text: `SELECT ${PERMIT_COLUMNS} FROM permits
-      WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::date IS NULL OR opened_date >= $2) AND ($3::date IS NULL OR opened_date < $3::date + 1)
-      ORDER BY opened_date DESC, id DESC LIMIT $4 OFFSET $5`,
+    // Qualified: a bare `opened_date` here would name the text column of the select list, which no index sorts.
+    text: `SELECT ${PERMIT_COLUMNS} FROM permits p
+      WHERE ($1::bigint IS NULL OR p.county_id = $1) AND ($2::date IS NULL OR p.opened_date >= $2) AND ($3::date IS NULL OR p.opened_date < $3::date + 1)
+      ORDER BY p.opened_date DESC, p.id DESC LIMIT $4 OFFSET $5`,
     values: [filter.countyId ?? null, filter.dateFrom ?? null, filter.dateTo ?? null, filter.limit, filter.offset],
   };
 }
