@@ -1,3 +1,4 @@
+import { totalKnownFromPage } from '../../domain/listings/page-total';
 import type { Database } from '../../platform/database';
 
 /** Reads of rated deals, alerts and the listing tables, for the API (the deal activity writes them). */
@@ -34,11 +35,17 @@ export function dealListQueries(filter: DealFilter, page: PageWindow) {
   };
 }
 
+/** Counting reads every matching index entry, so it runs only when the page does not tell the total. */
+async function countOf(db: Database, count: { text: string; values: unknown[] }) {
+  return (await db.query<{ n: number }>(count)).rows[0]!.n;
+}
+
 /** A page of deals, best margin first, with the total matching the filter. */
 export async function listDeals(db: Database, filter: DealFilter, page: PageWindow) {
   const queries = dealListQueries(filter, page);
-  const [deals, total] = await Promise.all([db.query(queries.page), db.query<{ n: number }>(queries.count)]);
-  return { deals: deals.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })), total: total.rows[0]!.n };
+  const deals = await db.query(queries.page);
+  const total = totalKnownFromPage(page, deals.rows.length) ?? (await countOf(db, queries.count));
+  return { deals: deals.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })), total };
 }
 
 /** One deal with its listing, price history, comparison sample and the model's market summary; null if none. */
@@ -104,8 +111,9 @@ export function alertListQueries(page: PageWindow) {
 /** A page of deal alerts, newest first, with the total. */
 export async function listAlerts(db: Database, page: PageWindow) {
   const queries = alertListQueries(page);
-  const [alerts, total] = await Promise.all([db.query(queries.page), db.query<{ n: number }>(queries.count)]);
-  return { alerts: alerts.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })), total: total.rows[0]!.n };
+  const alerts = await db.query(queries.page);
+  const total = totalKnownFromPage(page, alerts.rows.length) ?? (await countOf(db, queries.count));
+  return { alerts: alerts.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })), total };
 }
 
 const LISTING_TABLES = ['listings', 'listing_price_history', 'deals', 'deal_alerts', 'market_summaries', 'scrape_runs'] as const;
