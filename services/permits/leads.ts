@@ -5,14 +5,20 @@ import type { LeadTier, PageWindow } from './permits';
 
 export type LeadSyncStatus = 'pending' | 'synced' | 'failed' | 'skipped';
 
-/** Leads, best score first. */
-export async function listLeads(db: Database, filter: { countyId?: number; tier?: LeadTier; syncStatus?: LeadSyncStatus } & PageWindow) {
-  const { rows } = await db.query(
-    `SELECT * FROM leads WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR sync_status = $3)
+export type LeadListFilter = { countyId?: number; tier?: LeadTier; syncStatus?: LeadSyncStatus } & PageWindow;
+
+/** The statement `listLeads` runs (exported so a test can check its plan). */
+export function leadListQuery(filter: LeadListFilter) {
+  return {
+    text: `SELECT * FROM leads WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR sync_status = $3)
       ORDER BY score DESC, id LIMIT $4 OFFSET $5`,
-    [filter.countyId ?? null, filter.tier ?? null, filter.syncStatus ?? null, filter.limit, filter.offset],
-  );
-  return rows;
+    values: [filter.countyId ?? null, filter.tier ?? null, filter.syncStatus ?? null, filter.limit, filter.offset],
+  };
+}
+
+/** Leads, best score first. */
+export async function listLeads(db: Database, filter: LeadListFilter) {
+  return (await db.query(leadListQuery(filter))).rows;
 }
 
 export async function setLeadNotes(db: Database, leadId: number, notes: string) {

@@ -13,15 +13,22 @@ const PERMIT_COLUMNS = `id, county_id, record_id, custom_id, type_path, is_hvac,
 const PROPERTY_COLUMNS = `id, county_id, address, normalized_address, city, state, postal_code, owner_name, parcel_number, land_value,
   improved_value, latest_hvac_permit_date::text, hvac_age_years, permit_count, lead_score, lead_tier`;
 
+export type PermitListFilter = { countyId?: number; dateFrom?: string; dateTo?: string } & PageWindow;
+
+/** The statement `listPermits` runs (exported so a test can check its plan). */
+export function permitListQuery(filter: PermitListFilter) {
+  return {
+    // Qualified: a bare `opened_date` here would name the text column of the select list, which no index sorts.
+    text: `SELECT ${PERMIT_COLUMNS} FROM permits p
+      WHERE ($1::bigint IS NULL OR p.county_id = $1) AND ($2::date IS NULL OR p.opened_date >= $2) AND ($3::date IS NULL OR p.opened_date < $3::date + 1)
+      ORDER BY p.opened_date DESC, p.id DESC LIMIT $4 OFFSET $5`,
+    values: [filter.countyId ?? null, filter.dateFrom ?? null, filter.dateTo ?? null, filter.limit, filter.offset],
+  };
+}
+
 /** Permits, newest opened first; dates (`yyyy-MM-dd`) bound the opened date, both inclusive. */
-export async function listPermits(db: Database, filter: { countyId?: number; dateFrom?: string; dateTo?: string } & PageWindow) {
-  const { rows } = await db.query(
-    `SELECT ${PERMIT_COLUMNS} FROM permits
-      WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::date IS NULL OR opened_date >= $2) AND ($3::date IS NULL OR opened_date < $3::date + 1)
-      ORDER BY opened_date DESC, id DESC LIMIT $4 OFFSET $5`,
-    [filter.countyId ?? null, filter.dateFrom ?? null, filter.dateTo ?? null, filter.limit, filter.offset],
-  );
-  return rows;
+export async function listPermits(db: Database, filter: PermitListFilter) {
+  return (await db.query(permitListQuery(filter))).rows;
 }
 
 /** One permit with the record as received. */
@@ -31,14 +38,20 @@ export async function getPermit(db: Database, permitId: number) {
   return rows[0];
 }
 
-/** Properties, best lead score first. */
-export async function listProperties(db: Database, filter: { countyId?: number; tier?: LeadTier } & PageWindow) {
-  const { rows } = await db.query(
-    `SELECT ${PROPERTY_COLUMNS} FROM properties WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR lead_tier = $2)
+export type PropertyListFilter = { countyId?: number; tier?: LeadTier } & PageWindow;
+
+/** The statement `listProperties` runs (exported so a test can check its plan). */
+export function propertyListQuery(filter: PropertyListFilter) {
+  return {
+    text: `SELECT ${PROPERTY_COLUMNS} FROM properties WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR lead_tier = $2)
       ORDER BY lead_score DESC NULLS LAST, id LIMIT $3 OFFSET $4`,
-    [filter.countyId ?? null, filter.tier ?? null, filter.limit, filter.offset],
-  );
-  return rows;
+    values: [filter.countyId ?? null, filter.tier ?? null, filter.limit, filter.offset],
+  };
+}
+
+/** Properties, best lead score first. */
+export async function listProperties(db: Database, filter: PropertyListFilter) {
+  return (await db.query(propertyListQuery(filter))).rows;
 }
 
 export async function getProperty(db: Database, propertyId: number) {

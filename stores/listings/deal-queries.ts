@@ -1,3 +1,4 @@
+import { totalKnownFromPage } from '../../domain/listings/page-total';
 import type { Database } from '../../platform/database';
 
 /** Reads of rated deals, alerts and the listing tables, for the API (the deal activity writes them). */
@@ -13,20 +14,38 @@ export interface DealFilter {
   minMargin?: number;
 }
 
-/** A page of deals, best margin first, with the total matching the filter. */
-export async function listDeals(db: Database, filter: DealFilter, page: { limit: number; offset: number }) {
-  const filters = [filter.make ?? null, filter.model ?? null, filter.rating ?? null, filter.minMargin ?? null];
-  const where = `WHERE ($1::text IS NULL OR lower(d.make) = lower($1)) AND ($2::text IS NULL OR lower(d.model) = lower($2))
+export interface PageWindow {
+  limit: number;
+  offset: number;
+}
+
+const DEAL_FILTER = `WHERE ($1::text IS NULL OR lower(d.make) = lower($1)) AND ($2::text IS NULL OR lower(d.model) = lower($2))
                    AND ($3::text IS NULL OR d.rating = $3) AND ($4::numeric IS NULL OR d.profit_margin >= $4)`;
-  const [deals, total] = await Promise.all([
-    db.query(
-      `SELECT ${DEAL_COLUMNS} FROM deals d JOIN listings l USING (advert_id) ${where}
+const dealFilterValues = (filter: DealFilter) => [filter.make ?? null, filter.model ?? null, filter.rating ?? null, filter.minMargin ?? null];
+
+/** The statements `listDeals` runs: the page and the count (exported so a test can check their plans). */
+export function dealListQueries(filter: DealFilter, page: PageWindow) {
+  return {
+    page: {
+      text: `SELECT ${DEAL_COLUMNS} FROM deals d JOIN listings l USING (advert_id) ${DEAL_FILTER}
         ORDER BY d.profit_margin DESC, d.advert_id LIMIT $5 OFFSET $6`,
-      [...filters, page.limit, page.offset],
-    ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deals d ${where}`, filters),
-  ]);
-  return { deals: deals.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })), total: total.rows[0]!.n };
+      values: [...dealFilterValues(filter), page.limit, page.offset],
+    },
+    count: { text: `SELECT count(*)::int AS n FROM deals d ${DEAL_FILTER}`, values: dealFilterValues(filter) },
+  };
+}
+
+/** Counting reads every matching index entry, so it runs only when the page does not tell the total. */
+async function countOf(db: Database, count: { text: string; values: unknown[] }) {
+  return (await db.query<{ n: number }>(count)).rows[0]!.n;
+}
+
+/** A page of deals, best margin first, with the total matching the filter. */
+export async function listDeals(db: Database, filter: DealFilter, page: PageWindow) {
+  const queries = dealListQueries(filter, page);
+  const deals = await db.query(queries.page);
+  const total = totalKnownFromPage(page, deals.rows.length) ?? (await countOf(db, queries.count));
+  return { deals: deals.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })), total };
 }
 
 /** One deal with its listing, price history, comparison sample and the model's market summary; null if none. */
@@ -77,17 +96,24 @@ export async function dealStatistics(db: Database) {
   return { byRating: byRating.rows, makes: makes.rows, daily: daily.rows };
 }
 
-/** A page of deal alerts, newest first, with the total. */
-export async function listAlerts(db: Database, page: { limit: number; offset: number }) {
-  const [alerts, total] = await Promise.all([
-    db.query(
-      `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at
+/** The statements `listAlerts` runs: the page and the count (exported so a test can check their plans). */
+export function alertListQueries(page: PageWindow) {
+  return {
+    page: {
+      text: `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at
          FROM deal_alerts a JOIN listings l USING (advert_id) ORDER BY a.created_at DESC, a.id DESC LIMIT $1 OFFSET $2`,
-      [page.limit, page.offset],
-    ),
-    db.query<{ n: number }>('SELECT count(*)::int AS n FROM deal_alerts'),
-  ]);
-  return { alerts: alerts.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })), total: total.rows[0]!.n };
+      values: [page.limit, page.offset],
+    },
+    count: { text: 'SELECT count(*)::int AS n FROM deal_alerts', values: [] },
+  };
+}
+
+/** A page of deal alerts, newest first, with the total. */
+export async function listAlerts(db: Database, page: PageWindow) {
+  const queries = alertListQueries(page);
+  const alerts = await db.query(queries.page);
+  const total = totalKnownFromPage(page, alerts.rows.length) ?? (await countOf(db, queries.count));
+  return { alerts: alerts.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })), total };
 }
 
 const LISTING_TABLES = ['listings', 'listing_price_history', 'deals', 'deal_alerts', 'market_summaries', 'scrape_runs'] as const;

@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { leadListQuery } from '../../services/permits/leads';
+import { permitListQuery, propertyListQuery } from '../../services/permits/permits';
+import { alertListQueries, dealListQueries } from '../../stores/listings/deal-queries';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+/**
+ * Issue 11 ("The API at size"), the index part: the first page of every list endpoint reads its rows in
+ * order from an index and stops at the page's end, instead of reading and sorting the whole table. The
+ * statements are the ones the stores run (their builders are exported for this); the tables hold 20,000
+ * rows each, ANALYZEd, so the planner chooses with real statistics and nothing is forced.
+ */
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+const ROWS = 20_000;
+const COUNTIES = 4;
+const PAGE = { limit: 100, offset: 0 };
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+function describePlan(plan: PlanNode, depth = 0): string {
+  const target = plan['Index Name'] ?? plan['Relation Name'];
+  const line = `${'  '.repeat(depth)}${plan['Node Type']}${target ? ` on ${target}` : ''}`;
+  return [line, ...(plan.Plans ?? []).map((child) => describePlan(child, depth + 1))].join('\n');
+}
+
+describe('list endpoints read their first page from an index (real PostgreSQL, 20,000 rows a table)', () => {
+  let database: TestDatabase;
+  const countyIds: number[] = [];
+
+  before(async () => {
+    database = await createTestDatabase('list_plans');
+    const { db } = database;
+    const counties = await db.query<{ id: number }>(
+      `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
+       SELECT 'County ' || i, 'AGENCY' || i, 'app', 'secret', 'user', 'password' FROM generate_series(1, $1) AS i RETURNING id`,
+      [COUNTIES],
+    );
+    countyIds.push(...counties.rows.map((row) => Number(row.id)));
+    await db.query(
+      `INSERT INTO properties (county_id, normalized_address, address, lead_score, lead_tier)
+       SELECT c.ids[1 + i % $2], 'addr-' || i, i || ' Main St', s.score,
+              CASE WHEN s.score >= 80 THEN 'HOT' WHEN s.score >= 60 THEN 'WARM' WHEN s.score >= 40 THEN 'COOL' ELSE 'COLD' END
+         FROM generate_series(1, $1) AS i, LATERAL (SELECT (i * 37) % 101 AS score) s, (SELECT $3::bigint[] AS ids) c`,
+      [ROWS, COUNTIES, countyIds],
+    );
+    await db.query(
+      `INSERT INTO permits (county_id, record_id, opened_date, is_hvac, normalized_address, raw)
+       SELECT c.ids[1 + i % $2], 'REC-' || i, timestamp '2015-01-01' + (i * 7919 % 3650) * interval '1 day', i % 3 = 0, 'addr-' || i, '{}'
+         FROM generate_series(1, $1) AS i, (SELECT $3::bigint[] AS ids) c`,
+      [ROWS, COUNTIES, countyIds],
+    );
+    await db.query(
+      `INSERT INTO leads (county_id, property_id, score, tier, sync_status)
+       SELECT county_id, id, lead_score, lead_tier, (ARRAY['pending', 'synced', 'failed', 'skipped'])[1 + id % 4] FROM properties`,
+    );
+    await db.query(
+      `INSERT INTO listings (advert_id, make, model, title, price, seller_type, url)
+       SELECT 'ad-' || i, (ARRAY['BMW', 'Audi', 'Ford', 'Honda', 'Toyota'])[1 + i % 5], 'Model ' || (i % 7), 'A car', 1000 + i,
+              'private', 'https://example.invalid/' || i
+         FROM generate_series(1, $1) AS i`,
+      [ROWS],
+    );
+    await db.query(
+      `INSERT INTO deals (advert_id, make, model, price, estimated_value, profit_margin, rating, sample_size, confidence, sample_summary)
+       SELECT advert_id, make, model, price, price + 500, ((hashint4(substr(advert_id, 4)::int) % 10000) / 10000.0)::numeric(8, 4),
+              (ARRAY['excellent', 'good', 'negotiation', 'reject'])[1 + abs(hashint4(substr(advert_id, 4)::int)) % 4], 10, 0.5, '{}'
+         FROM listings`,
+    );
+    await db.query(
+      `INSERT INTO deal_alerts (advert_id, make, model, price, estimated_value, profit_margin, created_at)
+       SELECT advert_id, make, model, price, estimated_value, profit_margin,
+              timestamptz '2026-01-01' + (hashint4(substr(advert_id, 4)::int) % 100000) * interval '1 minute'
+         FROM deals`,
+    );
+    await db.query('VACUUM ANALYZE');
+  });
+  after(async () => {
+    await database?.drop();
+  });
+
+  async function planOf(query: { text: string; values: unknown[] }): Promise<PlanNode> {
+    const { rows } = await database.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>({
+      text: `EXPLAIN (FORMAT JSON) ${query.text}`,
+      values: query.values,
+    });
+    return rows[0]!['QUERY PLAN'][0].Plan;
+  }
+
+  /** The page comes from an index on `table` in order: a Limit over no sort and no full read of the table. */
+  async function assertReadInIndexOrder(query: { text: string; values: unknown[] }, table: string) {
+    const plan = await planOf(query);
+    const shown = describePlan(plan);
+    assert.equal(plan['Node Type'], 'Limit', shown);
+    const all = nodes(plan);
+    assert.deepEqual(all.filter((node) => /Sort/.test(node['Node Type'])).map((node) => node['Node Type']), [], `sorts the rows:\n${shown}`);
+    assert.ok(
+      all.some((node) => /Index/.test(node['Node Type']) && node['Relation Name'] === table),
+      `does not read ${table} through an index:\n${shown}`,
+    );
+    assert.ok(!all.some((node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === table), `reads all of ${table}:\n${shown}`);
+  }
+
+  it('GET /api/permits, all counties and one county, with and without a date range', async () => {
+    await assertReadInIndexOrder(permitListQuery(PAGE), 'permits');
+    await assertReadInIndexOrder(permitListQuery({ ...PAGE, offset: 200 }), 'permits');
+    await assertReadInIndexOrder(permitListQuery({ ...PAGE, countyId: countyIds[1] }), 'permits');
+    await assertReadInIndexOrder(permitListQuery({ ...PAGE, countyId: countyIds[1], dateFrom: '2018-01-01', dateTo: '2020-12-31' }), 'permits');
+    await assertReadInIndexOrder(permitListQuery({ ...PAGE, dateFrom: '2018-01-01' }), 'permits');
+  });
+
+  it('GET /api/properties, all counties, one county, one county and tier', async () => {
+    await assertReadInIndexOrder(propertyListQuery(PAGE), 'properties');
+    await assertReadInIndexOrder(propertyListQuery({ ...PAGE, countyId: countyIds[2] }), 'properties');
+    await assertReadInIndexOrder(propertyListQuery({ ...PAGE, countyId: countyIds[2], tier: 'WARM' }), 'properties');
+    await assertReadInIndexOrder(propertyListQuery({ ...PAGE, tier: 'COOL' }), 'properties');
+  });
+
+  it('GET /api/leads, all counties, one county, one county and tier, one sync status', async () => {
+    await assertReadInIndexOrder(leadListQuery(PAGE), 'leads');
+    await assertReadInIndexOrder(leadListQuery({ ...PAGE, countyId: countyIds[0] }), 'leads');
+    await assertReadInIndexOrder(leadListQuery({ ...PAGE, countyId: countyIds[0], tier: 'HOT' }), 'leads');
+    await assertReadInIndexOrder(leadListQuery({ ...PAGE, tier: 'COLD' }), 'leads');
+    await assertReadInIndexOrder(leadListQuery({ ...PAGE, syncStatus: 'pending' }), 'leads');
+  });
+
+  it('GET /api/deals, unfiltered, by rating, by make and model, by minimum margin', async () => {
+    await assertReadInIndexOrder(dealListQueries({}, PAGE).page, 'deals');
+    await assertReadInIndexOrder(dealListQueries({ rating: 'excellent' }, PAGE).page, 'deals');
+    await assertReadInIndexOrder(dealListQueries({ make: 'bmw', model: 'model 3' }, PAGE).page, 'deals');
+    await assertReadInIndexOrder(dealListQueries({ make: 'Ford' }, PAGE).page, 'deals');
+    await assertReadInIndexOrder(dealListQueries({ minMargin: 0.5 }, PAGE).page, 'deals');
+  });
+
+  it('GET /api/alerts, newest first', async () => {
+    await assertReadInIndexOrder(alertListQueries(PAGE).page, 'deal_alerts');
+  });
+});
