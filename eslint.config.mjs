@@ -66,7 +66,7 @@ export default tseslint.config(
         {
           patterns: [
             forbid([...ENTRY_POINTS, 'services', 'stores', 'clients', 'config'], 'Workflows import domain code, the Temporal toolkit and activity types only'),
-            { regex: '(^|\\.\\./)(platform/(?!task-queues$)|temporal/(ensure-schedule|activity-failures)$)', message: 'I/O belongs in activities' },
+            { regex: '(^|\\.\\./)(platform/(?!task-queues$)|temporal/(ensure-schedule|activity-failures|workflow-outcome)$)', message: 'I/O belongs in activities' },
             typesOnly(['activities'], 'Workflows import activity types only: use `import type`'),
           ],
         },

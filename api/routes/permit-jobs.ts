@@ -58,7 +58,7 @@ export function permitJobRoutes(): Router {
   });
 
   app.openapi(routes.list, async (c) => {
-    const jobs = await listPermitJobs(c.get('deps').db, c.req.valid('param').id, c.req.valid('query'));
+    const jobs = await listPermitJobs(c.get('deps'), c.req.valid('param').id, c.req.valid('query'));
     return ok(c, jobs.map(jobView));
   });
 
@@ -76,7 +76,7 @@ export function permitJobRoutes(): Router {
   app.openapi(routes.cancel, async (c) => okWithStatus(c, jobView(await cancelPermitJob(c.get('deps'), c.req.valid('param').id)), 202));
 
   app.openapi(routes.remove, async (c) => {
-    await deletePermitJob(c.get('deps').db, c.req.valid('param').id);
+    await deletePermitJob(c.get('deps'), c.req.valid('param').id);
     return ok(c, { deleted: true as const });
   });
   return app;

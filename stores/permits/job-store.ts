@@ -7,7 +7,7 @@ export type { PageCounts };
 
 export type JobType = 'initial_pull' | 'incremental_pull';
 /** A `permit_pull_jobs` row as stored. */
-export type PullJobRow = Record<string, any> & { id: number; county_id: number; status: JobStatus; workflow_id: string | null };
+export type PullJobRow = Record<string, any> & { id: number; county_id: number; status: JobStatus; workflow_id: string | null; created_at: Date };
 
 /**
  * Records a saved page and adds its counts to the job, once: a retried page finds its row and adds
@@ -70,16 +70,28 @@ export async function markYearCompleted(db: Database, jobId: number, year: numbe
   );
 }
 
-export async function finishJob(db: Database, jobId: number, status: Exclude<JobStatus, 'pending' | 'running'>, errorMessage: string | null): Promise<void> {
-  await db.query(
+/**
+ * Ends a job that is still pending or running (a job that has ended keeps its end); false when it had
+ * ended already. `createdSecondsAgo`: only a job at least that old (a pending job's workflow may still be
+ * starting).
+ */
+export async function finishJob(
+  db: Database,
+  jobId: number,
+  status: Exclude<JobStatus, 'pending' | 'running'>,
+  errorMessage: string | null,
+  createdSecondsAgo = 0,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `UPDATE permit_pull_jobs SET status = $2, error_message = $3, finished_at = now(),
        progress_percent = CASE WHEN $2 = 'completed' THEN 100 ELSE progress_percent END,
        estimated_completion_at = NULL,
        elapsed_seconds = EXTRACT(EPOCH FROM now() - COALESCE(started_at, created_at)),
        updated_at = now()
-     WHERE id = $1 AND status IN ('pending', 'running')`,
-    [jobId, status, errorMessage],
+     WHERE id = $1 AND status IN ('pending', 'running') AND created_at <= now() - make_interval(secs => $4::double precision)`,
+    [jobId, status, errorMessage, createdSecondsAgo],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 /** The job row of a pull the API starts (`pending` until its workflow runs); null when the county has a pull running. */
@@ -131,6 +143,12 @@ export async function listJobs(db: Database, countyId: number, filter: { status?
     `SELECT * FROM permit_pull_jobs WHERE county_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY id DESC LIMIT $3`,
     [countyId, filter.status ?? null, filter.limit],
   );
+  return rows;
+}
+
+/** Every job still pending or running, oldest first. */
+export async function liveJobs(db: Database): Promise<PullJobRow[]> {
+  const { rows } = await db.query<PullJobRow>(`SELECT * FROM permit_pull_jobs WHERE status IN ('pending', 'running') ORDER BY id`);
   return rows;
 }
 
