@@ -35,6 +35,15 @@ async function runOnce(scale: ChaosScale, faults: boolean, expectedSeconds: numb
   log(`${faults ? 'chaos run' : 'baseline run (no faults)'}: starting simulators and the stack`);
   const simulators = await startChaosSimulators(scale, faults);
   const stack = await ChaosStack.start(simulators.env);
+  // Ctrl-C or SIGTERM mid-run still stops the stack, its PostgreSQL and the simulators.
+  const interrupted = async () => {
+    log('interrupted: stopping the stack');
+    await stack.stop().catch(() => undefined);
+    await simulators.close().catch(() => undefined);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const db = createPool(stack.databaseUrl, { max: 3, applicationName: 'chaos-runner' });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
@@ -78,6 +87,8 @@ async function runOnce(scale: ChaosScale, faults: boolean, expectedSeconds: numb
     };
   } finally {
     clearInterval(loadTimer);
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
     await connection.close().catch(() => undefined);
     await db.end().catch(() => undefined);
     await stack.stop().catch((error) => log(`stopping the stack: ${String(error)}`));

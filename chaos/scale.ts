@@ -21,7 +21,7 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number,
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min} (got ${raw})`);
+  if (!/^\d+$/.test(raw) || value < min) throw new Error(`${name} must be an integer ≥ ${min} (got ${raw})`);
   return value;
 }
 
