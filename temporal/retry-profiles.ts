@@ -26,7 +26,14 @@ export type RetryProfile = keyof typeof PROFILES;
 /**
  * The named profile, with the failure types that must not be retried and any deliberate overrides (the
  * CEPiK brand pull's `CEPIK_PULL_MAX_ATTEMPTS`, whose API answers a waiting request from its cache).
+ * `bookkeeping` takes no overrides: a job's start and end are recorded whatever it takes.
  */
+export function retryPolicy(profile: 'bookkeeping', nonRetryableErrorTypes?: readonly string[]): RetryPolicy;
+export function retryPolicy(
+  profile: Exclude<RetryProfile, 'bookkeeping'>,
+  nonRetryableErrorTypes?: readonly string[],
+  overrides?: Partial<Pick<RetryPolicy, 'maximumAttempts'>>,
+): RetryPolicy;
 export function retryPolicy(
   profile: RetryProfile,
   nonRetryableErrorTypes: readonly string[] = [],

@@ -3,8 +3,9 @@ import type { CrmSyncProgress } from '../../domain/crm/sync-progress';
 import { ConflictError, NotFoundError, UnavailableError } from '../../domain/errors';
 import { isCrmConfigured } from '../../stores/crm/config';
 import { countPendingLeads, existingLeadIds, leadCountsByStatus } from '../../stores/crm/leads';
-import { type CrmSyncRun, latestSyncRun } from '../../stores/crm/runs';
+import { type CrmSyncRun, findSyncRun, finishSyncRun, latestSyncRun, runningSyncRuns } from '../../stores/crm/runs';
 import { rootCauseMessage } from '../../temporal/root-cause';
+import { type RowCheck, workflowOutcomeIfKnown } from '../../temporal/workflow-outcome';
 import { searchAttributes } from '../../temporal/search-attributes';
 import { crmSyncProgressQuery, crmSyncWorkflowId, normaliseLeadSelection, PENDING_LEADS_SYNC_WORKFLOW_ID } from '../../workflows/crm/ids';
 import type { syncLeadsToCrmWorkflow } from '../../workflows/crm/sync-leads';
@@ -72,8 +73,37 @@ export interface CrmSyncStatus {
   lastRun: CrmSyncRun | null;
 }
 
+/**
+ * The second line of defence of a sync run's row: a run still `running` whose workflow chain has closed
+ * (or is not known to Temporal) records how it ended: `completed`, or `failed` with the root cause or how
+ * it was stopped. A chain that runs, or a Temporal that does not answer, leaves the row as it is.
+ */
+export async function reconcileCrmSyncRun(
+  { db, temporal }: Pick<CrmServiceDependencies, 'db' | 'temporal'>,
+  run: CrmSyncRun,
+): Promise<{ run: CrmSyncRun; check: RowCheck }> {
+  if (run.status !== 'running') return { run, check: 'settled' };
+  // The row is keyed by its chain's first run id: a newer chain under the same workflow id is another run.
+  const outcome = await workflowOutcomeIfKnown(temporal, run.workflowId, { firstRunId: run.runKey });
+  if (!outcome) return { run, check: 'unchecked' };
+  if (outcome.state === 'running') return { run, check: 'live' };
+  const recorded =
+    outcome.state === 'not_found'
+      ? await finishSyncRun(db, run.runKey, 'failed', `its workflow ${run.workflowId} is not known to Temporal`)
+      : await finishSyncRun(db, run.runKey, outcome.status === 'completed' ? 'completed' : 'failed', outcome.error);
+  const current = (await findSyncRun(db, run.runKey)) ?? run;
+  return { run: current, check: recorded ? 'reconciled' : current.status === 'running' ? 'live' : 'settled' };
+}
+
+/** Every running sync run checked against its workflow (for health). */
+export async function reconcileRunningCrmSyncRuns(deps: Pick<CrmServiceDependencies, 'db' | 'temporal'>): Promise<RowCheck[]> {
+  const runs = await runningSyncRuns(deps.db);
+  return Promise.all(runs.map(async (run) => (await reconcileCrmSyncRun(deps, run)).check));
+}
+
 export async function crmSyncStatus({ db, temporal }: Pick<CrmServiceDependencies, 'db' | 'temporal'>): Promise<CrmSyncStatus> {
-  const [counts, run] = await Promise.all([leadCountsByStatus(db), latestSyncRun(db)]);
+  const [counts, latest] = await Promise.all([leadCountsByStatus(db), latestSyncRun(db)]);
+  const run = latest && (await reconcileCrmSyncRun({ db, temporal }, latest)).run;
   if (!run || run.status !== 'running') return { counts, lastRun: run };
   // The workflow knows more than the last batch written; without a worker the stored row answers.
   const progress: CrmSyncProgress | null = await temporal

@@ -20,7 +20,7 @@ export interface ComponentHealth {
 
 const CHECK_TIMEOUT_MS = 3_000;
 
-async function withTimeout<T>(work: Promise<T>, label: string): Promise<T> {
+export async function withTimeout<T>(work: Promise<T>, label: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${label} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);

@@ -14,6 +14,7 @@ import {
   overallStatus,
   summarize,
 } from './health-components';
+import { checkJobs } from './health-jobs';
 
 export interface HealthReport {
   status: 'healthy' | 'degraded' | 'down';
@@ -35,15 +36,17 @@ export async function checkHealth(deps: {
   startedAt: Date;
   processes?: () => ChildStatus[];
 }): Promise<HealthReport> {
-  const [database, temporal, workers] = await Promise.all([
+  const [database, temporal, workers, jobs] = await Promise.all([
     checkDatabase(deps.db),
     checkTemporal(deps.temporal, deps.namespace),
     checkWorkers(deps.temporal, deps.namespace, deps.queues, deps.db),
+    checkJobs(deps.db, deps.temporal),
   ]);
   const components = {
     database,
     temporal,
     workers,
+    jobs,
     encryption: checkEncryption(deps.settings.ENCRYPTION_KEY),
     configuration: checkConfiguration(deps.settings),
     ...(deps.processes ? { processes: checkProcesses(deps.processes()) } : {}),

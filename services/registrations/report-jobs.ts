@@ -4,6 +4,7 @@ import type { DateWindow } from '../../domain/registrations/windows';
 import { reportById, type LeaseExpiryReport } from '../../stores/registrations/report-repository';
 import { rootCauseMessage } from '../../temporal/root-cause';
 import { searchAttributes } from '../../temporal/search-attributes';
+import { closedWorkflowMessage, closedWorkflowStatus } from '../../temporal/workflow-outcome';
 import { leaseExpiryWorkflowId } from '../../workflows/registrations/ids';
 import type { cepikLeaseExpiryReportWorkflow, LeaseExpiryReportResult } from '../../workflows/registrations/lease-expiry-report';
 import type { RegistrationServiceDependencies } from './dependencies';
@@ -58,7 +59,10 @@ export interface ReportJob {
   failure?: string;
 }
 
-/** The status of a report run; NotFoundError when Temporal knows no such run. */
+/**
+ * The status of a report run, read from Temporal itself (no row can say otherwise); NotFoundError when
+ * Temporal knows no such run. A run that did not complete says why: its root cause, or how it was stopped.
+ */
 export async function reportJob({ temporal, db }: Pick<RegistrationServiceDependencies, 'temporal' | 'db'>, jobId: string): Promise<ReportJob> {
   const handle = temporal.workflow.getHandle<typeof cepikLeaseExpiryReportWorkflow>(jobId);
   const description = await handle.describe().catch((error: unknown) => {
@@ -69,10 +73,14 @@ export async function reportJob({ temporal, db }: Pick<RegistrationServiceDepend
     const result: LeaseExpiryReportResult = await handle.result();
     return { ...job, completed: { report: await reportById(db, result.reportId), pages: result.pages, window: result.window } };
   }
-  if (description.status.name === 'FAILED') {
+  const closed = closedWorkflowStatus(description);
+  if (closed && closed !== 'completed') {
     const failure = await handle.result().then(
       () => undefined,
-      (error: unknown) => (error instanceof WorkflowFailedError ? pullFailureMessage(error) : String(error)),
+      (error: unknown) => {
+        if (!(error instanceof WorkflowFailedError)) return String(error);
+        return closed === 'failed' ? pullFailureMessage(error) : `CEPiK pull stopped: ${closedWorkflowMessage(closed, error)}`;
+      },
     );
     return { ...job, failure };
   }

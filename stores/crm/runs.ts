@@ -42,22 +42,37 @@ export async function refreshSyncRunCounts(db: Pick<Database, 'query'>, runKey: 
   );
 }
 
+/** Ends a run that is still running (a run that has ended keeps its end); false when it had ended already. */
 export async function finishSyncRun(
   db: Pick<Database, 'query'>,
   runKey: string,
   status: Exclude<CrmSyncRunStatus, 'running'>,
   errorMessage: string | null,
-): Promise<void> {
-  await db.query(
-    `UPDATE crm_sync_runs SET status = $2, error_message = $3, finished_at = now(), updated_at = now() WHERE run_key = $1`,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE crm_sync_runs SET status = $2, error_message = $3, finished_at = now(), updated_at = now() WHERE run_key = $1 AND status = 'running'`,
     [runKey, status, errorMessage],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 export async function latestSyncRun(db: Pick<Database, 'query'>): Promise<CrmSyncRun | null> {
   const { rows } = await db.query('SELECT * FROM crm_sync_runs ORDER BY started_at DESC, id DESC LIMIT 1');
-  const row = rows[0];
-  if (!row) return null;
+  return rows[0] ? toSyncRun(rows[0]) : null;
+}
+
+export async function findSyncRun(db: Pick<Database, 'query'>, runKey: string): Promise<CrmSyncRun | null> {
+  const { rows } = await db.query('SELECT * FROM crm_sync_runs WHERE run_key = $1', [runKey]);
+  return rows[0] ? toSyncRun(rows[0]) : null;
+}
+
+/** Every run still running, oldest first. */
+export async function runningSyncRuns(db: Pick<Database, 'query'>): Promise<CrmSyncRun[]> {
+  const { rows } = await db.query(`SELECT * FROM crm_sync_runs WHERE status = 'running' ORDER BY id`);
+  return rows.map(toSyncRun);
+}
+
+function toSyncRun(row: any): CrmSyncRun {
   return {
     runKey: row.run_key,
     workflowId: row.workflow_id,

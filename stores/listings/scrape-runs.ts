@@ -49,16 +49,27 @@ export async function openScrapeRun(
   return rows[0]!.id;
 }
 
+/** Ends a run that is still running (a run that has ended keeps its end); false when it had ended already. */
 export async function finishScrapeRun(
   db: Database,
   end: { runId: number; status: ScrapeRunStatus; stopReason?: string | null; error?: string | null },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `UPDATE scrape_runs SET status = $2, stop_reason = COALESCE($3, stop_reason), finished_at = now(),
             errors = CASE WHEN $4::text IS NULL THEN errors ELSE array_append(errors, $4::text) END
-      WHERE id = $1`,
+      WHERE id = $1 AND status = 'running'`,
     [end.runId, end.status, end.stopReason ?? null, end.error ?? null],
   );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Whether no later run row of the same workflow id exists (a model's scrapes share one workflow id). */
+export async function isNewestRunOfWorkflow(db: Database, run: { runId: number; workflowId: string }): Promise<boolean> {
+  const { rows } = await db.query<{ newest: boolean }>(
+    `SELECT NOT EXISTS (SELECT 1 FROM scrape_runs WHERE workflow_id = $2 AND id > $1) AS newest`,
+    [run.runId, run.workflowId],
+  );
+  return rows[0]!.newest;
 }
 
 export async function recordRunProgress(
@@ -107,6 +118,11 @@ const toRunRow = (row: any): ScrapeRunRow => ({
   started_at: row.started_at.toISOString(),
   finished_at: row.finished_at?.toISOString() ?? null,
 });
+
+export async function findScrapeRun(db: Database, runId: number): Promise<ScrapeRunRow | null> {
+  const { rows } = await db.query(`SELECT ${RUN_COLUMNS} FROM scrape_runs WHERE id = $1`, [runId]);
+  return rows[0] ? toRunRow(rows[0]) : null;
+}
 
 /** Runs not finished yet, oldest first. */
 export async function runningScrapeRuns(db: Database): Promise<ScrapeRunRow[]> {

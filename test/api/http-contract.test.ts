@@ -41,7 +41,7 @@ describe('HTTP API contract', () => {
     const body = (await response.json()) as { success: boolean; data: { status: string; components: Record<string, unknown> } };
     assert.equal(body.success, true);
     assert.equal(body.data.status, 'degraded');
-    assert.deepEqual(Object.keys(body.data.components).sort(), ['configuration', 'database', 'encryption', 'temporal', 'workers']);
+    assert.deepEqual(Object.keys(body.data.components).sort(), ['configuration', 'database', 'encryption', 'jobs', 'temporal', 'workers']);
   });
 
   it('answers unknown routes with a 404 envelope', async () => {

@@ -103,6 +103,17 @@ describe('a permit pull job whose workflow ended without recording it (real Temp
     assert.equal(removed.status, 200, JSON.stringify(removed.body));
   });
 
+  it('is reported and reconciled by /api/health, which said healthy before', async () => {
+    const countyId = await insertCounty(database.db, workers.secrets, sim.simulator, 'POLK');
+    const stuck = await stuckPull(countyId);
+    const health = await api.json('/api/health');
+    const jobs = health.body.data.components.jobs;
+    assert.equal(jobs?.status, 'degraded', JSON.stringify(health.body.data.components));
+    assert.equal(jobs.details.permit_pull_jobs.reconciled, 1);
+    assert.match(jobs.message, /permit_pull_jobs 1/);
+    assert.equal((await jobRow(database.db, stuck.jobId)).status, 'failed');
+  });
+
   it('ends a job whose workflow Temporal does not know, once a pending one has had time to start', async () => {
     const countyId = await insertCounty(database.db, workers.secrets, sim.simulator, 'ORANGE');
     const insert = async (status: string) => {
