@@ -70,6 +70,14 @@ async function runOnce(scale: ChaosScale, faults: boolean, expectedSeconds: numb
     const wallSeconds = (Date.now() - startedAt) / 1000;
     log(finished ? `all work ended after ${wallSeconds.toFixed(0)} s` : `work still running after ${scale.timeoutMinutes} min: checking what there is`);
     const checks = await verify(db, client, scale, simulators, work);
+    // A child that died on its own (not killed by the plan) is a defect as much as a lost row.
+    const killed = outcomes.filter((outcome) => outcome.injectedAtSeconds !== null && outcome.kind !== 'database-outage').length;
+    const unexpectedExits = stack.log().split('\n').filter((line) => line.includes('exited unexpectedly')).length;
+    checks.push({
+      name: 'no process died beyond the injected kills',
+      ok: unexpectedExits === killed,
+      detail: `${unexpectedExits} unexpected exits seen by the supervisor for ${killed} kills`,
+    });
     const supervisorRestarts = stack
       .log()
       .split('\n')
