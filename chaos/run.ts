@@ -51,6 +51,9 @@ async function runOnce(scale: ChaosScale, faults: boolean, expectedSeconds: numb
   let loadPeak = loadBefore;
   const loadTimer = setInterval(() => (loadPeak = Math.max(loadPeak, os.loadavg()[0]!)), 5_000);
   try {
+    // The daily scrape batches and weekly pulls are spread over the day: one firing mid-run would add
+    // work the ground truth does not know about, and make runs differ by the time of day.
+    for await (const schedule of client.schedule.list()) await client.schedule.getHandle(schedule.scheduleId).pause('chaos run: only the planned work');
     const startedAt = Date.now();
     const work = await startWork(stack.apiUrl, db, scale, simulators);
     log(`started ${work.counties.length} county pulls, ${work.reports.length} reports, ${work.scrapes.length} scrapes, a CRM sync of ${work.crm.leads.count} leads`);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { type FaultOutcome, faultTable, planFaults } from '../../chaos/plan';
 import { chaosScale } from '../../chaos/scale';
@@ -45,6 +47,28 @@ describe('chaos suite: plan, scale, comparison and random faults', () => {
     assert.deepEqual(quick.models, [{ make: 'Kia', model: 'Rio' }]);
     assert.throws(() => chaosScale({ CHAOS_LEADS: '1e3' }), /CHAOS_LEADS must be an integer/);
     assert.throws(() => chaosScale({ CHAOS_MODELS: 'Kia' }), /CHAOS_MODELS: Kia is not make:model/);
+  });
+
+  it('documents every CHAOS_* variable in the README with the default it has', () => {
+    const full = chaosScale({});
+    const defaults: Record<string, string> = {
+      CHAOS_YEARS: String(full.years),
+      CHAOS_PERMITS_PER_COUNTY: String(full.permitsPerCounty),
+      CHAOS_COUNTIES: full.counties.join(','),
+      CHAOS_REGIONS: full.regions.join(','),
+      CHAOS_MODELS: full.models.map((m) => `${m.make}:${m.model}`).join(','),
+      CHAOS_LEADS: String(full.leads),
+      CHAOS_WORKER_KILLS: String(full.workerKills),
+      CHAOS_DB_OUTAGE_SECONDS: String(full.dbOutageSeconds),
+      CHAOS_SEED: String(full.seed),
+      CHAOS_TIMEOUT_MINUTES: String(full.timeoutMinutes),
+      CHAOS_EXPECTED_SECONDS: '600',
+    };
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const documented = Object.fromEntries(
+      [...readme.matchAll(/^\| `(CHAOS_[A-Z_]+)` \| `([^`]*)` \|/gm)].map((match) => [match[1]!, match[2]!]),
+    );
+    assert.deepEqual(documented, defaults);
   });
 
   it('names lost, duplicated and unexpected ids against the truth', () => {
