@@ -22,6 +22,10 @@ export function createPool(databaseUrl: string, options: { max?: number; applica
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL client error'));
+  // pg-pool listens for errors on idle clients only: a checked-out client whose session the server ends
+  // between two queries (a restart, an outage) would crash the process with an unhandled 'error'. Its
+  // next query fails instead, and releasing it drops the connection.
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost')));
   return pool;
 }
 

@@ -2,7 +2,30 @@ import type { Page } from 'playwright-core';
 import { parseSearchResults } from '../../clients/autotrader/card-parser';
 import type { ParsedResultsPage, ScrapedListing } from '../../clients/autotrader/listing';
 import { buildSearchUrl, MAX_RESULT_PAGES, type SearchCriteria } from '../../clients/autotrader/search-url';
-import { loadResultsPage } from './results-page';
+import { loadResultsPage, ResultsPageError } from './results-page';
+
+/**
+ * A page met by a passing failure (a 5xx, a 429, no answer in time) is tried this many times in place
+ * before the attempt fails: the scrape's few attempts are kept for what a retry from the cursor cures.
+ */
+export const PAGE_TRIES_IN_PLACE = 4;
+const IN_PLACE_BACKOFF_MS = 2_000;
+/** A longer Retry-After than this is left to the activity's retry (AutotraderFailures: a minute per attempt). */
+const LONGEST_IN_PLACE_WAIT_MS = 30_000;
+
+/** How long to wait before trying a page again in place, or null when the failure is not a passing one. */
+export function inPlaceRetryDelayMs(error: unknown, failedTries: number): number | null {
+  const backoffMs = IN_PLACE_BACKOFF_MS * 2 ** (failedTries - 1);
+  if (error instanceof ResultsPageError) {
+    const passing = error.status === null || error.status === 429 || error.status >= 500;
+    if (!passing) return null;
+    const waitMs = error.retryAfterMs ?? backoffMs;
+    return waitMs <= LONGEST_IN_PLACE_WAIT_MS ? waitMs : null;
+  }
+  // Playwright's navigation timeout, or the connection failing under the browser.
+  if (error instanceof Error && (error.name === 'TimeoutError' || /net::ERR_/.test(error.message))) return backoffMs;
+  return null;
+}
 
 /** Where a model scrape is: small enough for a heartbeat. */
 export interface PagingCursor {
@@ -39,7 +62,7 @@ export async function pageThroughResults(options: PagingOptions): Promise<{ stop
   for (let pageNumber = options.cursor.nextPage; ; pageNumber++) {
     if (pageNumber > MAX_RESULT_PAGES) return { stopReason: 'page_cap', lastPage: pageNumber - 1 };
     if (pageNumber > options.cursor.nextPage && options.delayMs > 0) await options.sleep(options.delayMs);
-    const html = await loadResultsPage(options.page, buildSearchUrl(options.baseUrl, options.criteria, pageNumber), options.timeoutMs);
+    const html = await loadWithTriesInPlace(options, buildSearchUrl(options.baseUrl, options.criteria, pageNumber));
     const parsed = parseSearchResults(html, { baseUrl: options.baseUrl });
     const newToAttempt = parsed.listings.filter((listing) => !readThisAttempt.has(listing.advertId)).length;
     for (const listing of parsed.listings) readThisAttempt.add(listing.advertId);
@@ -53,5 +76,17 @@ export async function pageThroughResults(options: PagingOptions): Promise<{ stop
     if (newToAttempt === 0) return { stopReason: 'no_new_adverts', lastPage: pageNumber };
     if (parsed.resultCount !== null && seen.size >= parsed.resultCount) return { stopReason: 'all_results_seen', lastPage: pageNumber };
     if (pageNumber === MAX_RESULT_PAGES) return { stopReason: 'page_cap', lastPage: pageNumber };
+  }
+}
+
+async function loadWithTriesInPlace(options: PagingOptions, url: string): Promise<string> {
+  for (let failedTries = 1; ; failedTries++) {
+    try {
+      return await loadResultsPage(options.page, url, options.timeoutMs);
+    } catch (error) {
+      const delayMs = failedTries < PAGE_TRIES_IN_PLACE ? inPlaceRetryDelayMs(error, failedTries) : null;
+      if (delayMs === null) throw error;
+      await options.sleep(delayMs);
+    }
   }
 }

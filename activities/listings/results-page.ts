@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { detectBotChallenge, TURNSTILE_SELECTOR } from '../../clients/autotrader/challenge';
+import { parseRetryAfter } from '../../clients/http/rate-limit-policy';
 
 export class BotChallengeError extends Error {
   override name = 'BotChallengeError';
@@ -10,6 +11,8 @@ export class ResultsPageError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** The wait a 429 or 503 named in Retry-After, if any. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
@@ -53,7 +56,9 @@ export async function loadResultsPage(page: Page, url: string, timeoutMs: number
   const { title, hasTurnstile } = await page.evaluate<{ title: string; hasTurnstile: boolean }>(CHALLENGE_SIGNALS);
   const challenge = detectBotChallenge({ status, headers: response?.headers() ?? {}, title, hasTurnstile });
   if (challenge) throw new BotChallengeError(`bot challenge on ${url}: ${challenge}`);
-  if (status !== null && status >= 400) throw new ResultsPageError(`HTTP ${status} for ${url}`, status);
+  if (status !== null && status >= 400) {
+    throw new ResultsPageError(`HTTP ${status} for ${url}`, status, parseRetryAfter(response?.headers()['retry-after'] ?? null, Date.now()));
+  }
   try {
     await page.waitForFunction(CARDS_OR_NO_RESULTS, undefined, { timeout: timeoutMs, polling: 50 });
   } catch (error) {

@@ -121,15 +121,20 @@ export class AdaptiveRateLimiter {
     if (reset !== null) this.resetAtMs = reset;
   }
 
-  /** After a 429: how long to wait before retrying (reset, Retry-After, or one second when neither is sent). */
+  /**
+   * After a 429: how long to wait before retrying. A Retry-After is the server's own word: wait that
+   * long and keep the budget the headers state (a burst limit, not a spent window). Without it the
+   * window counts as spent: wait for the reset, or one second when no reset is known.
+   */
   onThrottled(headers: Headers): number {
     this.throttledCount += 1;
     this.observe(headers);
     const now = this.now();
     const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
+    if (retryAfter !== null) return retryAfter;
     const untilReset = this.resetAtMs !== null ? Math.max(0, this.resetAtMs - now) : null;
     this.remaining = 0;
-    return retryAfter ?? untilReset ?? 1000;
+    return untilReset ?? 1000;
   }
 
   async wait(ms: number): Promise<void> {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AgencyData, type AgencyDataOptions, type SimulatedRecord } from './agency-data';
 import { seededRandom, shuffled } from './random';
+import { type RandomFaultOptions, RandomFaults } from '../random-faults';
 
 /**
  * A local Accela Civic Platform V4 stand-in, behaving as the recorded real API does (see docs/permits.md):
@@ -26,6 +27,10 @@ export interface AccelaSimulatorOptions {
   rateLimit?: { limit: number; windowSeconds: number } | null;
   latencyMs?: number;
   faults?: Partial<AccelaFaults>;
+  /** Seeded random 5xx, 429 (Retry-After: 1) and hangs, on API requests (the token endpoint is spared). */
+  randomFaults?: RandomFaultOptions;
+  /** Every issued access token expires at once this often, whatever its `expires_in` said (0: never). */
+  expireTokensEverySeconds?: number;
 }
 
 export interface AccelaFaults {
@@ -49,6 +54,8 @@ export interface SimulatorStats {
   throttled: number;
   maxRequestsInAWindow: number;
   expiredTokenRejections: number;
+  /** Times every access token was expired at once (`expireTokensEverySeconds`). */
+  tokenExpiries: number;
 }
 
 const API_PREFIX = '/v4/';
@@ -58,8 +65,10 @@ export const SANDBOX_ACCELA_CREDENTIALS = { appId: 'sandbox-app', appSecret: 'sa
 export class AccelaSimulator {
   readonly credentials: NonNullable<AccelaSimulatorOptions['credentials']>;
   readonly stats: SimulatorStats = {
-    apiRequests: 0, tokenRequests: 0, listRequests: 0, enrichRequests: 0, childRequests: 0, throttled: 0, maxRequestsInAWindow: 0, expiredTokenRejections: 0,
+    apiRequests: 0, tokenRequests: 0, listRequests: 0, enrichRequests: 0, childRequests: 0, throttled: 0, maxRequestsInAWindow: 0, expiredTokenRejections: 0, tokenExpiries: 0,
   };
+  readonly randomFaults: RandomFaults;
+  private tokensExpiredAtMs = Date.now();
   faults: AccelaFaults;
   latencyMs: number;
   rateLimit: { limit: number; windowSeconds: number } | null;
@@ -78,6 +87,7 @@ export class AccelaSimulator {
     this.latencyMs = options.latencyMs ?? 0;
     this.rateLimit = options.rateLimit === undefined ? { limit: 10_000, windowSeconds: 3600 } : options.rateLimit;
     this.today = options.today ?? new Date().toISOString().slice(0, 10);
+    this.randomFaults = new RandomFaults(options.randomFaults);
   }
 
   /** The agency's data (generated on first use from the seed and the agency name). */
@@ -126,7 +136,20 @@ export class AccelaSimulator {
     this.stats.apiRequests += 1;
     const requestNumber = this.stats.apiRequests;
     if (this.faults.expireTokensAfterRequests > 0 && requestNumber === this.faults.expireTokensAfterRequests) this.expireAccessTokens();
+    const expiryEveryMs = (this.options.expireTokensEverySeconds ?? 0) * 1000;
+    if (expiryEveryMs > 0 && Date.now() - this.tokensExpiredAtMs >= expiryEveryMs) {
+      this.tokensExpiredAtMs = Date.now();
+      this.stats.tokenExpiries += 1;
+      this.expireAccessTokens();
+    }
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const randomFault = this.randomFaults.next();
+    if (randomFault?.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, randomFault.holdMs));
+    if (randomFault?.kind === 'server-error') return this.envelope(res, randomFault.status, 'internal_server_error', 'Simulated server error');
+    if (randomFault?.kind === 'rate-limited') {
+      res.setHeader('Retry-After', String(randomFault.retryAfterSeconds));
+      return this.envelope(res, 429, 'rate_limit_exceeded', 'The app exceeded its rate limit.');
+    }
     if (this.faults.hangEvery > 0 && requestNumber % this.faults.hangEvery === 0) {
       await new Promise((resolve) => setTimeout(resolve, this.faults.hangMs));
     }

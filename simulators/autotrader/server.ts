@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateInventory, type InventoryOptions, matchesFilters, type SearchFilters, type SimulatedCar } from './inventory';
+import { type RandomFaultOptions, RandomFaults } from '../random-faults';
 import { challengePage, consentMessagePage, type PageEntry, resultsPage, type SlotMarkerPlacement } from './page-html';
 
 /** Organic adverts per result page, and the last page the site serves for one search. */
@@ -22,6 +23,8 @@ export interface AutotraderSimulatorOptions {
   /** Answer every search (true) or the searches for these models with a Cloudflare-style challenge page. */
   challenge?: ChallengeMode;
   inventory?: InventoryOptions;
+  /** Seeded random 5xx, 429 (Retry-After: 1) and hangs on search pages. */
+  randomFaults?: RandomFaultOptions;
 }
 
 export type ChallengeMode = boolean | { models: string[] };
@@ -41,6 +44,8 @@ export interface RunningAutotraderSimulator {
   setChallenge(mode: ChallengeMode): void;
   setLatency(ms: number): void;
   stats: { searchRequests: number; challengesServed: number; consentAccepted: number; pagesServed: Map<string, number> };
+  /** The random faults served so far, by kind. */
+  randomFaults: RandomFaults;
 }
 
 /**
@@ -63,12 +68,21 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
   };
   const matching = (query: SearchQuery) => inventory(query.make, query.model).filter((car) => matchesFilters(car, query));
   const stats = { searchRequests: 0, challengesServed: 0, consentAccepted: 0, pagesServed: new Map<string, number>() };
+  const randomFaults = new RandomFaults(options.randomFaults);
 
   const search = async (url: URL, request: IncomingMessage, response: ServerResponse) => {
     stats.searchRequests += 1;
     const model = (url.searchParams.get('model') ?? '').toLowerCase();
     const challenged = typeof challenge === 'boolean' ? challenge : challenge.models.some((m) => m.toLowerCase() === model);
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const fault = randomFaults.next();
+    if (fault?.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, fault.holdMs));
+    if (fault?.kind === 'server-error' || fault?.kind === 'rate-limited') {
+      const status = fault.kind === 'server-error' ? fault.status : 429;
+      response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(fault.kind === 'rate-limited' ? { 'retry-after': String(fault.retryAfterSeconds) } : {}) });
+      response.end(`<!doctype html><title>${status}</title><h1>Error ${status}</h1>`);
+      return;
+    }
     if (challenged) {
       stats.challengesServed += 1;
       response.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'cf-mitigated': 'challenge', 'cache-control': 'no-store' });
@@ -164,5 +178,6 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
       latencyMs = ms;
     },
     stats,
+    randomFaults,
   };
 }

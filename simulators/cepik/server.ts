@@ -6,6 +6,7 @@ import { isWithinApiLimit } from '../../domain/registrations/windows';
 import { DEFAULT_DATASET, type DatasetOptions, type SimulatedVehicle, selectRegistrations } from './dataset';
 import { configureRequestSchema, injectRequestSchema, readJson } from './control';
 import { errorBody, type ListRequest, listEnvelope } from './envelope';
+import { type RandomFaultOptions, RandomFaults } from '../random-faults';
 
 /** `limit-reached`: 403 API-ERR-100011 naming no wait; `limit-reached-429`: 429 API-ERR-100011 naming its wait ("zaczekaj Ns"). */
 export type CepikFault = '429' | '404' | 'truncated' | 'overloaded' | 'limit-reached' | 'limit-reached-429';
@@ -30,6 +31,8 @@ export interface CepikSimulatorOptions {
   outage?: boolean;
   /** Every Nth vehicle of a selection carries a malformed first-registration date (a record the client must reject). */
   malformedEvery?: number;
+  /** Seeded random 5xx, 429 ("zaczekaj 1s") and hangs on list requests, after the rate limit. */
+  randomFaults?: RandomFaultOptions;
 }
 
 export interface RequestLog {
@@ -54,14 +57,17 @@ export interface RunningCepikSimulator {
   resetRequests(): void;
   /** Queues faults for the next list requests, in order. */
   injectFaults(...faults: CepikFault[]): void;
-  configure(changes: Partial<Omit<CepikSimulatorOptions, 'host' | 'port' | 'dataset'>>): void;
+  configure(changes: Partial<Omit<CepikSimulatorOptions, 'host' | 'port' | 'dataset' | 'randomFaults'>>): void;
+  /** The random faults served so far, by kind. */
+  randomFaults: RandomFaults;
 }
 
 const BAD_REQUEST_RESULT = 'Przepraszamy, nie można zwrócić danych.';
 
 export async function startCepikSimulator(options: CepikSimulatorOptions = {}): Promise<RunningCepikSimulator> {
   const dataset: DatasetOptions = { ...DEFAULT_DATASET, ...options.dataset };
-  const settings = { latencyMs: 0, rateLimitPerSecond: 20, rateLimitedWaitSeconds: 60, countGlitch: false, duplicateAcrossPages: false, outage: false, faultEvery: {}, malformedEvery: 0, ...options } as Required<Omit<CepikSimulatorOptions, 'host' | 'port' | 'dataset'>>;
+  const settings = { latencyMs: 0, rateLimitPerSecond: 20, rateLimitedWaitSeconds: 60, countGlitch: false, duplicateAcrossPages: false, outage: false, faultEvery: {}, malformedEvery: 0, ...options } as Required<Omit<CepikSimulatorOptions, 'host' | 'port' | 'dataset' | 'randomFaults'>>;
+  const randomFaults = new RandomFaults(options.randomFaults);
   const queuedFaults: CepikFault[] = [];
   // Paging re-reads the same selection page after page; keep the last few instead of regenerating them.
   const selections = new Map<string, ReturnType<typeof selectRegistrations>>();
@@ -120,11 +126,19 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
     return undefined;
   };
 
-  const handleList = (url: URL, res: ServerResponse) => {
+  const handleList = async (url: URL, res: ServerResponse) => {
     listRequests += 1;
     const remaining = takeToken();
     if (remaining === undefined) {
       return send(res, 429, errorBody('API-ERR-100429', 'Zbyt wiele zapytań.', `Przekroczono limit zapytań, zaczekaj ${settings.rateLimitedWaitSeconds}s.`), 0);
+    }
+    const randomFault = randomFaults.next();
+    if (randomFault?.kind === 'timeout') await new Promise((resolve) => setTimeout(resolve, randomFault.holdMs));
+    if (randomFault?.kind === 'server-error') {
+      return send(res, randomFault.status, errorBody('API-ERR-100005', 'Serwer przeciążony.', 'Spróbuj ponownie później.', 'root'), remaining);
+    }
+    if (randomFault?.kind === 'rate-limited') {
+      return send(res, 429, errorBody('API-ERR-100429', 'Zbyt wiele zapytań.', `Przekroczono limit zapytań, zaczekaj ${randomFault.retryAfterSeconds}s.`), 0);
     }
     const fault = nextFault();
     if (fault) {
@@ -259,6 +273,7 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
       Object.assign(requests, { total: 0, byStatus: {}, pagesServed: 0, faultsInjected: 0 });
     },
     injectFaults: (...faults) => queuedFaults.push(...faults),
+    randomFaults,
     configure(changes) {
       Object.assign(settings, changes);
       if (changes.rateLimitPerSecond !== undefined) tokens = changes.rateLimitPerSecond;

@@ -27,12 +27,18 @@ export interface HighLevelSimulatorOptions {
   faultRates?: FaultRates;
   /** Seeds the random faults, so a run can be repeated exactly (default 1). */
   faultSeed?: number;
+  /** How late a request drawn as a `timeout` is answered (it is carried out all the same); default 20 s. */
+  timeoutHoldMs?: number;
 }
 
-/** The share of requests answered 429 (with the window's real headers) or 500, at random. */
+/**
+ * The share of requests answered 429 (with the window's real headers) or 500, at random; and of
+ * requests carried out but answered `timeoutHoldMs` late (`timeout`), past the client's timeout.
+ */
 export interface FaultRates {
   429?: number;
   500?: number;
+  timeout?: number;
 }
 
 /**
@@ -99,6 +105,12 @@ function randomFaultStatus(rates: FaultRates, draw: number): 429 | 500 | undefin
   return undefined;
 }
 
+/** A draw past the error shares that falls in the `timeout` share. */
+function isRandomTimeout(rates: FaultRates, draw: number): boolean {
+  const errors = (rates[429] ?? 0) + (rates[500] ?? 0);
+  return draw >= errors && draw < errors + (rates.timeout ?? 0);
+}
+
 function errorBody(status: number, message: string | string[], extra: Record<string, unknown> = {}) {
   const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 422: 'Unprocessable Entity', 429: 'Too Many Requests' }[
     status
@@ -136,6 +148,7 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
   let faults: InjectedFault[] = [];
   let faultRates: FaultRates = options.faultRates ?? {};
   const random = seededRandom(options.faultSeed ?? 1);
+  const timeoutHoldMs = options.timeoutHoldMs ?? 20_000;
   let rateLimited = 0;
   const requests: LoggedRequest[] = [];
 
@@ -190,14 +203,16 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
     );
     if (!admitted) rateLimited += 1;
     if (fault) fault.count -= 1;
-    const status = fault ? fault.status : admitted ? randomFaultStatus(faultRates, random()) : undefined;
+    const draw = !fault && admitted ? random() : undefined;
+    const status = fault ? fault.status : draw !== undefined ? randomFaultStatus(faultRates, draw) : undefined;
+    const answerLateByMs = fault?.delayMs ?? (draw !== undefined && isRandomTimeout(faultRates, draw) ? timeoutHoldMs : 0);
     if (!admitted || status === 429) {
       c.res = c.json(errorBody(429, 'Too Many Requests'), 429);
     } else if (status !== undefined) {
       c.res = c.json((fault?.body ?? { statusCode: status, message: 'Internal server error' }) as object, status);
     } else {
       await next();
-      if (fault?.delayMs) await sleep(fault.delayMs);
+      if (answerLateByMs > 0) await sleep(answerLateByMs);
     }
     for (const [name, value] of Object.entries(window.headers())) c.res.headers.set(name, value);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
+import { pageThroughResults } from '../../activities/listings/paging';
 import { BotChallengeError, loadResultsPage, prepareContext } from '../../activities/listings/results-page';
 import { parseSearchResults } from '../../clients/autotrader/card-parser';
 import { buildSearchUrl, ORIGINAL_SEARCH_DEFAULTS } from '../../clients/autotrader/search-url';
@@ -115,6 +116,32 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
     } finally {
       current.setChallenge(false);
       await context.close();
+    }
+  });
+
+  it('pages through passing 5xx, 429 and slow answers by trying the page again in place, losing no listing', async () => {
+    // Found by `npm run chaos`: each failed page cost one of the scrape's four attempts, so a model
+    // of a few pages failed whenever four of its page loads met a passing error.
+    const flaky = await startAutotraderSimulator({
+      inventory: { size: 200 },
+      renderDelayMs: 0,
+      randomFaults: { rates: { serverError: 0.25, rateLimited: 0.15, timeout: 0.1 }, seed: 8, timeoutMs: 3_000 },
+    });
+    const page = await open(flaky.url, true);
+    const stored: string[] = [];
+    try {
+      const outcome = await pageThroughResults({
+        page, baseUrl: flaky.url, criteria: CRITERIA, cursor: { nextPage: 1 }, seen: new Set(), maxResults: null, delayMs: 0, timeoutMs: 2_000,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        onPage: async ({ fresh }) => void stored.push(...fresh.map((listing) => listing.advertId)),
+      });
+      const counts = flaky.randomFaults.counts;
+      assert.ok(counts['server-error'] > 0 && counts['rate-limited'] > 0 && counts.timeout > 0, JSON.stringify(counts));
+      assert.equal(outcome.stopReason, 'all_results_seen');
+      assert.deepEqual(stored, flaky.organicResults(QUERY).map((car) => car.advertId));
+    } finally {
+      await context.close();
+      await flaky.close();
     }
   });
 });

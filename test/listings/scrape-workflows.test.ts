@@ -98,6 +98,29 @@ describe('listing workflows (time-skipping, stubbed activities)', { timeout: 60_
     assert.deepEqual(book.steps, ['start', 'analyse', 'finish succeeded', 'deliver'], 'pending alerts are delivered after the analysis');
   });
 
+  test('a run that raised more alerts than one delivery posts keeps delivering until the outbox is drained', async () => {
+    // Found by `npm run chaos`: a scrape raising 30 alerts delivered 25 and left 5 pending until some
+    // later run of any model, hours away.
+    const pendingAfter = [30, 5, 0];
+    const book = bookkeepingStubs(async () => ({ sent: 25, failed: 0, pending: pendingAfter.shift() }));
+    const workers = await stubWorkers(env, {
+      http: book.activities,
+      browser: { scrapeModelListings: async (): Promise<ScrapeModelResult> => ({ ...SCRAPED, stopReason: 'all_results_seen' }) },
+    });
+    await workers.run(async () => (await runModel(workers.queues.workflows, 'Ford', 'Mustang')).result());
+    assert.deepEqual(book.steps, ['start', 'analyse', 'finish succeeded', 'deliver', 'deliver', 'deliver']);
+  });
+
+  test('stops delivering when a delivery sends nothing (another deliverer holds the rest)', async () => {
+    const book = bookkeepingStubs(async () => ({ sent: 0, failed: 0, pending: 4 }));
+    const workers = await stubWorkers(env, {
+      http: book.activities,
+      browser: { scrapeModelListings: async (): Promise<ScrapeModelResult> => ({ ...SCRAPED, stopReason: 'all_results_seen' }) },
+    });
+    await workers.run(async () => (await runModel(workers.queues.workflows, 'Ford', 'Puma')).result());
+    assert.deepEqual(book.steps, ['start', 'analyse', 'finish succeeded', 'deliver']);
+  });
+
   test('a webhook still down after the delivery retries leaves the alerts pending and does not fail the run', async () => {
     let deliveries = 0;
     const book = bookkeepingStubs(async () => {

@@ -123,6 +123,28 @@ describe('Accela client behaviour', () => {
     }
   });
 
+  it('after a 429 naming its wait in Retry-After, waits that long and then keeps the budget the headers state', async () => {
+    // Found by `npm run chaos`: one passing 429 (Retry-After: 1) made the county's limiter wait for the
+    // hourly window's reset before every later request, past the page heartbeat, so the job stalled.
+    let now = 1_000_000;
+    const slept: number[] = [];
+    const limiter = new AdaptiveRateLimiter({
+      pauseFraction: 0.15, pageDelayMs: 500, enrichDelayMs: 100, now: () => now,
+      sleep: async (ms) => { slept.push(ms); now += ms; },
+    });
+    const hourlyWindow = { 'x-ratelimit-limit': '10000', 'x-ratelimit-reset': String((now + 3_000_000) / 1000) };
+    await limiter.beforeRequest('page');
+    limiter.observe(new Headers({ ...hourlyWindow, 'x-ratelimit-remaining': '9000' }));
+    limiter.afterRequest();
+    await limiter.beforeRequest('page');
+    const wait = limiter.onThrottled(new Headers({ ...hourlyWindow, 'x-ratelimit-remaining': '8999', 'retry-after': '1' }));
+    limiter.afterRequest();
+    assert.equal(wait, 1000, 'the wait the server named');
+    await limiter.wait(wait);
+    await limiter.beforeRequest('page');
+    assert.deepEqual(slept, [1000], 'no further pause: 8,999 of 10,000 requests remain in the window');
+  });
+
   it('pauses until the reset when less than 15% of the window remains', async () => {
     let now = 1_000_000;
     const slept: number[] = [];

@@ -85,7 +85,12 @@ export async function scrapeModelWorkflow(input: ScrapeModelWorkflowInput): Prom
  */
 async function deliverDealAlertsQuietly(): Promise<void> {
   try {
-    await alertDelivery().deliverDealAlerts();
+    let delivery = await alertDelivery().deliverDealAlerts();
+    // One delivery posts at most 25 alerts: a run that raised more delivers again while that makes
+    // progress, rather than leaving the rest to some later run (another deliverer may hold the rest).
+    if (patched('deal-alert-delivery-drains')) {
+      while (delivery.pending > 0 && delivery.sent + delivery.failed > 0) delivery = await alertDelivery().deliverDealAlerts();
+    }
   } catch (error) {
     if (isCancellation(error)) throw error;
     log.warn('deal alerts left pending for the next delivery', { error: rootCauseMessage(error) });
