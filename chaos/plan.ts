@@ -1,4 +1,4 @@
-import { seededUniform } from '../simulators/random-faults';
+import { seededUniform } from '../simulators/seeded-random';
 
 /** The process-level faults of a chaos run (the sources' faults run all along, in the simulators). */
 export type FaultKind = 'worker-kill' | 'temporal-restart' | 'database-outage';

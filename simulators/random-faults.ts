@@ -1,3 +1,5 @@
+import { seededUniform } from './seeded-random';
+
 /**
  * Passing faults drawn at random from a seed, shared by the simulators so a chaos run can be repeated
  * exactly: a 5xx, a 429 naming a short wait, or a hang longer than the client's timeout (the request
@@ -23,18 +25,6 @@ export interface RandomFaultOptions {
 export type RandomFault = { kind: 'server-error'; status: 500 | 502 | 503 } | { kind: 'rate-limited'; retryAfterSeconds: number } | { kind: 'timeout'; holdMs: number };
 
 export type RandomFaultCounts = Record<RandomFault['kind'], number>;
-
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVER_ERRORS = [500, 502, 503] as const;
 

@@ -1,14 +1,10 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same agency data on every run. */
+import { seededUniform } from '../seeded-random';
+
+/** Seeded from text: the same seed gives the same agency data on every run. */
 export function seededRandom(seed: string): () => number {
   let state = 0;
   for (const char of seed) state = (Math.imul(state ^ char.charCodeAt(0), 2654435761) + 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededUniform(state);
 }
 
 export const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

@@ -1,4 +1,5 @@
 import { findFleetModel, type VolumeCategory } from '../../domain/listings/fleet';
+import { seededUniform } from '../seeded-random';
 
 /** One car in the simulated market, with the ground truth a test or benchmark checks against. */
 export interface SimulatedCar {
@@ -44,16 +45,11 @@ const GRABBERS = ['FULL SERVICE HISTORY', 'ONE OWNER', 'LOW MILEAGE', 'PART EXCH
 /** The UK plate code of a registration year (March registrations). */
 const plateOf = (year: number) => String(year % 100).padStart(2, '0');
 
-/** Deterministic pseudo-random numbers (mulberry32) seeded from a string. */
+/** Deterministic pseudo-random numbers seeded from a string (its FNV-1a hash). */
 export function seededRandom(seed: string): () => number {
-  let state = 2166136261;
-  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 16777619);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let hash = 2166136261;
+  for (let i = 0; i < seed.length; i++) hash = Math.imul(hash ^ seed.charCodeAt(i), 16777619);
+  return seededUniform(hash);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { RunningSimulator } from '../registry';
 import { createContactProperties, tagsProperties, updateContactProperties, upsertContactProperties } from './contact-dtos';
 import { ContactStore, type MatchingField, PhoneRejected, type SearchFilter, searchOperators, type StoredContact } from './contact-store';
 import { RateWindow } from './rate-window';
+import { seededUniform } from '../seeded-random';
 
 export const HIGHLEVEL_SIMULATOR_TOKEN = 'pit-simulator-0000-0000-000000000000';
 export const HIGHLEVEL_SIMULATOR_LOCATION = 'SimLocation000000001';
@@ -86,18 +87,6 @@ export interface RunningHighLevelSimulator extends RunningSimulator {
   reset(): void;
 }
 
-/** mulberry32: a small seeded generator of floats in [0, 1), so random faults repeat run to run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomFaultStatus(rates: FaultRates, draw: number): 429 | 500 | undefined {
   const rate429 = rates[429] ?? 0;
   if (draw < rate429) return 429;
@@ -147,7 +136,7 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
   let latencyMs = options.latencyMs ?? 0;
   let faults: InjectedFault[] = [];
   let faultRates: FaultRates = options.faultRates ?? {};
-  const random = seededRandom(options.faultSeed ?? 1);
+  const random = seededUniform(options.faultSeed ?? 1);
   const timeoutHoldMs = options.timeoutHoldMs ?? 20_000;
   let rateLimited = 0;
   const requests: LoggedRequest[] = [];
