@@ -1,6 +1,5 @@
-import type { DealRating } from '../../domain/listings/deal-rating';
 import type { MarketSummary, PriceObservation } from '../../domain/listings/market-summary';
-import type { SampleSummary } from '../../domain/listings/pricing';
+import type { Valuation } from '../../domain/listings/pricing';
 import type { PricedCar } from '../../domain/listings/similarity';
 import type { Database } from '../../platform/database';
 
@@ -27,16 +26,8 @@ export async function priceHistoryOfModel(db: Queryable, make: string, model: st
   return rows.map((h) => ({ advertId: h.advert_id, price: h.price, observedAt: h.observed_at }));
 }
 
-export interface RatedDeal {
-  advertId: string;
-  price: number;
-  estimatedValue: number;
-  margin: number;
-  rating: DealRating;
-  sampleSize: number;
-  confidence: number;
-  sample: SampleSummary;
-}
+/** A listing's price and its valuation, as the deals table stores them. */
+export type RatedDeal = { advertId: string; price: number } & Omit<Extract<Valuation, { status: 'rated' }>, 'status'>;
 
 const roundMargin = (margin: number) => Math.round(margin * 10_000) / 10_000;
 
