@@ -98,7 +98,10 @@ async function main() {
       load_average_1m_before: Number(loadBefore.toFixed(2)),
       load_average_1m_after: Number(loadAfter.toFixed(2)),
       cpus: os.cpus().length,
-    });
+    }, [
+      { figure: 'CRM sync wall time', value: wallS, unit: 's', target: { op: '<=', value: boundS * 1.3 }, reference: { name: 'rate-limit bound', value: boundS } },
+      { figure: 'CRM requests per new lead', value: requests / progress.created, unit: '', target: { op: '<=', value: 3 } },
+    ]);
   } finally {
     await workers.stop();
     await temporal.teardown();
