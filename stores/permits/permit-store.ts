@@ -9,7 +9,7 @@ export interface PermitToSave {
 }
 
 /**
- * Upserts a page of permits in one statement. Unchanged rows are not touched, so a re-run or a retried
+ * Upserts a page of permits in one statement (its counts and touched addresses summed up by PostgreSQL). Unchanged rows are not touched, so a re-run or a retried
  * activity changes nothing; `inserted`/`updated` are what PostgreSQL actually did. Holds the county's
  * write lock until `tx` ends.
  */
@@ -41,8 +41,9 @@ export async function upsertPermits(tx: pg.PoolClient, countyId: number, permits
     enriched,
     raw,
   }));
-  const result = await tx.query<{ inserted: boolean; normalized_address: string | null }>(
-    `INSERT INTO permits (county_id, record_id, custom_id, tracking_id, module, type_path, is_hvac, status, opened_date,
+  const result = await tx.query<{ inserted: number; updated: number; address_keys: string[] }>(
+    `WITH upserted AS (
+     INSERT INTO permits (county_id, record_id, custom_id, tracking_id, module, type_path, is_hvac, status, opened_date,
        updated_date, description, address, city, state, postal_code, normalized_address, owner_name, owner_phone,
        owner_email, parcel_number, land_value, improved_value, enriched, raw)
      SELECT $1, r.record_id, r.custom_id, r.tracking_id, r.module, r.type_path, r.is_hvac, r.status, r.opened_date,
@@ -63,10 +64,12 @@ export async function upsertPermits(tx: pg.PoolClient, countyId: number, permits
        land_value = EXCLUDED.land_value, improved_value = EXCLUDED.improved_value, enriched = EXCLUDED.enriched,
        raw = EXCLUDED.raw, updated_at = now()
      WHERE permits.raw IS DISTINCT FROM EXCLUDED.raw OR permits.enriched IS DISTINCT FROM EXCLUDED.enriched
-     RETURNING (xmax = 0) AS inserted, normalized_address`,
+     RETURNING (xmax = 0) AS inserted, normalized_address)
+     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated,
+            coalesce(array_agg(DISTINCT normalized_address) FILTER (WHERE normalized_address IS NOT NULL), '{}') AS address_keys
+       FROM upserted`,
     [countyId, JSON.stringify(rows)],
   );
-  const inserted = result.rows.filter((row) => row.inserted).length;
-  const addressKeys = [...new Set(result.rows.map((row) => row.normalized_address).filter((key): key is string => key !== null))];
-  return { inserted, updated: result.rows.length - inserted, addressKeys };
+  const { inserted, updated, address_keys: addressKeys } = result.rows[0]!;
+  return { inserted, updated, addressKeys };
 }

@@ -1,126 +1,113 @@
 import type pg from 'pg';
 import { lockCountyWrites } from './county-write-lock';
-import { hvacAgeYears, leadScore, leadTier, qualifiesAsLead } from '../../domain/permits/scoring';
-
-interface AggregatedProperty {
-  normalized_address: string;
-  address: string;
-  city: string | null;
-  state: string | null;
-  postal_code: string | null;
-  owner_name: string | null;
-  owner_phone: string | null;
-  owner_email: string | null;
-  parcel_number: string | null;
-  land_value: number | null;
-  improved_value: number | null;
-  latest_hvac: string | null;
-  permit_count: number;
-}
 
 /**
  * Rebuilds the properties at these addresses from all their permits (newest permit wins for address,
  * owner and parcel), scores them, and keeps leads in step: created for qualifying properties, contact
  * fields refreshed when the owner changes, removed (unless already synced) when a newer HVAC permit
- * makes a property no lead. Three statements, whatever the number of addresses. Holds the county's
- * write lock until `tx` ends, so no caller can aggregate beside a page being written.
+ * makes a property no lead. Two statements whatever the number of addresses, all the work in PostgreSQL:
+ * properties (aggregate, score, upsert, link their permits), then leads. The scoring is the rule of
+ * domain/permits/scoring.ts as SQL functions (migration 0104; a parity test holds them equal). Holds the
+ * county's write lock until `tx` ends, so no caller can aggregate beside a page being written.
  */
 export async function refreshProperties(tx: pg.PoolClient, countyId: number, addressKeys: readonly string[], asOf: string) {
   if (addressKeys.length === 0) return { created: 0, updated: 0, leadsCreated: 0 };
   await lockCountyWrites(tx, countyId);
-  const newest = (column: string) =>
-    `(array_agg(p.${column} ORDER BY p.opened_date DESC, p.record_id DESC) FILTER (WHERE p.${column} IS NOT NULL))[1]`;
-  const { rows } = await tx.query<AggregatedProperty>(
-    `SELECT p.normalized_address,
-            (array_agg(p.address ORDER BY p.opened_date DESC, p.record_id DESC))[1] AS address,
-            ${newest('city')} AS city, ${newest('state')} AS state, ${newest('postal_code')} AS postal_code,
-            (array_agg(p.owner_name ORDER BY p.opened_date DESC, p.record_id DESC) FILTER (WHERE p.owner_name IS NOT NULL))[1] AS owner_name,
-            (array_agg(p.owner_phone ORDER BY p.opened_date DESC, p.record_id DESC) FILTER (WHERE p.owner_name IS NOT NULL))[1] AS owner_phone,
-            (array_agg(p.owner_email ORDER BY p.opened_date DESC, p.record_id DESC) FILTER (WHERE p.owner_name IS NOT NULL))[1] AS owner_email,
-            ${newest('parcel_number')} AS parcel_number, ${newest('land_value')} AS land_value,
-            ${newest('improved_value')} AS improved_value,
-            to_char(max(p.opened_date) FILTER (WHERE p.is_hvac), 'YYYY-MM-DD') AS latest_hvac,
-            count(*)::int AS permit_count
-       FROM permits p
-      WHERE p.county_id = $1 AND p.normalized_address = ANY($2::text[])
-      GROUP BY p.normalized_address`,
-    [countyId, addressKeys],
-  );
-  const currentYear = Number(asOf.slice(0, 4));
-  const scored = rows.map((row) => {
-    const age = hvacAgeYears(row.latest_hvac, asOf);
-    const value = row.land_value === null && row.improved_value === null ? null : (row.land_value ?? 0) + (row.improved_value ?? 0);
-    const score = leadScore({ hvacAgeYears: age, propertyValue: value, yearBuilt: null, currentYear });
-    return { ...row, hvac_age_years: age, lead_score: score, lead_tier: leadTier(score), is_lead: qualifiesAsLead(row.latest_hvac, asOf) };
-  });
-
-  const upserted = await tx.query<{ id: number; inserted: boolean; normalized_address: string }>(
-    `INSERT INTO properties (county_id, normalized_address, address, city, state, postal_code, owner_name, owner_phone,
-       owner_email, parcel_number, land_value, improved_value, latest_hvac_permit_date, hvac_age_years, permit_count,
-       lead_score, lead_tier)
-     SELECT $1, r.normalized_address, r.address, r.city, r.state, r.postal_code, r.owner_name, r.owner_phone,
-       r.owner_email, r.parcel_number, r.land_value, r.improved_value, r.latest_hvac, r.hvac_age_years, r.permit_count,
-       r.lead_score, r.lead_tier
-       FROM jsonb_to_recordset($2::jsonb) AS r(normalized_address text, address text, city text, state text,
-         postal_code text, owner_name text, owner_phone text, owner_email text, parcel_number text, land_value numeric,
-         improved_value numeric, latest_hvac date, hvac_age_years numeric, permit_count int, lead_score int, lead_tier text)
-     ON CONFLICT (county_id, normalized_address) DO UPDATE SET
-       address = EXCLUDED.address, city = EXCLUDED.city, state = EXCLUDED.state, postal_code = EXCLUDED.postal_code,
-       owner_name = EXCLUDED.owner_name, owner_phone = EXCLUDED.owner_phone, owner_email = EXCLUDED.owner_email,
-       parcel_number = EXCLUDED.parcel_number, land_value = EXCLUDED.land_value, improved_value = EXCLUDED.improved_value,
-       latest_hvac_permit_date = EXCLUDED.latest_hvac_permit_date, hvac_age_years = EXCLUDED.hvac_age_years,
-       permit_count = EXCLUDED.permit_count, lead_score = EXCLUDED.lead_score, lead_tier = EXCLUDED.lead_tier,
-       updated_at = now()
-     WHERE (properties.address, properties.city, properties.state, properties.postal_code, properties.owner_name,
-            properties.owner_phone, properties.owner_email, properties.parcel_number, properties.land_value,
-            properties.improved_value, properties.latest_hvac_permit_date, properties.hvac_age_years,
-            properties.permit_count, properties.lead_score, properties.lead_tier)
-       IS DISTINCT FROM
-           (EXCLUDED.address, EXCLUDED.city, EXCLUDED.state, EXCLUDED.postal_code, EXCLUDED.owner_name,
-            EXCLUDED.owner_phone, EXCLUDED.owner_email, EXCLUDED.parcel_number, EXCLUDED.land_value,
-            EXCLUDED.improved_value, EXCLUDED.latest_hvac_permit_date, EXCLUDED.hvac_age_years,
-            EXCLUDED.permit_count, EXCLUDED.lead_score, EXCLUDED.lead_tier)
-     RETURNING id, (xmax = 0) AS inserted, normalized_address`,
-    [countyId, JSON.stringify(scored)],
-  );
-  const created = upserted.rows.filter((row) => row.inserted).length;
-
-  await tx.query(
-    `UPDATE permits p SET property_id = pr.id
-       FROM properties pr
-      WHERE p.county_id = $1 AND pr.county_id = $1 AND p.normalized_address = pr.normalized_address
-        AND p.normalized_address = ANY($2::text[]) AND p.property_id IS DISTINCT FROM pr.id`,
-    [countyId, addressKeys],
+  const newest = (column: string, presentWhen = column) =>
+    `(array_agg(p.${column} ORDER BY p.opened_date DESC, p.record_id DESC) FILTER (WHERE p.${presentWhen} IS NOT NULL))[1]`;
+  const properties = await tx.query<{ created: number; updated: number }>(
+    `WITH aggregated AS (
+       SELECT p.normalized_address,
+              (array_agg(p.address ORDER BY p.opened_date DESC, p.record_id DESC))[1] AS address,
+              ${newest('city')} AS city, ${newest('state')} AS state, ${newest('postal_code')} AS postal_code,
+              ${newest('owner_name')} AS owner_name, ${newest('owner_phone', 'owner_name')} AS owner_phone,
+              ${newest('owner_email', 'owner_name')} AS owner_email, ${newest('parcel_number')} AS parcel_number,
+              ${newest('land_value')} AS land_value, ${newest('improved_value')} AS improved_value,
+              (max(p.opened_date) FILTER (WHERE p.is_hvac))::date AS latest_hvac,
+              count(*)::int AS permit_count
+         FROM permits p
+        WHERE p.county_id = $1 AND p.normalized_address = ANY($2::text[])
+        GROUP BY p.normalized_address
+     ), aged AS (
+       SELECT a.*, permit_hvac_age_years(a.latest_hvac, $3::date) AS hvac_age_years,
+              CASE WHEN a.land_value IS NULL AND a.improved_value IS NULL THEN NULL
+                   ELSE coalesce(a.land_value, 0) + coalesce(a.improved_value, 0) END AS property_value
+         FROM aggregated a
+     ), scored AS (
+       SELECT aged.*, permit_lead_score(aged.hvac_age_years::float8, aged.property_value::float8, NULL,
+                                        extract(year FROM $3::date)::int) AS lead_score
+         FROM aged
+     ), upserted AS (
+       INSERT INTO properties (county_id, normalized_address, address, city, state, postal_code, owner_name, owner_phone,
+         owner_email, parcel_number, land_value, improved_value, latest_hvac_permit_date, hvac_age_years, permit_count,
+         lead_score, lead_tier)
+       SELECT $1, s.normalized_address, s.address, s.city, s.state, s.postal_code, s.owner_name, s.owner_phone,
+         s.owner_email, s.parcel_number, s.land_value, s.improved_value, s.latest_hvac, s.hvac_age_years, s.permit_count,
+         s.lead_score, permit_lead_tier(s.lead_score)
+         FROM scored s
+       ON CONFLICT (county_id, normalized_address) DO UPDATE SET
+         address = EXCLUDED.address, city = EXCLUDED.city, state = EXCLUDED.state, postal_code = EXCLUDED.postal_code,
+         owner_name = EXCLUDED.owner_name, owner_phone = EXCLUDED.owner_phone, owner_email = EXCLUDED.owner_email,
+         parcel_number = EXCLUDED.parcel_number, land_value = EXCLUDED.land_value, improved_value = EXCLUDED.improved_value,
+         latest_hvac_permit_date = EXCLUDED.latest_hvac_permit_date, hvac_age_years = EXCLUDED.hvac_age_years,
+         permit_count = EXCLUDED.permit_count, lead_score = EXCLUDED.lead_score, lead_tier = EXCLUDED.lead_tier,
+         updated_at = now()
+       WHERE (properties.address, properties.city, properties.state, properties.postal_code, properties.owner_name,
+              properties.owner_phone, properties.owner_email, properties.parcel_number, properties.land_value,
+              properties.improved_value, properties.latest_hvac_permit_date, properties.hvac_age_years,
+              properties.permit_count, properties.lead_score, properties.lead_tier)
+         IS DISTINCT FROM
+             (EXCLUDED.address, EXCLUDED.city, EXCLUDED.state, EXCLUDED.postal_code, EXCLUDED.owner_name,
+              EXCLUDED.owner_phone, EXCLUDED.owner_email, EXCLUDED.parcel_number, EXCLUDED.land_value,
+              EXCLUDED.improved_value, EXCLUDED.latest_hvac_permit_date, EXCLUDED.hvac_age_years,
+              EXCLUDED.permit_count, EXCLUDED.lead_score, EXCLUDED.lead_tier)
+       RETURNING id, (xmax = 0) AS inserted, normalized_address
+     ), property_ids AS (
+       -- New and changed properties come from the upsert (this statement cannot see them in the table); unchanged ones from the table.
+       SELECT id, normalized_address FROM upserted
+       UNION
+       SELECT id, normalized_address FROM properties WHERE county_id = $1 AND normalized_address = ANY($2::text[])
+     ), linked AS (
+       UPDATE permits p SET property_id = pr.id
+         FROM property_ids pr
+        WHERE p.county_id = $1 AND p.normalized_address = pr.normalized_address AND p.property_id IS DISTINCT FROM pr.id
+     )
+     SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`,
+    [countyId, addressKeys, asOf],
   );
 
-  const leads = await tx.query<{ inserted: boolean }>(
-    `INSERT INTO leads (county_id, property_id, score, tier, owner_name, owner_phone, owner_email, address, city, state,
-       postal_code, hvac_age_years)
-     SELECT $1, pr.id, pr.lead_score, pr.lead_tier, pr.owner_name, pr.owner_phone, pr.owner_email, pr.address, pr.city,
-       pr.state, pr.postal_code, pr.hvac_age_years
-       FROM properties pr
-      WHERE pr.county_id = $1 AND pr.normalized_address = ANY($2::text[])
-     ON CONFLICT (property_id) DO UPDATE SET
-       score = EXCLUDED.score, tier = EXCLUDED.tier, owner_name = EXCLUDED.owner_name, owner_phone = EXCLUDED.owner_phone,
-       owner_email = EXCLUDED.owner_email, address = EXCLUDED.address, city = EXCLUDED.city, state = EXCLUDED.state,
-       postal_code = EXCLUDED.postal_code, hvac_age_years = EXCLUDED.hvac_age_years, updated_at = now(),
-       -- A synced lead whose contact changed must reach the CRM again.
-       sync_status = CASE WHEN (leads.owner_name, leads.owner_phone, leads.owner_email)
-                              IS DISTINCT FROM (EXCLUDED.owner_name, EXCLUDED.owner_phone, EXCLUDED.owner_email)
-                          THEN 'pending' ELSE leads.sync_status END
-     WHERE (leads.score, leads.tier, leads.owner_name, leads.owner_phone, leads.owner_email, leads.address, leads.city,
-            leads.state, leads.postal_code, leads.hvac_age_years)
-       IS DISTINCT FROM
-           (EXCLUDED.score, EXCLUDED.tier, EXCLUDED.owner_name, EXCLUDED.owner_phone, EXCLUDED.owner_email,
-            EXCLUDED.address, EXCLUDED.city, EXCLUDED.state, EXCLUDED.postal_code, EXCLUDED.hvac_age_years)
-     RETURNING (xmax = 0) AS inserted`,
-    [countyId, scored.filter((p) => p.is_lead).map((p) => p.normalized_address)],
+  const leads = await tx.query<{ created: number }>(
+    `WITH touched AS (
+       SELECT pr.*, permit_qualifies_as_lead(pr.latest_hvac_permit_date, $3::date) AS is_lead
+         FROM properties pr
+        WHERE pr.county_id = $1 AND pr.normalized_address = ANY($2::text[])
+     ), removed AS (
+       DELETE FROM leads l USING touched t WHERE l.property_id = t.id AND NOT t.is_lead AND l.sync_status <> 'synced'
+     ), upserted AS (
+       INSERT INTO leads (county_id, property_id, score, tier, owner_name, owner_phone, owner_email, address, city, state,
+         postal_code, hvac_age_years)
+       SELECT $1, t.id, t.lead_score, t.lead_tier, t.owner_name, t.owner_phone, t.owner_email, t.address, t.city,
+         t.state, t.postal_code, t.hvac_age_years
+         FROM touched t
+        WHERE t.is_lead
+       ON CONFLICT (property_id) DO UPDATE SET
+         score = EXCLUDED.score, tier = EXCLUDED.tier, owner_name = EXCLUDED.owner_name, owner_phone = EXCLUDED.owner_phone,
+         owner_email = EXCLUDED.owner_email, address = EXCLUDED.address, city = EXCLUDED.city, state = EXCLUDED.state,
+         postal_code = EXCLUDED.postal_code, hvac_age_years = EXCLUDED.hvac_age_years, updated_at = now(),
+         -- A synced lead whose contact changed must reach the CRM again.
+         sync_status = CASE WHEN (leads.owner_name, leads.owner_phone, leads.owner_email)
+                                IS DISTINCT FROM (EXCLUDED.owner_name, EXCLUDED.owner_phone, EXCLUDED.owner_email)
+                            THEN 'pending' ELSE leads.sync_status END
+       WHERE (leads.score, leads.tier, leads.owner_name, leads.owner_phone, leads.owner_email, leads.address, leads.city,
+              leads.state, leads.postal_code, leads.hvac_age_years)
+         IS DISTINCT FROM
+             (EXCLUDED.score, EXCLUDED.tier, EXCLUDED.owner_name, EXCLUDED.owner_phone, EXCLUDED.owner_email,
+              EXCLUDED.address, EXCLUDED.city, EXCLUDED.state, EXCLUDED.postal_code, EXCLUDED.hvac_age_years)
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT count(*) FILTER (WHERE inserted)::int AS created FROM upserted`,
+    [countyId, addressKeys, asOf],
   );
-  await tx.query(
-    `DELETE FROM leads l USING properties pr
-      WHERE l.property_id = pr.id AND pr.county_id = $1 AND pr.normalized_address = ANY($2::text[])
-        AND l.sync_status <> 'synced'`,
-    [countyId, scored.filter((p) => !p.is_lead).map((p) => p.normalized_address)],
-  );
-  return { created, updated: upserted.rows.length - created, leadsCreated: leads.rows.filter((row) => row.inserted).length };
+  const { created, updated } = properties.rows[0]!;
+  return { created, updated, leadsCreated: leads.rows[0]!.created };
 }
