@@ -18,6 +18,11 @@ export const accelaSettings = {
   ACCELA_ENRICH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   /** A page activity whose worker stops heartbeating this long is retried on another worker. */
   ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(60),
+  /**
+   * Pages one activity fetches and saves in a row (each its own transaction, its cursor heartbeated):
+   * fewer Temporal round trips per permit. A stop or cancel waits for the activity's pages.
+   */
+  ACCELA_PAGES_PER_ACTIVITY: z.coerce.number().int().min(1).max(100).default(10),
   ACCELA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   ACCELA_SCOPE: z.string().default('records'),
   /** Pause until the window resets once less than this fraction of the rate-limit window remains. */

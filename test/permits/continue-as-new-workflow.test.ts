@@ -19,7 +19,7 @@ describe('permit pulls continue as new (time-skipping, stubbed activities)', { t
 
   test('a year pull continues as new after maxPagesPerRun pages, carrying its cursor and counts exactly', async () => {
     const pages = pagingStub(5);
-    const workers = await stubWorkers(env, { http: { pullPermitPage: pages.pullPermitPage } });
+    const workers = await stubWorkers(env, { http: { ...pages.activities } });
     const workflowId = `year-pull-${Date.now()}`;
     const { result, firstRunId } = await workers.run(async () => {
       const handle = await env.client.workflow.start<typeof accelaYearPullWorkflow>('accelaYearPullWorkflow', {
@@ -38,10 +38,30 @@ describe('permit pulls continue as new (time-skipping, stubbed activities)', { t
     assert.equal(carried.maxPagesPerRun, 2);
   });
 
+  test('a year pull fetches several pages per activity, never past maxPagesPerRun, and counts every page', async () => {
+    const pages = pagingStub(7, undefined, 3);
+    const workers = await stubWorkers(env, { http: pages.activities });
+    const workflowId = `year-pull-pages-${Date.now()}`;
+    const { result, firstRunId } = await workers.run(async () => {
+      const handle = await env.client.workflow.start<typeof accelaYearPullWorkflow>('accelaYearPullWorkflow', {
+        workflowId,
+        taskQueue: workers.queues.workflows,
+        args: [{ countyId: 3, jobId: 5, year: 2020, yearIndex: 0, yearsTotal: 1, today: '2026-06-01', windowDays: 400, maxPagesPerRun: 4 }],
+      });
+      return { result: await handle.result(), firstRunId: handle.firstExecutionRunId };
+    });
+    assert.deepEqual(pages.seen.map((page) => page.cursor.offset), [0, 1, 2, 3, 4, 5, 6], 'every page once, in order');
+    assert.deepEqual(pages.activityCalls.map((call) => [call.cursor.offset, call.maxPages]), [[0, 4], [3, 1], [4, 4]], 'three pages, then the one left in the run');
+    assert.deepEqual(result, { counts: pagesOf(7), batches: 7, stopped: false });
+    const carried = await continuedAsNewInput<YearPullInput>(env, workflowId, firstRunId);
+    assert.equal(carried.cursor?.offset, 4);
+    assert.equal(carried.batches, 4);
+  });
+
   test('an incremental pull continues as new with its job, then starts the CRM sync once it completes', async () => {
     const bookkeeping = bookkeepingStubs();
     const pages = pagingStub(3);
-    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, pullPermitPage: pages.pullPermitPage } });
+    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, ...pages.activities } });
     const workflowId = `incremental-${Date.now()}`;
     const { result, firstRunId } = await workers.run(async () => {
       const handle = await env.client.workflow.start<typeof accelaIncrementalPullWorkflow>('accelaIncrementalPullWorkflow', {

@@ -32,10 +32,10 @@ describe('a pull through a long database outage (time-skipping, stubbed activiti
     const bookkeeping = bookkeepingStubs();
     const pages = pagingStub(2);
     const startJob = failingFirst(20, bookkeeping.activities.startPermitPullJob);
-    const pullPage = failingFirst(20, pages.pullPermitPage);
+    const pullPages = failingFirst(20, pages.pullPermitPages);
     const finishJob = failingFirst(20, bookkeeping.activities.finishPermitPullJob);
     const workers = await stubWorkers(env, {
-      http: { ...bookkeeping.activities, startPermitPullJob: startJob, pullPermitPage: pullPage, finishPermitPullJob: finishJob },
+      http: { ...bookkeeping.activities, startPermitPullJob: startJob, pullPermitPages: pullPages, finishPermitPullJob: finishJob },
     });
     const result = await workers.run(async () =>
       env.client.workflow.execute<typeof accelaIncrementalPullWorkflow>('accelaIncrementalPullWorkflow', {
@@ -45,7 +45,7 @@ describe('a pull through a long database outage (time-skipping, stubbed activiti
       }),
     );
     assert.deepEqual(result.counts, pagesOf(2), 'each page counted once');
-    assert.deepEqual([startJob.calls(), pullPage.calls(), finishJob.calls()], [21, 22, 21]);
+    assert.deepEqual([startJob.calls(), pullPages.calls(), finishJob.calls()], [21, 22, 21]);
     assert.deepEqual(bookkeeping.calls.finished, [{ jobId: 21, status: 'completed', errorMessage: null }]);
   });
 });

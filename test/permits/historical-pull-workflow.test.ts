@@ -26,7 +26,7 @@ describe('historical pull workflow (time-skipping, stubbed activities)', { timeo
   test('pulls the years oldest first, completes them, ensures the schedule and ends completed', async () => {
     const bookkeeping = bookkeepingStubs();
     const pages = pagingStub(2);
-    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, pullPermitPage: pages.pullPermitPage } });
+    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, ...pages.activities } });
     const result = await workers.run(async () => (await start(workers.queues.workflows, `historical-${Date.now()}`, input({ jobId: 11 }))).result());
     const years = [thisYear - 2, thisYear - 1, thisYear];
     assert.deepEqual(pages.seen.map((page) => page.progress.year), years.flatMap((year) => [year, year]));
@@ -44,7 +44,7 @@ describe('historical pull workflow (time-skipping, stubbed activities)', { timeo
       if (page.cursor.offset === 2) await released;
       pagesFinished += 1;
     });
-    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, pullPermitPage: pages.pullPermitPage } });
+    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, ...pages.activities } });
     const outcome = await workers.run(async () => {
       const handle = await start(workers.queues.workflows, `historical-cancel-${Date.now()}`, input({ jobId: 12 }));
       await waitFor('the third page in flight', () => pages.seen.length === 3);
@@ -71,7 +71,7 @@ describe('historical pull workflow (time-skipping, stubbed activities)', { timeo
         throw ApplicationFailure.create({ type: 'AccelaApiError.auth', message: 'Accela invalid_userid_or_password: refused', nonRetryable: true });
       }
     });
-    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, pullPermitPage: pages.pullPermitPage } });
+    const workers = await stubWorkers(env, { http: { ...bookkeeping.activities, ...pages.activities } });
     const outcome = await workers.run(async () =>
       (await start(workers.queues.workflows, `historical-fail-${Date.now()}`, input({ jobId: 13 }))).result().catch((error: unknown) => error),
     );

@@ -1,7 +1,8 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
-import type { PermitPageInput, PermitPageResult } from '../../activities/permits/pull-activities';
+import type { PermitPageInput, PermitPageResult, PermitPagesInput, PermitPagesResult } from '../../activities/permits/pull-activities';
+import { addCounts } from '../../domain/permits/page-counts';
 
 /** What one stubbed page adds: one permit pulled and saved. */
 export const PAGE_COUNTS: PageCounts = { ...emptyCounts(), permitsPulled: 1, permitsSaved: 1 };
@@ -27,16 +28,30 @@ export function bookkeepingStubs() {
   return { calls, activities };
 }
 
-/** A page stub: `pages` pages per cursor, its offset counting them; `onPage` runs before a page answers. */
-export function pagingStub(pages: number, onPage?: (input: PermitPageInput) => Promise<void> | void) {
+/**
+ * A page stub: `pages` pages per cursor, its offset counting them; `onPage` runs before a page answers.
+ * `pullPermitPages` pages as the real activity does, `pagesPerActivity` at a time unless the workflow asks
+ * for fewer; `activityCalls` counts its calls.
+ */
+export function pagingStub(pages: number, onPage?: (input: PermitPageInput) => Promise<void> | void, pagesPerActivity = 1) {
   const seen: PermitPageInput[] = [];
+  const activityCalls: PermitPagesInput[] = [];
   const pullPermitPage = async (input: PermitPageInput): Promise<PermitPageResult> => {
     seen.push(input);
     await onPage?.(input);
     const last = input.cursor.offset + 1 >= pages;
     return { counts: PAGE_COUNTS, nextCursor: last ? null : { ...input.cursor, offset: input.cursor.offset + 1 } };
   };
-  return { seen, pullPermitPage };
+  const pullPermitPages = async (input: PermitPagesInput): Promise<PermitPagesResult> => {
+    activityCalls.push(input);
+    let result: PermitPagesResult = { counts: emptyCounts(), nextCursor: input.cursor, pages: 0 };
+    while (result.nextCursor && result.pages < Math.min(input.maxPages ?? Infinity, pagesPerActivity)) {
+      const page = await pullPermitPage({ ...input, cursor: result.nextCursor });
+      result = { counts: addCounts(result.counts, page.counts), nextCursor: page.nextCursor, pages: result.pages + 1 };
+    }
+    return result;
+  };
+  return { seen, activityCalls, pullPermitPage, pullPermitPages, activities: { pullPermitPage, pullPermitPages } };
 }
 
 /** The input a run continued as new with (its history's last event). */

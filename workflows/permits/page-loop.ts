@@ -1,9 +1,12 @@
-import { CancellationScope, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
 import type { PermitPageInput } from '../../activities/permits/pull-activities';
 import type { PullCursor } from '../../domain/permits/pull-cursor';
 import { pageActivities } from './activity-proxies';
 import { addCounts, stopAfterPageSignal } from './progress';
+
+/** Runs from this patch on fetch several pages per activity (`pullPermitPages`); older runs replay page by page. */
+export const PAGES_PER_ACTIVITY_PATCH = 'permit-pages-per-activity';
 
 export interface PageLoopState {
   cursor: PullCursor | null;
@@ -15,15 +18,15 @@ export interface PageLoopState {
 /**
  * Pages until the cursor runs out, a limit is reached, a stop is asked for (signal or cancellation), or
  * it is time to continue as new: when Temporal suggests it, or after `maxPagesPerRun` pages in this run
- * (a smaller history on purpose, and how tests reach that branch). A page in flight always finishes:
- * it runs non-cancellable.
+ * (a smaller history on purpose, and how tests reach that branch). The pages activity in flight always
+ * finishes: it runs non-cancellable, so a stop takes effect after its pages (at most `ACCELA_PAGES_PER_ACTIVITY`).
  */
 export async function runPageLoop(
   base: Omit<PermitPageInput, 'cursor'>,
   start: { cursor: PullCursor | null; counts?: PageCounts; batches?: number },
   options: { maxPermits?: number | null; maxPagesPerRun?: number; onPage?: (state: PageLoopState) => void; heartbeatTimeoutSeconds?: number },
 ): Promise<PageLoopState> {
-  const { pullPermitPage } = pageActivities(options.heartbeatTimeoutSeconds);
+  const { pullPermitPage, pullPermitPages } = pageActivities(options.heartbeatTimeoutSeconds);
   const state: PageLoopState = { cursor: start.cursor, counts: start.counts ?? emptyCounts(), batches: start.batches ?? 0, stopped: false };
   setHandler(stopAfterPageSignal, () => {
     state.stopped = true;
@@ -36,10 +39,17 @@ export async function runPageLoop(
     workflowInfo().continueAsNewSuggested || (options.maxPagesPerRun !== undefined && pagesThisRun >= options.maxPagesPerRun);
   while (state.cursor && !state.stopped) {
     const cursor = state.cursor;
-    const page = await CancellationScope.nonCancellable(() => pullPermitPage({ ...base, cursor }));
+    let page: { counts: PageCounts; nextCursor: PullCursor | null; pages: number };
+    if (patched(PAGES_PER_ACTIVITY_PATCH)) {
+      const maxPages = options.maxPagesPerRun === undefined ? undefined : options.maxPagesPerRun - pagesThisRun;
+      const maxPermits = options.maxPermits ? options.maxPermits - state.counts.permitsPulled : null;
+      page = await CancellationScope.nonCancellable(() => pullPermitPages({ ...base, cursor, maxPages, maxPermits }));
+    } else {
+      page = { ...(await CancellationScope.nonCancellable(() => pullPermitPage({ ...base, cursor }))), pages: 1 };
+    }
     state.counts = addCounts(state.counts, page.counts);
-    state.batches += 1;
-    pagesThisRun += 1;
+    state.batches += page.pages;
+    pagesThisRun += page.pages;
     state.cursor = page.nextCursor;
     options.onPage?.(state);
     if (options.maxPermits && state.counts.permitsPulled >= options.maxPermits) break;
