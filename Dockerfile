@@ -8,5 +8,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-fund --no-audit
 COPY . .
+# Worker processes load this prebuilt workflow bundle instead of bundling at start.
+RUN npm run build:workflows
 USER node
 CMD ["node", "--import", "tsx", "api/main.ts"]

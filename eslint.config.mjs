@@ -19,7 +19,7 @@ const zone = (files, patterns) => ({
 const ENTRY_POINTS = ['api', 'sandbox', 'schedules', 'scripts', 'workers', 'bench'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.tools/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'data/**', '.tools/**', 'bench/results/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadSettings } from '../config/settings';
+import { loadSettings, workerNodeOptions } from '../config/settings';
 import { startEphemeralInfrastructure } from '../platform/ephemeral-infrastructure';
 import { readBenchmarkSummary } from './results-file';
 import { renderSummaryTable, type BenchmarkSummary } from './summary-table';
@@ -30,9 +30,8 @@ async function main() {
     for (const file of benches) {
       const started = new Date();
       console.log(`\n=== ${file}`);
-      // Benchmarks host their workers in-process: give them the worker processes' heap limit.
-      const heapLimit = `--max-old-space-size=${settings.WORKER_MAX_OLD_SPACE_MB}`;
-      const result = spawnSync(process.execPath, [heapLimit, '--import', 'tsx', path.join(BENCH_DIR, file)], {
+      // Benchmarks host their workers in-process: give them the worker processes' heap sizes.
+      const result = spawnSync(process.execPath, [...workerNodeOptions(settings), '--import', 'tsx', path.join(BENCH_DIR, file)], {
         stdio: 'inherit',
         env: { ...infrastructure.childEnv(), BENCH_RESULTS_DIR: RESULTS_DIR },
       });

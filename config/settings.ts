@@ -43,6 +43,10 @@ export const settingsSchema = z.object({
   BROWSER_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).default(2),
   // V8 otherwise lets a busy worker's heap grow far past its live data (see docs/permits.md, Benchmark).
   WORKER_MAX_OLD_SPACE_MB: z.coerce.number().int().min(64).default(256),
+  // V8's young generation: smaller semi-spaces scavenge more often but keep a busy worker's RSS down.
+  WORKER_MAX_SEMI_SPACE_MB: z.coerce.number().int().min(1).max(64).default(8),
+  // Workflow runs kept in a worker's sticky cache (each holds its own isolate context, about 1–2 MB).
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
   // Restarts of the children `npm start` supervises (platform/child-processes.ts).
   SUPERVISOR_BACKOFF_INITIAL_SECONDS: z.coerce.number().min(0).default(1),
   SUPERVISOR_BACKOFF_MAX_SECONDS: z.coerce.number().min(0).default(30),
@@ -89,4 +93,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** Node options of a worker process (and of a benchmark hosting workers): its V8 heap sizes. */
+export function workerNodeOptions(settings: Pick<Settings, 'WORKER_MAX_OLD_SPACE_MB' | 'WORKER_MAX_SEMI_SPACE_MB'>): string[] {
+  return [`--max-old-space-size=${settings.WORKER_MAX_OLD_SPACE_MB}`, `--max-semi-space-size=${settings.WORKER_MAX_SEMI_SPACE_MB}`];
 }

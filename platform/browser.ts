@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { logger } from './logger';
 
 /** Flags for headless system Chromium on a machine without network beyond its own services. */
@@ -14,7 +14,8 @@ export const CHROMIUM_ARGS = [
 
 /**
  * One browser per worker process, launched on first use and relaunched if it crashed.
- * Activities open a fresh context per run and close it themselves.
+ * Activities open a fresh context per run and close it themselves. playwright-core itself is loaded on
+ * first use too, so worker processes that serve no browser queue never hold it in memory.
  */
 export class BrowserProvider {
   private launching: Promise<Browser> | undefined;
@@ -26,7 +27,9 @@ export class BrowserProvider {
       const existing = await this.launching.catch(() => undefined);
       if (existing?.isConnected()) return existing;
     }
-    this.launching = chromium.launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS });
+    this.launching = import('playwright-core').then(({ chromium }) =>
+      chromium.launch({ executablePath: this.executablePath, headless: true, args: CHROMIUM_ARGS }),
+    );
     const browser = await this.launching;
     browser.on('disconnected', () => logger.warn('Chromium disconnected; the next activity relaunches it'));
     return browser;

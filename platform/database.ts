@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { logger } from './logger';
 
@@ -29,8 +28,12 @@ export function createPool(databaseUrl: string, options: { max?: number; applica
   return pool;
 }
 
-/** Applies every pending versioned SQL migration in `migrations/` (node-pg-migrate, advisory-locked). */
+/**
+ * Applies every pending versioned SQL migration in `migrations/` (node-pg-migrate, advisory-locked). The
+ * migrator is loaded here only, so worker processes, which never migrate, do not hold it in memory.
+ */
 export async function runMigrations(databaseUrl: string): Promise<string[]> {
+  const { runner } = await import('node-pg-migrate');
   const applied = await runner({
     databaseUrl,
     dir: MIGRATIONS_DIR,

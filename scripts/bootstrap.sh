@@ -57,3 +57,12 @@ if [ ! -x "$chromium_path" ]; then
     say "Chromium not found at $chromium_path: install it (apt-get install chromium) or set CHROMIUM_PATH"
   fi
 fi
+
+# The workflow bundle worker processes load (they never bundle): built when missing or older than a source
+# file or the installed packages.
+bundle=dist/workflow-bundle.js
+if [ ! -f "$bundle" ] || [ package-lock.json -nt "$bundle" ] \
+   || [ -n "$(find workflows domain temporal config platform -name '*.ts' -newer "$bundle" -print -quit)" ]; then
+  say "building the workflow bundle ($bundle)"
+  node --import tsx scripts/build-workflows.ts >/dev/null
+fi

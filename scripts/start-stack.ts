@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { startApiServer } from '../api/server';
-import { loadSettings, type Settings } from '../config/settings';
+import { loadSettings, type Settings, workerNodeOptions } from '../config/settings';
 import { type ChildOptions, ProcessSupervisor, restartPolicy } from '../platform/child-processes';
 import { runMigrations } from '../platform/database';
 import { localApiKey, localEncryptionKey } from '../platform/local-secrets';
@@ -83,9 +83,7 @@ async function main() {
     }
 
     const settings: Settings = loadSettings(env);
-    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, {}, [
-      `--max-old-space-size=${settings.WORKER_MAX_OLD_SPACE_MB}`,
-    ]);
+    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, {}, workerNodeOptions(settings));
     const api = await startApiServer(settings, {
       startedAt,
       processes: () => supervisor.statuses(),

@@ -13,9 +13,11 @@ export interface WorkerSetOptions {
   queues: TaskQueues;
   deps: ActivityDependencies;
   roles: readonly TaskQueueRole[];
-  /** A prebuilt bundle (see `bundleWorkflowCode`); without it each workflow worker bundles on start. */
+  /** A prebuilt bundle (`npm run build:workflows`); without it (tests only) each workflow worker bundles on start. */
   workflowBundlePath?: string;
   shutdownGraceSeconds: number;
+  /** Workflow runs kept in the sticky cache (SDK default when unset). */
+  maxCachedWorkflows?: number;
   httpConcurrency: number;
   browserConcurrency: number;
 }
@@ -39,7 +41,7 @@ export async function createWorkers(options: WorkerSetOptions): Promise<Worker[]
   for (const role of options.roles) {
     switch (role) {
       case 'workflows':
-        workers.push(await Worker.create({ ...common, taskQueue: options.queues.workflows, ...workflowSource }));
+        workers.push(await Worker.create({ ...common, taskQueue: options.queues.workflows, ...workflowSource, maxCachedWorkflows: options.maxCachedWorkflows }));
         break;
       case 'http':
         workers.push(

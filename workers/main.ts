@@ -1,7 +1,11 @@
+// First: keeps the SDK's workflow bundler (webpack) out of this process, which loads a prebuilt bundle.
+import './without-bundler';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadSettings } from '../config/settings';
+import { PREBUILT_WORKFLOW_BUNDLE_PATH } from '../platform/workflows-path';
 import { BrowserProvider } from '../platform/browser';
 import { createPool } from '../platform/database';
 import { SecretBox } from '../platform/encryption';
@@ -23,6 +27,10 @@ async function main() {
   if (!settings.DATABASE_URL || !settings.TEMPORAL_ADDRESS || !settings.ENCRYPTION_KEY) {
     throw new Error('workers need DATABASE_URL, TEMPORAL_ADDRESS and ENCRYPTION_KEY (npm start sets them)');
   }
+  const workflowBundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? PREBUILT_WORKFLOW_BUNDLE_PATH;
+  if (roles.includes('workflows') && !existsSync(workflowBundlePath)) {
+    throw new Error(`no workflow bundle at ${workflowBundlePath}: run npm run build:workflows (scripts/bootstrap.sh does when it is missing)`);
+  }
   Runtime.install({ logger: new DefaultLogger('WARN') });
   // The Runtime turns SIGTERM into a graceful worker shutdown.
   exitWithParent(() => process.kill(process.pid, 'SIGTERM'));
@@ -36,8 +44,9 @@ async function main() {
     queues: taskQueues(settings.TASK_QUEUE_PREFIX),
     deps: { settings, db, secrets: SecretBox.fromBase64(settings.ENCRYPTION_KEY), browsers },
     roles,
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    workflowBundlePath,
     shutdownGraceSeconds: settings.WORKER_SHUTDOWN_GRACE_SECONDS,
+    maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
     httpConcurrency: settings.HTTP_ACTIVITY_CONCURRENCY,
     browserConcurrency: settings.BROWSER_ACTIVITY_CONCURRENCY,
   });
