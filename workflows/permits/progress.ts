@@ -14,7 +14,7 @@ export interface PullProgress {
 }
 
 export const permitPullProgressQuery = defineQuery<PullProgress>(PERMIT_PULL_PROGRESS_QUERY);
-/** A year child's running totals, sent to its parent after every page so the parent's query is live. */
+/** A year child's running totals, sent to its parent after every pages activity so the parent's query is live. */
 export const yearProgressSignal = defineSignal<[{ year: number; counts: PageCounts; batches: number }]>('permitYearProgress');
 /** Asks a pull to stop after the page in flight (how cancellation reaches a year child). */
 export const stopAfterPageSignal = defineSignal('stopAfterPage');
