@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './database';
-import { type BucketLimit, type BucketState, pauseBucket, takeFromBucket } from './rate-limit-bucket';
+import { type BucketLimit, type BucketState, EMPTY_BUCKET, pauseBucket, takeFromBucket } from './rate-limit-bucket';
 
 export type { BucketLimit } from './rate-limit-bucket';
 export { limitForWindow } from './rate-limit-bucket';
@@ -104,6 +104,25 @@ export class SharedRateLimits implements RateLimitGate {
     } finally {
       client.release();
     }
+  }
+}
+
+/**
+ * The same buckets kept in this process only: for a client used outside the workers (tests, one-off
+ * tools), where no other process sends under the same key.
+ */
+export class LocalRateLimits implements RateLimitGate {
+  private readonly buckets = new Map<string, BucketState>();
+
+  async acquire(key: string, limit: BucketLimit, options: AcquireOptions = {}): Promise<void> {
+    const take = takeFromBucket(this.buckets.get(key) ?? EMPTY_BUCKET, limit, Date.now(), options.maxWaitMs);
+    if (take.state === null) throw new RateLimitWaitTooLong(key, take.waitMs);
+    this.buckets.set(key, take.state);
+    await waitOut(take.waitMs, options);
+  }
+
+  async pause(key: string, ms: number): Promise<void> {
+    this.buckets.set(key, pauseBucket(this.buckets.get(key) ?? EMPTY_BUCKET, Date.now() + ms));
   }
 }
 

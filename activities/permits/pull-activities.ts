@@ -4,6 +4,7 @@ import type { AccelaRecord } from '../../domain/permits/accela-record';
 import { type ParsedRecord, matchesPermitType, parseAccelaRecord } from '../../domain/permits/permit-record';
 import { advanceCursor, cursorProgress, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
 import { withTransaction } from '../../platform/database';
+import { SharedRateLimits } from '../../platform/shared-rate-limits';
 import { type RejectedRecord, saveRejectedRecords } from '../../platform/rejects';
 import { siblingTaskQueue } from '../../platform/task-queues';
 import { ensureIncrementalSchedule } from '../../schedules/permits';
@@ -34,7 +35,7 @@ const SOURCE = 'accela';
 
 export function createPermitActivities(deps: ActivityDependencies) {
   const { db, secrets, settings } = deps;
-  const connections = new AccelaConnections(settings);
+  const connections = new AccelaConnections(settings, new SharedRateLimits(db));
 
   const countyNotFound = (countyId: number) => ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${countyId} does not exist`, nonRetryable: true });
   async function countyOrFail(countyId: number) {
@@ -55,7 +56,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
      */
     async pullPermitPage(input: PermitPageInput): Promise<PermitPageResult> {
       const county = await countyOrFail(input.countyId);
-      const client = connections.clientFor(county.id, county.credentials);
+      const client = connections.clientFor(county.id, county.credentials, () => heartbeat());
       const jobRef = `permit-pull-job:${input.jobId}`;
       try {
         const page = await client.listRecords({
