@@ -1,12 +1,10 @@
 import { startPermitPull } from '../services/permits/pull-jobs';
 import { loadSettings } from '../config/settings';
-import { fork } from 'node:child_process';
-import path from 'node:path';
-import type { SimulatorStats } from '../simulators/accela/server';
 import { createTestDatabase } from '../test/support/database';
 import { connectTestTemporal, startTestWorkers, uniqueQueues } from '../test/support/temporal';
 import { insertCounty, waitForJobEnd } from '../test/permits/permit-test-support';
 import { permitPullWorkflowId, permitYearWorkflowId } from '../workflows/permits/ids';
+import { startSimulatorProcess } from './accela-simulator-child';
 import { reportBenchmark } from './results-file';
 import { SANDBOX_ACCELA_CREDENTIALS } from '../simulators/accela/server';
 
@@ -84,33 +82,6 @@ async function main() {
     await database.drop();
     await sim.close();
   }
-}
-
-/** The simulator in a child process (see permits-simulator-process.ts). */
-async function startSimulatorProcess(options: Record<string, unknown>) {
-  const child = fork(path.join(__dirname, 'permits-simulator-process.ts'), [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = <T>(key: string) => new Promise<T>((resolve) => {
-    const listener = (message: Record<string, unknown>) => {
-      if (key in message) {
-        child.off('message', listener);
-        resolve(message[key] as T);
-      }
-    };
-    child.on('message', listener);
-  });
-  const url = await next<string>('url');
-  return {
-    url,
-    stats: () => {
-      const reply = next<SimulatorStats>('stats');
-      child.send('stats');
-      return reply;
-    },
-    close: async () => {
-      child.send('close');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
