@@ -16,12 +16,13 @@ import { generateEncryptionKey, SecretBox } from '../platform/encryption';
 import { taskQueues } from '../platform/task-queues';
 import { waitForPollers } from '../scripts/wait-for-pollers';
 import { startPermitPull } from '../services/permits/pull-jobs';
-import { SANDBOX_ACCELA_CREDENTIALS, type SimulatorStats } from '../simulators/accela/server';
+import { SANDBOX_ACCELA_CREDENTIALS } from '../simulators/accela/server';
 import { ensureRunningJob } from '../stores/permits/job-store';
 import { insertCounty, waitForJobEnd } from '../test/permits/permit-test-support';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../test/support/database';
 import { connectTestTemporal } from '../test/support/temporal';
 import { permitPullWorkflowId, permitYearWorkflowId } from '../workflows/permits/ids';
+import { startSimulatorProcess } from './accela-simulator-child';
 import { findProcess, processTreeCpuSeconds, residentMemoryMb } from './process-cpu';
 import { reportBenchmark } from './results-file';
 
@@ -221,34 +222,6 @@ async function stopProcess(child: ChildProcess) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
-}
-
-/** The simulator in a child process (see permits-simulator-process.ts). */
-async function startSimulatorProcess(options: Record<string, unknown>) {
-  const child = fork(path.join(__dirname, 'permits-simulator-process.ts'), [JSON.stringify(options)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = <T>(key: string) => new Promise<T>((resolve) => {
-    const listener = (message: Record<string, unknown>) => {
-      if (key in message) {
-        child.off('message', listener);
-        resolve(message[key] as T);
-      }
-    };
-    child.on('message', listener);
-  });
-  const url = await next<string>('url');
-  return {
-    url,
-    pid: child.pid!,
-    stats: () => {
-      const reply = next<SimulatorStats>('stats');
-      child.send('stats');
-      return reply;
-    },
-    close: async () => {
-      child.send('close');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -25,6 +25,11 @@ export const accelaSettings = {
   ACCELA_PAGES_PER_ACTIVITY: z.coerce.number().int().min(1).max(100).default(10),
   ACCELA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   ACCELA_SCOPE: z.string().default('records'),
+  /**
+   * The window Accela's `X-RateLimit-Limit` counts over (undocumented; an hour per the one known client). Every
+   * worker process together books at most that many requests per window and agency (rate_limit_buckets).
+   */
+  ACCELA_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Pause until the window resets once less than this fraction of the rate-limit window remains. */
   ACCELA_RATE_LIMIT_PAUSE_FRACTION: z.coerce.number().min(0).max(1).default(0.15),
   /** Fixed pauses used only when the server sends no X-RateLimit-* headers. */
@@ -36,6 +41,8 @@ export const accelaSettings = {
   ACCELA_HISTORICAL_YEARS: z.coerce.number().int().min(1).max(100).default(30),
   ACCELA_INCREMENTAL_INTERVAL_DAYS: z.coerce.number().int().min(1).default(7),
   ACCELA_INCREMENTAL_WINDOW_DAYS: z.coerce.number().int().min(1).default(8),
+  /** Each scheduled incremental run starts up to this much later, at random (on top of the county's fixed offset). */
+  ACCELA_SCHEDULE_JITTER_MINUTES: z.coerce.number().int().min(0).default(30),
   ACCELA_SCHEDULE_CATCHUP_WINDOW_HOURS: z.coerce.number().int().min(1).default(24),
   /** Start the CRM sync after each incremental pull; unset means on in sandbox mode, off otherwise. */
   CRM_AUTO_SYNC: booleanFlag.optional(),

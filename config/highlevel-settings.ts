@@ -7,6 +7,8 @@ export const highlevelSettings = {
   HIGHLEVEL_RATE_LIMIT_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   /** Added to each window so requests sent at its edge cannot land in the server's previous window. */
   HIGHLEVEL_RATE_LIMIT_SAFETY_MS: z.coerce.number().int().min(0).default(200),
+  /** Requests allowed per day and location (HighLevel: 200,000), booked by every worker process together. */
+  HIGHLEVEL_DAILY_LIMIT: z.coerce.number().int().positive().default(200_000),
   /** How often one request is retried after a 429 before the activity gives up (and Temporal retries it). */
   HIGHLEVEL_MAX_RATE_LIMIT_RETRIES: z.coerce.number().int().min(0).default(5),
   HIGHLEVEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),

@@ -1,6 +1,7 @@
 import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import { crmAutoSyncEnabled } from '../config/accela-settings';
 import type { Settings } from '../config/settings';
+import { incrementalScheduleOffsetMs } from '../domain/permits/schedule-spread';
 import { countiesWithCompletedHistoricalPull } from '../stores/permits/job-store';
 import { ensureSchedule } from '../temporal/ensure-schedule';
 import { searchAttributes } from '../temporal/search-attributes';
@@ -8,14 +9,21 @@ import { incrementalPullWorkflowId, incrementalScheduleId } from '../workflows/p
 import type { accelaIncrementalPullWorkflow } from '../workflows/permits/incremental-pull';
 import type { EnsureSchedules } from './registry';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Creates or updates a county's weekly incremental pull: every 7 days, the 8 days before the scheduled
  * time; a run still going when the next is due makes the next one skip; missed runs are caught up only
- * within an explicit window.
+ * within an explicit window. Counties are spread over the interval (a fixed offset from the county id)
+ * and each run starts up to `ACCELA_SCHEDULE_JITTER_MINUTES` late, so a fleet is never due at one instant.
  */
 export async function ensureIncrementalSchedule(client: Client, settings: Settings, countyId: number, workflowsQueue: string): Promise<string> {
+  const intervalMs = settings.ACCELA_INCREMENTAL_INTERVAL_DAYS * DAY_MS;
   return ensureSchedule(client, incrementalScheduleId(countyId), {
-    spec: { intervals: [{ every: `${settings.ACCELA_INCREMENTAL_INTERVAL_DAYS} days` }] },
+    spec: {
+      intervals: [{ every: intervalMs, offset: incrementalScheduleOffsetMs(countyId, intervalMs) }],
+      jitter: settings.ACCELA_SCHEDULE_JITTER_MINUTES * 60_000,
+    },
     action: {
       type: 'startWorkflow',
       workflowType: 'accelaIncrementalPullWorkflow',

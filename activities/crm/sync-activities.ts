@@ -6,6 +6,7 @@ import { leadIdentityKeys, linkedLeadGroups, nextGroupBatch } from '../../domain
 import { DEFAULT_PHONE_COUNTRY, isCrmConfigured, loadCrmConfig } from '../../stores/crm/config';
 import { countPendingLeads, leadsToPlan, loadLeadsForSync, pendingLeadIds } from '../../stores/crm/leads';
 import { beginSyncRun, type CrmSyncRunStatus, finishSyncRun, refreshSyncRunCounts } from '../../stores/crm/runs';
+import { SharedRateLimits } from '../../platform/shared-rate-limits';
 import type { ActivityDependencies } from '../dependencies';
 import { crmFailureTypes } from './failures';
 import { crmLeadsSynced } from './metrics';
@@ -48,6 +49,7 @@ async function forEachUntilFailure<T>(items: readonly T[], limit: number, work: 
 
 /** The CRM sync's activities: only ids and counts go in and out; leads, contacts and tokens stay here. */
 export function createCrmSyncActivities({ db, secrets, settings }: ActivityDependencies) {
+  const sharedLimits = new SharedRateLimits(db);
   return {
     /** Records the run; `configured: false` tells the workflow there is no CRM to push to yet. */
     async beginCrmSyncRun(input: { runKey: string; workflowId: string; leadIds: number[] }): Promise<{ configured: boolean; total: number }> {
@@ -89,11 +91,11 @@ export function createCrmSyncActivities({ db, secrets, settings }: ActivityDepen
       if (!config) {
         throw ApplicationFailure.create({ type: crmFailureTypes.notConfigured, message: 'HighLevel is not configured', nonRetryable: true });
       }
-      const client = highLevelClientFor(settings, config);
       const items = await loadLeadsForSync(db, input.runKey, input.leadIds);
       const counts: CrmBatchCounts = { created: 0, updated: 0, skipped: input.leadIds.length - items.length, failed: 0, requests: 0 };
       const context = Context.current();
       let done = 0;
+      const client = highLevelClientFor(settings, config, sharedLimits, () => context.heartbeat({ done }));
       const retry: TransientRetryOptions = {
         retries: settings.HIGHLEVEL_LEAD_RETRIES,
         baseDelayMs: LEAD_RETRY_BASE_DELAY_MS,

@@ -5,6 +5,7 @@ import { addCounts, emptyCounts } from '../../domain/permits/page-counts';
 import { type ParsedRecord, matchesPermitType, parseAccelaRecord } from '../../domain/permits/permit-record';
 import { advanceCursor, cursorProgress, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
 import { withTransaction } from '../../platform/database';
+import { SharedRateLimits } from '../../platform/shared-rate-limits';
 import { type RejectedRecord, saveRejectedRecords } from '../../platform/rejects';
 import { siblingTaskQueue } from '../../platform/task-queues';
 import { ensureIncrementalSchedule } from '../../schedules/permits';
@@ -53,7 +54,7 @@ const SOURCE = 'accela';
 
 export function createPermitActivities(deps: ActivityDependencies) {
   const { db, secrets, settings } = deps;
-  const connections = new AccelaConnections(settings);
+  const connections = new AccelaConnections(settings, new SharedRateLimits(db));
 
   const countyNotFound = (countyId: number) => ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${countyId} does not exist`, nonRetryable: true });
   async function countyOrFail(countyId: number) {
@@ -69,7 +70,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
 
   /** One page in one transaction; `beat` heartbeats (after every API call) with what the caller has done so far. */
   async function pullPage(county: CountyPullConfig, input: PermitPageInput, beat: () => void): Promise<PermitPageResult> {
-    const client = connections.clientFor(county.id, county.credentials);
+    const client = connections.clientFor(county.id, county.credentials, beat);
     const jobRef = `permit-pull-job:${input.jobId}`;
     try {
       const page = await client.listRecords({

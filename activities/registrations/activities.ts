@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { CepikClient, clientOptionsFromSettings } from '../../clients/cepik/client';
 import type { DateWindow } from '../../domain/registrations/windows';
 import { saveRejectedRecords } from '../../platform/rejects';
+import { SharedRateLimits } from '../../platform/shared-rate-limits';
 import { recordFailedReport, type ReportToSave, saveCompletedReport } from '../../stores/registrations/report-repository';
 import { upsertVehiclePage } from '../../stores/registrations/vehicle-store';
 import type { ActivityDependencies } from '../dependencies';
@@ -29,7 +30,7 @@ export interface PullCursor {
 
 export function createRegistrationActivities({ settings, db }: ActivityDependencies) {
   let client: CepikClient | undefined;
-  const cepik = () => (client ??= new CepikClient(clientOptionsFromSettings(settings)));
+  const cepik = () => (client ??= new CepikClient(clientOptionsFromSettings(new SharedRateLimits(db), settings)));
 
   return {
     /**
@@ -50,7 +51,7 @@ export function createRegistrationActivities({ settings, db }: ActivityDependenc
         // Cancellation (the report failed or was cancelled) arrives with heartbeats: stop between pages.
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         // A CepikError is thrown as is: the workers' interceptor makes it a typed failure (./failures.ts).
-        const page = await countedPageRequest(cepik().fetchPage(cursor.nextUrl));
+        const page = await countedPageRequest(cepik().fetchPage(cursor.nextUrl, () => context.heartbeat(cursor)));
         await upsertVehiclePage(db, page.vehicles, { pullRun: input.pullRun, brand: input.brand });
         await saveRejectedRecords(
           db,

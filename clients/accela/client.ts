@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { type ApiRequest, JsonApiClient } from '../http/json-api-client';
+import { type SharedLimit, withSharedLimit } from '../http/rate-limit-policy';
 import { AccelaApiError, REFRESHABLE_AUTH_CODES } from './errors';
 import { accelaAnswers } from './http';
 import type { AdaptiveRateLimiter, RequestKind } from './rate-limiter';
@@ -12,6 +13,8 @@ export interface AccelaClientOptions {
   credentials: AccelaCredentials;
   timeoutMs: number;
   limiter: AdaptiveRateLimiter;
+  /** The agency's limit shared by every worker process (none for a one-off connection test). */
+  sharedLimit?: SharedLimit;
   tokenCache: TokenCache;
   /** Identifies the county's tokens in the cache. */
   tokenCacheKey: string;
@@ -152,7 +155,8 @@ export class AccelaClient {
         accept: 'application/json',
       }),
     };
-    const pacing = this.options.limiter.policyFor(kind);
+    const local = this.options.limiter.policyFor(kind);
+    const pacing = this.options.sharedLimit ? withSharedLimit(local, this.options.sharedLimit) : local;
     try {
       return await this.http.requestJson(request, pacing, listEnvelopeSchema);
     } catch (error) {

@@ -1,9 +1,9 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { CepikError, classifyErrorResponse } from './errors';
 import { parseVehiclePage, type VehiclePage } from './page';
-import { type RequestPacer, sharedPacer } from './pacer';
 import { firstPageUrl, onBaseUrl, type VehicleQuery } from './query';
 import { parseErrorBody } from './schemas';
+import type { RateLimitGate } from '../../platform/shared-rate-limits';
 
 export interface CepikClientOptions {
   baseUrl: string;
@@ -13,6 +13,8 @@ export interface CepikClientOptions {
   rateLimitedWaitSeconds: number;
   limitReachedWaitSeconds: number;
   exhaustedPauseMs: number;
+  /** Where requests are booked: `SharedRateLimits` in the workers, so every process together keeps the rate. */
+  gate: RateLimitGate;
   /** The real server offers a weak DH group that current OpenSSL refuses ("dh key too small"). */
   tls?: { ciphers?: string; minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3' };
 }
@@ -22,10 +24,15 @@ export interface FetchedPage extends VehiclePage {
   rateLimitRemaining: number | undefined;
 }
 
+/** The key of CEPiK's limit: it counts calls per client IP, so every worker behind one address shares it. */
+export function cepikHostLimitKey(baseUrl: string): string {
+  return `cepik:host:${new URL(baseUrl).host}`;
+}
+
 /** `GET /pojazdy` page by page, paced per host, every answer validated; failures are typed `CepikError`s. */
 export class CepikClient {
   private readonly agent: Agent;
-  private readonly pacer: RequestPacer;
+  private readonly limitKey: string;
 
   constructor(private readonly options: CepikClientOptions) {
     this.agent = new Agent({
@@ -34,19 +41,20 @@ export class CepikClient {
       bodyTimeout: options.timeoutMs,
       connections: 4,
     });
-    this.pacer = sharedPacer(new URL(options.baseUrl).origin, options.requestsPerSecond);
+    this.limitKey = cepikHostLimitKey(options.baseUrl);
   }
 
   firstPageUrl(query: VehicleQuery): string {
     return firstPageUrl(this.options.baseUrl, query, this.options.pageSize);
   }
 
-  async fetchPage(url: string): Promise<FetchedPage> {
-    await this.pacer.acquire();
+  /** `onWait` is called while a long rate-limit wait lasts (the pull activity heartbeats). */
+  async fetchPage(url: string, onWait?: () => void): Promise<FetchedPage> {
+    await this.options.gate.acquire(this.limitKey, { perSecond: this.options.requestsPerSecond, burst: 1 }, { onWait });
     const { status, text, headers } = await this.get(url);
     const remainingHeader = headers['x-rate-limit-remaining'];
     const rateLimitRemaining = typeof remainingHeader === 'string' && /^-?\d+$/.test(remainingHeader) ? Number(remainingHeader) : undefined;
-    if (rateLimitRemaining !== undefined && rateLimitRemaining <= 0) this.pacer.pause(this.options.exhaustedPauseMs);
+    if (rateLimitRemaining !== undefined && rateLimitRemaining <= 0) await this.options.gate.pause(this.limitKey, this.options.exhaustedPauseMs);
 
     let body: unknown;
     try {
@@ -107,7 +115,7 @@ function translateTransportError(error: unknown, url: string, timeoutMs: number)
   return new CepikError('network', `CEPiK request failed: ${message}`, { url });
 }
 
-export function clientOptionsFromSettings(settings: {
+export function clientOptionsFromSettings(gate: RateLimitGate, settings: {
   CEPIK_BASE_URL: string;
   CEPIK_PAGE_SIZE: number;
   CEPIK_REQUEST_TIMEOUT_MS: number;
@@ -126,6 +134,7 @@ export function clientOptionsFromSettings(settings: {
     rateLimitedWaitSeconds: settings.CEPIK_RATE_LIMITED_WAIT_SECONDS,
     limitReachedWaitSeconds: settings.CEPIK_LIMIT_REACHED_WAIT_SECONDS,
     exhaustedPauseMs: settings.CEPIK_EXHAUSTED_PAUSE_MS,
+    gate,
     tls: {
       ...(settings.CEPIK_TLS_CIPHERS ? { ciphers: settings.CEPIK_TLS_CIPHERS } : {}),
       ...(settings.CEPIK_TLS_MIN_VERSION ? { minVersion: settings.CEPIK_TLS_MIN_VERSION } : {}),

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { JsonApiClient } from '../http/json-api-client';
-import type { RateLimitPolicy } from '../http/rate-limit-policy';
+import { type RateLimitPolicy, type SharedLimit, withSharedLimit } from '../http/rate-limit-policy';
+import { RateLimitWaitTooLong } from '../../platform/shared-rate-limits';
 import { HighLevelDailyLimitError, highLevelAnswers } from './errors';
 import { readRateLimitHeaders, type RateLimitHeaders } from './rate-limit-headers';
 import type { RateLimiter } from './rate-limiter';
@@ -22,6 +23,11 @@ export interface HighLevelClientOptions {
   baseUrl: string;
   token: string;
   limiter: RateLimiter;
+  /**
+   * The location's limits shared by every worker process: the burst window, and the daily cap (a booking
+   * the cap would delay is refused as `HighLevelDailyLimitError`). None: this process's limiter alone.
+   */
+  shared?: { window: SharedLimit; daily: SharedLimit };
   maxRateLimitRetries: number;
   requestTimeoutMs: number;
 }
@@ -36,7 +42,8 @@ export class HighLevelClient {
 
   constructor(private readonly options: HighLevelClientOptions) {
     this.http = new JsonApiClient(highLevelAnswers, { timeoutMs: options.requestTimeoutMs, maxRateLimitRetries: options.maxRateLimitRetries });
-    this.pacing = this.pacingBy(options.limiter);
+    const local = this.pacingBy(options.limiter);
+    this.pacing = options.shared ? dailyCapRefusals(withSharedLimit(local, options.shared.window, options.shared.daily)) : local;
   }
 
   /** The contact HighLevel would treat as the same person (email first, then phone), or null. */
@@ -106,4 +113,16 @@ export class HighLevelClient {
       wait: (ms) => sleep(ms),
     };
   }
+}
+
+/** A booking the shared daily cap refused is the same outcome as a spent daily budget in the headers. */
+function dailyCapRefusals(policy: RateLimitPolicy): RateLimitPolicy {
+  return {
+    ...policy,
+    acquire: () =>
+      policy.acquire().catch((error: unknown) => {
+        if (error instanceof RateLimitWaitTooLong) throw new HighLevelDailyLimitError(`HighLevel daily request limit reached for this location (${error.message})`);
+        throw error;
+      }),
+  };
 }

@@ -1,3 +1,5 @@
+import type { BucketLimit, RateLimitGate } from '../../platform/shared-rate-limits';
+
 /** Frees the place `acquire` booked and takes in the answer's headers (null when no answer came). */
 export type ReleaseRequest = (answerHeaders: Headers | null) => void;
 
@@ -20,4 +22,48 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+/** One request of a source's shared limit: the key it books under, and the limit as known now. */
+export interface SharedLimit {
+  gate: RateLimitGate;
+  key: string;
+  /** Null: no limit is known or configured, nothing to book. */
+  limit: () => BucketLimit | null;
+  /** Called while a booking is waited out (an activity heartbeats). */
+  onWait?: () => void;
+  /** Refuse (`RateLimitWaitTooLong`, nothing booked) rather than wait longer: a spent daily cap. */
+  maxWaitMs?: number;
+}
+
+async function book(shared: SharedLimit): Promise<void> {
+  const limit = shared.limit();
+  if (limit) await shared.gate.acquire(shared.key, limit, { onWait: shared.onWait, maxWaitMs: shared.maxWaitMs });
+}
+
+/**
+ * `policy` (what this process knows of the source: headers, in-flight calls) plus the source's limits
+ * shared by every worker process: each request is booked in PostgreSQL after the process's own pacing,
+ * first on each cap (e.g. a daily one, which refuses rather than waits), then on `shared`, the limit a
+ * 429 is about: a wait the source asks for after a 429 holds every process.
+ */
+export function withSharedLimit(policy: RateLimitPolicy, shared: SharedLimit, ...caps: SharedLimit[]): RateLimitPolicy {
+  return {
+    acquire: async () => {
+      const release = await policy.acquire();
+      try {
+        for (const cap of caps) await book(cap);
+        await book(shared);
+      } catch (error) {
+        release(null);
+        throw error;
+      }
+      return release;
+    },
+    retryDelayMs: (headers, attempt) => policy.retryDelayMs(headers, attempt),
+    wait: async (ms) => {
+      await shared.gate.pause(shared.key, ms);
+      await policy.wait(ms);
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { HighLevelError } from '../../clients/highlevel/errors';
 import { retryTransientHighLevelErrors } from '../../clients/highlevel/transient-retry';
 import { InvalidRequestError, NotFoundError } from '../../domain/errors';
 import { maskSecret } from '../../platform/encryption';
+import { SharedRateLimits } from '../../platform/shared-rate-limits';
 import {
   type CrmConfigChange,
   CrmTokenRequiredError,
@@ -77,7 +78,7 @@ export interface ConnectionTest {
 export async function testCrmConnection({ db, secrets, settings }: Pick<CrmServiceDependencies, 'db' | 'secrets' | 'settings'>): Promise<ConnectionTest> {
   const config = await loadCrmConfig(db, secrets);
   if (!config) throw new NotFoundError(NOT_CONFIGURED_MESSAGE);
-  const client = highLevelClientFor(settings, config);
+  const client = highLevelClientFor(settings, config, new SharedRateLimits(db));
   try {
     await retryTransientHighLevelErrors(() => client.findDuplicate({ locationId: config.locationId, email: CONNECTION_TEST_EMAIL }), {
       retries: 1,

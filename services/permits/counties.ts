@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { AccelaConnections, type CountyCredentials } from '../../clients/accela/connections';
+import { accelaConnectionTestClient, type CountyCredentials } from '../../clients/accela/connections';
 import { AccelaApiError } from '../../clients/accela/errors';
 import type { Settings } from '../../config/settings';
 import { ConflictError, NotFoundError } from '../../domain/errors';
@@ -71,7 +71,7 @@ export async function deleteCounty(context: { db: Database; temporal: Client }, 
 
 /** Obtains a token and makes one records call; Accela's refusal is an outcome, not an error. */
 export async function testAccelaCredentials(settings: Settings, credentials: CountyCredentials, module: string): Promise<ConnectionTestOutcome> {
-  const client = new AccelaConnections(settings).connectionTestClient(credentials);
+  const client = accelaConnectionTestClient(settings, credentials);
   try {
     const { recordsSeen } = await client.testConnection(module);
     return { success: true, records_seen: recordsSeen, error_code: null, error_message: null };

@@ -17,6 +17,8 @@ export interface AccelaSimulatorOptions {
   port?: number;
   seed?: string;
   permitsPerAgency?: number;
+  /** Permits of named agencies (upper case), where they differ from `permitsPerAgency`. */
+  permitsByAgency?: Record<string, number>;
   years?: number;
   today?: string;
   mechanicalShare?: number;
@@ -25,6 +27,11 @@ export interface AccelaSimulatorOptions {
   accessTokenSeconds?: number;
   refreshTokenSeconds?: number;
   rateLimit?: { limit: number; windowSeconds: number } | null;
+  /**
+   * More apps (same user and password), each with its own limit counted per app and agency, as Accela
+   * configures them; requests of these apps are outside `rateLimit`. Their counts: `appLimitStats()`.
+   */
+  apps?: Record<string, { appSecret: string; rateLimit: { limit: number; windowSeconds: number } }>;
   latencyMs?: number;
   faults?: Partial<AccelaFaults>;
   /** Seeded random 5xx, 429 (Retry-After: 1) and hangs, on API requests (the token endpoint is spared). */
@@ -58,6 +65,19 @@ export interface SimulatorStats {
   tokenExpiries: number;
 }
 
+/** One app-and-agency limit as the simulator counted it. */
+export interface AppLimitStats {
+  appId: string;
+  agency: string;
+  limit: number;
+  windowSeconds: number;
+  requests: number;
+  throttled: number;
+  maxRequestsInAWindow: number;
+  /** When each request arrived (epoch ms), answered or throttled. */
+  arrivals: number[];
+}
+
 const API_PREFIX = '/v4/';
 /** The credentials the simulator accepts unless told otherwise (the sandbox demo county uses them). */
 export const SANDBOX_ACCELA_CREDENTIALS = { appId: 'sandbox-app', appSecret: 'sandbox-secret', username: 'sandbox-user', password: 'sandbox-password' };
@@ -73,10 +93,11 @@ export class AccelaSimulator {
   latencyMs: number;
   rateLimit: { limit: number; windowSeconds: number } | null;
   private readonly agencies = new Map<string, AgencyData>();
-  private readonly accessTokens = new Map<string, { agency: string; expiresAtMs: number }>();
-  private readonly refreshTokens = new Map<string, { agency: string; expiresAtMs: number }>();
-  private windowStartMs = 0;
-  private windowCount = 0;
+  private readonly accessTokens = new Map<string, { agency: string; appId: string; expiresAtMs: number }>();
+  private readonly refreshTokens = new Map<string, { agency: string; appId: string; expiresAtMs: number }>();
+  private readonly appWindows = new Map<string, AppLimitStats & { windowStartMs: number; windowCount: number }>();
+  /** The fixed window of `rateLimit` (requests of the main app). */
+  private readonly mainWindow = { windowStartMs: 0, windowCount: 0 };
   private readonly shuffle = seededRandom('accela-shuffle');
   private server: Server | null = null;
   readonly today: string;
@@ -98,7 +119,7 @@ export class AccelaSimulator {
       const dataOptions: AgencyDataOptions = {
         agency: key,
         seed: this.options.seed ?? 'prospector',
-        permits: this.options.permitsPerAgency ?? 3000,
+        permits: this.options.permitsByAgency?.[key] ?? this.options.permitsPerAgency ?? 3000,
         years: this.options.years ?? 30,
         today: this.today,
         mechanicalShare: this.options.mechanicalShare ?? 0.6,
@@ -153,7 +174,7 @@ export class AccelaSimulator {
     if (this.faults.hangEvery > 0 && requestNumber % this.faults.hangEvery === 0) {
       await new Promise((resolve) => setTimeout(resolve, this.faults.hangMs));
     }
-    if (!this.admitUnderRateLimit(res)) return;
+    if (!this.admitUnderRateLimit(req, res)) return;
     if (this.faults.serverErrorEvery > 0 && requestNumber % this.faults.serverErrorEvery === 0) {
       return this.envelope(res, 500, 'internal_server_error', 'Simulated server error');
     }
@@ -177,7 +198,9 @@ export class AccelaSimulator {
       res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'x-accela-original-httpstatus': '400' });
       res.end(JSON.stringify({ error, error_description: description }));
     };
-    if (form.get('client_id') !== this.credentials.appId || form.get('client_secret') !== this.credentials.appSecret) {
+    const appId = form.get('client_id') ?? '';
+    const appSecret = appId === this.credentials.appId ? this.credentials.appSecret : this.options.apps?.[appId]?.appSecret;
+    if (appSecret === undefined || form.get('client_secret') !== appSecret) {
       return oauthError('invalid_client', 'Invalid client id or client secret.');
     }
     let agency: string;
@@ -199,33 +222,60 @@ export class AccelaSimulator {
     const accessSeconds = this.options.accessTokenSeconds ?? 900;
     const access = randomBytes(24).toString('base64url');
     const refresh = randomBytes(24).toString('base64url');
-    this.accessTokens.set(access, { agency, expiresAtMs: Date.now() + accessSeconds * 1000 });
-    this.refreshTokens.set(refresh, { agency, expiresAtMs: Date.now() + (this.options.refreshTokenSeconds ?? 8 * 3600) * 1000 });
+    this.accessTokens.set(access, { agency, appId, expiresAtMs: Date.now() + accessSeconds * 1000 });
+    this.refreshTokens.set(refresh, { agency, appId, expiresAtMs: Date.now() + (this.options.refreshTokenSeconds ?? 8 * 3600) * 1000 });
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ access_token: access, token_type: 'bearer', expires_in: accessSeconds, refresh_token: refresh, scope: form.get('scope') ?? 'records' }, null, 2).replace(/\n/g, '\r\n'));
   }
 
+  /** Each app-and-agency limit of `apps`, as counted so far. */
+  appLimitStats(): AppLimitStats[] {
+    return [...this.appWindows.values()].map(({ windowStartMs: _start, windowCount: _count, ...stats }) => stats);
+  }
+
   /** Fixed windows; counts every API request, answered or throttled. */
-  private admitUnderRateLimit(res: ServerResponse): boolean {
-    if (!this.rateLimit) return true;
+  private admitUnderRateLimit(req: IncomingMessage, res: ServerResponse): boolean {
+    const appWindow = this.appWindowOf(req);
+    const rateLimit = appWindow ?? this.rateLimit;
+    if (!rateLimit) return true;
     const now = Date.now();
-    const windowMs = this.rateLimit.windowSeconds * 1000;
-    if (now >= this.windowStartMs + windowMs) {
-      this.windowStartMs = now - (now % windowMs);
-      this.windowCount = 0;
+    const windowMs = rateLimit.windowSeconds * 1000;
+    const window = appWindow ?? this.mainWindow;
+    if (now >= window.windowStartMs + windowMs) {
+      window.windowStartMs = now - (now % windowMs);
+      window.windowCount = 0;
     }
-    this.windowCount += 1;
-    const resetEpochSeconds = Math.ceil((this.windowStartMs + windowMs) / 1000);
-    res.setHeader('X-RateLimit-Limit', String(this.rateLimit.limit));
-    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, this.rateLimit.limit - this.windowCount)));
+    window.windowCount += 1;
+    appWindow?.arrivals.push(now);
+    if (appWindow) appWindow.requests += 1;
+    const resetEpochSeconds = Math.ceil((window.windowStartMs + windowMs) / 1000);
+    res.setHeader('X-RateLimit-Limit', String(rateLimit.limit));
+    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, rateLimit.limit - window.windowCount)));
     res.setHeader('X-RateLimit-Reset', String(resetEpochSeconds));
-    if (this.windowCount > this.rateLimit.limit) {
+    if (window.windowCount > rateLimit.limit) {
       this.stats.throttled += 1;
+      if (appWindow) appWindow.throttled += 1;
       this.envelope(res, 429, 'rate_limit_exceeded', 'The app exceeded its rate limit.');
       return false;
     }
-    this.stats.maxRequestsInAWindow = Math.max(this.stats.maxRequestsInAWindow, this.windowCount);
+    this.stats.maxRequestsInAWindow = Math.max(this.stats.maxRequestsInAWindow, window.windowCount);
+    if (appWindow) appWindow.maxRequestsInAWindow = Math.max(appWindow.maxRequestsInAWindow, window.windowCount);
     return true;
+  }
+
+  /** The window of a request by one of `apps` (its agency read from the token), else null. */
+  private appWindowOf(req: IncomingMessage) {
+    const appId = req.headers['x-accela-appid'];
+    const app = typeof appId === 'string' ? this.options.apps?.[appId] : undefined;
+    const token = this.accessTokens.get(req.headers.authorization ?? '');
+    if (!app || !token || token.appId !== appId) return null;
+    const key = `${appId}|${token.agency}`;
+    let window = this.appWindows.get(key);
+    if (!window) {
+      window = { appId, agency: token.agency, ...app.rateLimit, requests: 0, throttled: 0, maxRequestsInAWindow: 0, arrivals: [], windowStartMs: 0, windowCount: 0 };
+      this.appWindows.set(key, window);
+    }
+    return window;
   }
 
   private authorise(req: IncomingMessage, res: ServerResponse): string | null {
@@ -244,7 +294,7 @@ export class AccelaSimulator {
       this.envelope(res, 401, 'token_expired', 'The access token has expired.');
       return null;
     }
-    if (req.headers['x-accela-appid'] !== this.credentials.appId) {
+    if (req.headers['x-accela-appid'] !== token.appId) {
       this.envelope(res, 401, 'unauthorized_app', 'The app id does not match the token.');
       return null;
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cepikFailure } from '../../activities/registrations/failures';
 import { classifyErrorResponse, namedWaitSeconds, waitNamedInBody } from '../../clients/cepik/errors';
-import { RequestPacer } from '../../clients/cepik/pacer';
+import { LocalRateLimits } from '../../platform/shared-rate-limits';
 import { firstPageUrl, onBaseUrl } from '../../clients/cepik/query';
 import { parseErrorBody } from '../../clients/cepik/schemas';
 
@@ -90,9 +90,10 @@ describe('CEPiK error classification', () => {
   });
 });
 
-describe('request pacer', () => {
+describe('request pacing (a process-local gate, as the client uses outside the workers)', () => {
   it('hands out slots 1/rate apart in call order, and a pause pushes every later slot back', async () => {
-    const pacer = new RequestPacer(20);
+    const gate = new LocalRateLimits();
+    const pacer = { acquire: () => gate.acquire('cepik:host:test', { perSecond: 20, burst: 1 }), pause: (ms: number) => gate.pause('cepik:host:test', ms) };
     const started = Date.now();
     const times: number[] = [];
     await Promise.all([0, 1, 2, 3].map(async () => {
@@ -100,7 +101,7 @@ describe('request pacer', () => {
       times.push(Date.now() - started);
     }));
     assert.ok(times[3]! >= 140, `fourth slot after three intervals of 50 ms (${times.join(', ')})`);
-    pacer.pause(300);
+    await pacer.pause(300);
     const beforePause = Date.now();
     await pacer.acquire();
     assert.ok(Date.now() - beforePause >= 280);

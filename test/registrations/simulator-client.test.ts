@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CepikClient, type CepikClientOptions, type FetchedPage } from '../../clients/cepik/client';
+import { LocalRateLimits } from '../../platform/shared-rate-limits';
 import { CepikError } from '../../clients/cepik/errors';
 import { type RunningCepikSimulator, startCepikSimulator } from '../../simulators/cepik/server';
 import { sharedFixture } from '../support/shared-reference';
@@ -27,6 +28,7 @@ describe('CEPiK simulator and client', () => {
     rateLimitedWaitSeconds: 60,
     limitReachedWaitSeconds: 60,
     exhaustedPauseMs: 0,
+    gate: new LocalRateLimits(),
     ...overrides,
   });
 

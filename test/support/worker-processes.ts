@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { requireEnv } from './database';
+import { TEST_ENCRYPTION_KEY } from './encryption-key';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface WorkerProcesses {
+  pids: number[];
+  /** The largest resident set each process has had at a sample so far (MB). */
+  peakRssMb(): number[];
+  stop(): Promise<void>;
+}
+
+function rssMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * `count` worker processes as `npm start` runs them (`workers/main.ts`, each its own Node process, heap
+ * limit and PostgreSQL pool) serving the roles given on the test's task queues (`prefix`). They talk to
+ * each other through nothing but Temporal and PostgreSQL, so whatever holds across them holds across
+ * machines.
+ */
+export async function startWorkerProcesses(options: {
+  count: number;
+  roles: string;
+  taskQueuePrefix: string;
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<WorkerProcesses> {
+  const children: ChildProcess[] = [];
+  const peaks: number[] = [];
+  for (let n = 0; n < options.count; n++) {
+    const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', path.join(REPO_ROOT, 'workers', 'main.ts')], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        DATABASE_URL: options.databaseUrl,
+        TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
+        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        TASK_QUEUE_PREFIX: options.taskQueuePrefix,
+        WORKER_ROLES: options.roles,
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      },
+    });
+    children.push(child);
+    peaks.push(0);
+  }
+  const sampler = setInterval(() => children.forEach((child, i) => (peaks[i] = Math.max(peaks[i]!, rssMb(child.pid!)))), 500);
+  return {
+    pids: children.map((child) => child.pid!),
+    peakRssMb: () => [...peaks],
+    async stop() {
+      clearInterval(sampler);
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+            }),
+        ),
+      );
+    },
+  };
+}
