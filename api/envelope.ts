@@ -84,19 +84,64 @@ export const jsonContent = <T extends z.ZodType>(schema: T) => ({ content: { 'ap
 /** A 200 (or other success) response whose body is the success envelope around `schema`. */
 export const successResponse = <T extends z.ZodType>(description: string, schema: T) => ({ description, ...jsonContent(successEnvelope(schema)) });
 
-/** Query parameters of a page-numbered list. */
+/** Where a keyset-paginated list goes on, and how long it is. */
+export const paginationSchema = z
+  .object({
+    next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+    total: z.number().openapi({ description: 'Rows matching the filters: counted, or estimated when total_is_estimate' }),
+    total_is_estimate: z.boolean().openapi({ description: 'The total is the planner’s estimate (a large list), not a count' }),
+  })
+  .openapi('Pagination');
+
+/** The keyset page of a list as the service returns it. */
+export interface ListPageResult<Row> {
+  rows: Row[];
+  nextCursor: string | null;
+  total: number;
+  totalIsEstimate: boolean;
+}
+
+export const paginationOf = (page: Omit<ListPageResult<unknown>, 'rows'>) => ({
+  next_cursor: page.nextCursor,
+  total: page.total,
+  total_is_estimate: page.totalIsEstimate,
+});
+
+/** A 200 response of a keyset-paginated list: the rows as `data`, the `pagination` beside it. */
+export const listResponse = <T extends z.ZodType>(description: string, item: T) => ({
+  description,
+  ...jsonContent(successEnvelope(z.array(item)).extend({ pagination: paginationSchema })),
+});
+
+/** The success envelope of a keyset-paginated list. */
+export function okList<T>(c: Context, data: T[], page: Omit<ListPageResult<unknown>, 'rows'>) {
+  return c.json({ success: true as const, data, error: null, pagination: paginationOf(page) }, 200);
+}
+
+/** The `cursor` query parameter of a keyset-paginated list. */
+export const cursorParameter = z
+  .string()
+  .min(1)
+  .max(512)
+  .optional()
+  .openapi({ description: 'The next_cursor of the previous page: the next page, read from an index at any depth. Not with offset.' });
+
+/** Query parameters of a page-numbered list (a cursor, when given, takes the place of the page number). */
 export function pageNumberQuery(options: { defaultLimit: number; maxLimit: number }) {
   return {
     limit: integerParameter({ min: 1, max: options.maxLimit }).default(options.defaultLimit),
-    page: integerParameter({ min: 1, max: 10_000 }).default(1),
+    page: integerParameter({ min: 1, max: 10_000 })
+      .default(1)
+      .openapi({ description: 'Page number (kept for compatibility): slow at depth, every row before the page is read. Prefer cursor.' }),
+    cursor: cursorParameter,
   };
 }
 
-/** A page of a list: the items under their own name, the total, the page and its size. */
+/** A page of a list: the items under their own name, the total, the page and its size, the next cursor. */
 export function pagedList<K extends string, T extends z.ZodType>(itemsName: K, item: T) {
-  return z.object({ [itemsName]: z.array(item), total: z.number(), page: z.number(), per_page: z.number() } as {
+  return z.object({ [itemsName]: z.array(item), ...paginationSchema.shape, page: z.number(), per_page: z.number() } as {
     [P in K]: z.ZodArray<T>;
-  } & { total: z.ZodNumber; page: z.ZodNumber; per_page: z.ZodNumber });
+  } & typeof paginationSchema.shape & { page: z.ZodNumber; per_page: z.ZodNumber });
 }
 
 /** Turns a zod error into one message that names each offending field. */

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
 import { dealStats, findAlerts, findDeals, getDeal } from '../../services/listings/deals';
-import { errorResponses, ok, pageNumberQuery, pagedList, successEnvelope } from '../envelope';
+import { errorResponses, ok, pageNumberQuery, pagedList, paginationOf, successEnvelope } from '../envelope';
 import { numberParameter, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
 
@@ -168,9 +168,9 @@ const alertsRoute = createRoute({
 export function dealRoutes(): Router {
   const app = createRouter();
   app.openapi(listDealsRoute, async (c) => {
-    const { make, model, rating, min_margin, limit, page } = c.req.valid('query');
-    const { deals, total } = await findDeals(c.get('deps'), { make, model, rating, minMargin: min_margin }, { limit, page });
-    return ok(c, { deals, total, page, per_page: limit });
+    const { make, model, rating, min_margin, limit, page, cursor } = c.req.valid('query');
+    const deals = await findDeals(c.get('deps'), { make, model, rating, minMargin: min_margin }, { limit, page, cursor });
+    return ok(c, { deals: deals.rows, ...paginationOf(deals), page, per_page: limit });
   });
 
   app.openapi(dealRoute, async (c) => ok(c, await getDeal(c.get('deps'), c.req.valid('param').id)));
@@ -178,9 +178,9 @@ export function dealRoutes(): Router {
   app.openapi(statsRoute, async (c) => ok(c, await dealStats(c.get('deps'))));
 
   app.openapi(alertsRoute, async (c) => {
-    const { limit, page } = c.req.valid('query');
-    const { alerts, total } = await findAlerts(c.get('deps'), { limit, page });
-    return ok(c, { alerts, total, page, per_page: limit });
+    const { limit, page, cursor } = c.req.valid('query');
+    const alerts = await findAlerts(c.get('deps'), { limit, page, cursor });
+    return ok(c, { alerts: alerts.rows, ...paginationOf(alerts), page, per_page: limit });
   });
   return app;
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { cancelPermitJob, deletePermitJob, getPermitJob, listPermitJobs, startPermitPull } from '../../services/permits/pull-jobs';
-import { errorResponses, jsonContent, ok, okWithStatus, successResponse } from '../envelope';
+import { cursorParameter, errorResponses, jsonContent, listResponse, ok, okList, okWithStatus, successResponse } from '../envelope';
 import { boundedInteger, idPath, integerParameter, trimmedText } from '../input-schemas';
 import { isoDate, jobSchema, jobView } from './permits-shared';
 import { createRouter, type Router } from '../router';
@@ -32,6 +32,7 @@ const jobRequest = z
 const jobListQuery = z.object({
   status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']).optional(),
   limit: integerParameter({ min: 1, max: 200 }).default(20),
+  cursor: cursorParameter,
 });
 
 const liveJobSchema = jobSchema.extend({
@@ -42,7 +43,7 @@ const tags = ['Permits: jobs'];
 
 const routes = {
   start: createRoute({ method: 'post', path: '/api/background-jobs/counties/{id}/jobs', tags, summary: 'Start a historical (initial_pull) or incremental pull for a county', request: { params: idPath, body: { required: true, ...jsonContent(jobRequest) } }, responses: { 202: successResponse('Started', jobSchema), ...errorResponses(400, 401, 404, 409) } }),
-  list: createRoute({ method: 'get', path: '/api/background-jobs/counties/{id}/jobs', tags, summary: 'A county’s pull jobs, newest first', request: { params: idPath, query: jobListQuery }, responses: { 200: successResponse('Jobs', z.array(jobSchema)), ...errorResponses(400, 401, 404) } }),
+  list: createRoute({ method: 'get', path: '/api/background-jobs/counties/{id}/jobs', tags, summary: 'A county’s pull jobs, newest first', request: { params: idPath, query: jobListQuery }, responses: { 200: listResponse('Jobs', jobSchema), ...errorResponses(400, 401, 404) } }),
   get: createRoute({ method: 'get', path: '/api/background-jobs/jobs/{id}', tags, summary: 'A job with its live progress (workflow query) while it runs', request: { params: idPath }, responses: { 200: successResponse('Job', liveJobSchema), ...errorResponses(400, 401, 404) } }),
   cancel: createRoute({ method: 'post', path: '/api/background-jobs/jobs/{id}/cancel', tags, summary: 'Cancel gracefully: the page in flight finishes and is saved', request: { params: idPath }, responses: { 202: successResponse('Cancelling', jobSchema), ...errorResponses(400, 401, 404, 409) } }),
   remove: createRoute({ method: 'delete', path: '/api/background-jobs/jobs/{id}', tags, summary: 'Delete a finished job’s record', request: { params: idPath }, responses: { 200: successResponse('Deleted', z.object({ deleted: z.literal(true) })), ...errorResponses(400, 401, 404, 409) } }),
@@ -60,8 +61,9 @@ export function permitJobRoutes(): Router {
   });
 
   app.openapi(routes.list, async (c) => {
-    const jobs = await listPermitJobs(c.get('deps'), c.req.valid('param').id, c.req.valid('query'));
-    return ok(c, jobs.map(jobView));
+    const { status, limit, cursor } = c.req.valid('query');
+    const jobs = await listPermitJobs(c.get('deps'), c.req.valid('param').id, { status }, { limit, cursor });
+    return okList(c, jobs.rows.map(jobView), jobs);
   });
 
   app.openapi(routes.get, async (c) => {

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { cursorParameter } from '../envelope';
 import { integerParameter } from '../input-schemas';
 
 /** Schemas and row views shared by the permit pipeline's routes (counties, jobs, permits). */
@@ -10,7 +11,10 @@ export const isoDate = z.iso
 
 export const pageQuery = {
   limit: integerParameter({ min: 1, max: 1000 }).default(100),
-  offset: integerParameter({ min: 0, max: Number.MAX_SAFE_INTEGER }).default(0),
+  cursor: cursorParameter,
+  offset: integerParameter({ min: 0, max: Number.MAX_SAFE_INTEGER })
+    .default(0)
+    .openapi({ description: 'Rows to skip (kept for compatibility): slow at depth, every skipped row is read. Prefer cursor.' }),
 };
 
 const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : (value as string | null) ?? null);

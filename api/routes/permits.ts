@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createLeadsFromPermits, listLeads, setLeadNotes } from '../../services/permits/leads';
 import { getPermit, getProperty, listPermits, listProperties } from '../../services/permits/permits';
-import { errorResponses, jsonContent, ok, successResponse } from '../envelope';
+import { errorResponses, jsonContent, listResponse, ok, okList, successResponse } from '../envelope';
 import { bodyId, idParameter, idPath, verbatimText } from '../input-schemas';
 import { iso, isoDate, pageQuery } from './permits-shared';
 import { createRouter, type Router } from '../router';
@@ -60,11 +60,11 @@ const leadView = (row: Record<string, any>) => ({ ...row, synced_at: iso(row.syn
 const tags = ['Permits: data'];
 
 const routes = {
-  permits: createRoute({ method: 'get', path: '/api/permits', tags, summary: 'Permits, newest opened first', request: { query: permitListQuery }, responses: { 200: successResponse('Permits', z.array(permitSchema)), ...errorResponses(400, 401) } }),
+  permits: createRoute({ method: 'get', path: '/api/permits', tags, summary: 'Permits, newest opened first', request: { query: permitListQuery }, responses: { 200: listResponse('Permits', permitSchema), ...errorResponses(400, 401) } }),
   permit: createRoute({ method: 'get', path: '/api/permits/{id}', tags, summary: 'One permit with the record as received', request: { params: idPath }, responses: { 200: successResponse('Permit', permitDetailSchema), ...errorResponses(400, 401, 404) } }),
-  properties: createRoute({ method: 'get', path: '/api/properties', tags, summary: 'Properties, best lead score first', request: { query: propertyListQuery }, responses: { 200: successResponse('Properties', z.array(propertySchema)), ...errorResponses(400, 401) } }),
+  properties: createRoute({ method: 'get', path: '/api/properties', tags, summary: 'Properties, best lead score first', request: { query: propertyListQuery }, responses: { 200: listResponse('Properties', propertySchema), ...errorResponses(400, 401) } }),
   property: createRoute({ method: 'get', path: '/api/properties/{id}', tags, summary: 'One property', request: { params: idPath }, responses: { 200: successResponse('Property', propertySchema), ...errorResponses(400, 401, 404) } }),
-  leads: createRoute({ method: 'get', path: '/api/leads', tags, summary: 'Leads, best score first', request: { query: leadListQuery }, responses: { 200: successResponse('Leads', z.array(leadSchema)), ...errorResponses(400, 401) } }),
+  leads: createRoute({ method: 'get', path: '/api/leads', tags, summary: 'Leads, best score first', request: { query: leadListQuery }, responses: { 200: listResponse('Leads', leadSchema), ...errorResponses(400, 401) } }),
   createFromPermits: createRoute({ method: 'post', path: '/api/leads/create-from-permits', tags, summary: 'Re-aggregate the properties of these permits and create their leads where they qualify', request: { body: { required: true, ...jsonContent(createFromPermits) } }, responses: { 200: successResponse('Leads', createdLeads), ...errorResponses(400, 401, 404) } }),
   notes: createRoute({ method: 'put', path: '/api/leads/{id}/notes', tags, summary: 'Replace a lead’s notes', request: { params: idPath, body: { required: true, ...jsonContent(notesBody) } }, responses: { 200: successResponse('Lead', leadSchema), ...errorResponses(400, 401, 404) } }),
 };
@@ -74,24 +74,24 @@ export function permitDataRoutes(): Router {
   const app = createRouter();
   app.openapi(routes.permits, async (c) => {
     const q = c.req.valid('query');
-    const permits = await listPermits(c.get('deps').db, { countyId: q.county_id, dateFrom: q.date_from, dateTo: q.date_to, limit: q.limit, offset: q.offset });
-    return ok(c, permits as z.infer<typeof permitSchema>[]);
+    const page = await listPermits(c.get('deps').db, { countyId: q.county_id, dateFrom: q.date_from, dateTo: q.date_to }, q);
+    return okList(c, page.rows as z.infer<typeof permitSchema>[], page);
   });
 
   app.openapi(routes.permit, async (c) => ok(c, (await getPermit(c.get('deps').db, c.req.valid('param').id)) as z.infer<typeof permitDetailSchema>));
 
   app.openapi(routes.properties, async (c) => {
     const q = c.req.valid('query');
-    const properties = await listProperties(c.get('deps').db, { countyId: q.county_id, tier: q.tier, limit: q.limit, offset: q.offset });
-    return ok(c, properties as z.infer<typeof propertySchema>[]);
+    const page = await listProperties(c.get('deps').db, { countyId: q.county_id, tier: q.tier }, q);
+    return okList(c, page.rows as z.infer<typeof propertySchema>[], page);
   });
 
   app.openapi(routes.property, async (c) => ok(c, (await getProperty(c.get('deps').db, c.req.valid('param').id)) as z.infer<typeof propertySchema>));
 
   app.openapi(routes.leads, async (c) => {
     const q = c.req.valid('query');
-    const leads = await listLeads(c.get('deps').db, { countyId: q.county_id, tier: q.tier, syncStatus: q.sync_status, limit: q.limit, offset: q.offset });
-    return ok(c, leads.map(leadView));
+    const page = await listLeads(c.get('deps').db, { countyId: q.county_id, tier: q.tier, syncStatus: q.sync_status }, q);
+    return okList(c, page.rows.map(leadView), page);
   });
 
   app.openapi(routes.createFromPermits, async (c) => {

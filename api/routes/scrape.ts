@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FLEET } from '../../domain/listings/fleet';
 import { listingDatabaseStatus, requireFleetModel, runningScrapes, scrapeHistory, startModelScrape } from '../../services/listings/scrapes';
-import { errorResponses, ok, okWithStatus, pageNumberQuery, pagedList, successEnvelope } from '../envelope';
+import { errorResponses, ok, okWithStatus, pageNumberQuery, pagedList, paginationOf, successEnvelope } from '../envelope';
 import { boundedInteger, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
 
@@ -127,8 +127,8 @@ export function scrapeRoutes(): Router {
 
   app.openapi(historyRoute, async (c) => {
     const query = c.req.valid('query');
-    const { runs, total } = await scrapeHistory(c.get('deps'), query);
-    return ok(c, { runs, total, page: query.page, per_page: query.limit });
+    const runs = await scrapeHistory(c.get('deps'), query);
+    return ok(c, { runs: runs.rows, ...paginationOf(runs), page: query.page, per_page: query.limit });
   });
 
   app.openapi(dbStatusRoute, async (c) => ok(c, await listingDatabaseStatus(c.get('deps'))));

@@ -4,8 +4,8 @@ import { dealDetail, dealStatistics, type DealFilter, listAlerts, listDeals } fr
 import type { ListingServiceDependencies } from './dependencies';
 
 type Deps = Pick<ListingServiceDependencies, 'db'>;
-type PageRequest = { limit: number; page: number };
-const offsetOf = ({ limit, page }: PageRequest) => ({ limit, offset: (page - 1) * limit });
+type PageRequest = { limit: number; page: number; cursor?: string };
+const offsetOf = ({ limit, page, cursor }: PageRequest) => ({ limit, offset: (page - 1) * limit, cursor });
 
 /** A page of rated deals, best margin first. */
 export function findDeals(deps: Deps, filter: DealFilter, page: PageRequest) {

@@ -95,10 +95,10 @@ export async function runningScrapes(deps: RunDependencies): Promise<ScrapeRunRo
 /** A page of runs, newest first; the running ones are checked against their workflows first. */
 export async function scrapeHistory(
   deps: RunDependencies,
-  query: { make?: string; model?: string; limit: number; page: number },
-): Promise<{ runs: ScrapeRunRow[]; total: number }> {
+  query: { make?: string; model?: string; limit: number; page: number; cursor?: string },
+) {
   await reconcileRunningScrapeRuns(deps);
-  return scrapeRunHistory(deps.db, { make: query.make, model: query.model, limit: query.limit, offset: (query.page - 1) * query.limit });
+  return scrapeRunHistory(deps.db, { make: query.make, model: query.model }, { limit: query.limit, offset: (query.page - 1) * query.limit, cursor: query.cursor });
 }
 
 /** Row counts of the listing tables and the latest activity; UnavailableError (503) when the database is not answering. */

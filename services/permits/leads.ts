@@ -1,24 +1,31 @@
 import { NotFoundError } from '../../domain/errors';
+import { cursorKey, listCursor } from '../../domain/list-cursor';
 import { type Database, withTransaction } from '../../platform/database';
+import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
 import { refreshProperties } from '../../stores/permits/property-store';
-import type { LeadTier, PageWindow } from './permits';
+import type { LeadTier } from './permits';
 
 export type LeadSyncStatus = 'pending' | 'synced' | 'failed' | 'skipped';
 
-export type LeadListFilter = { countyId?: number; tier?: LeadTier; syncStatus?: LeadSyncStatus } & PageWindow;
+export interface LeadListFilter {
+  countyId?: number;
+  tier?: LeadTier;
+  syncStatus?: LeadSyncStatus;
+}
 
-/** The statement `listLeads` runs (exported so a test can check its plan). */
+const leadCursor = listCursor('leads', [cursorKey.integer, cursorKey.id]);
+
+/** The statements `listLeads` runs (exported so a test can check their plans). */
 export function leadListQuery(filter: LeadListFilter) {
-  return {
-    text: `SELECT * FROM leads WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR sync_status = $3)
-      ORDER BY score DESC, id LIMIT $4 OFFSET $5`,
-    values: [filter.countyId ?? null, filter.tier ?? null, filter.syncStatus ?? null, filter.limit, filter.offset],
-  };
+  return new ListQuery('*', 'leads', ['score', 'id'])
+    .filter(filter.countyId, (county) => `county_id = ${county}`)
+    .filter(filter.tier, (tier) => `tier = ${tier}`)
+    .filter(filter.syncStatus, (status) => `sync_status = ${status}`);
 }
 
 /** Leads, best score first. */
-export async function listLeads(db: Database, filter: LeadListFilter) {
-  return (await db.query(leadListQuery(filter))).rows;
+export function listLeads(db: Database, filter: LeadListFilter, request: ListRequest) {
+  return readList(db, leadListQuery(filter), leadCursor, request);
 }
 
 export async function setLeadNotes(db: Database, leadId: number, notes: string) {

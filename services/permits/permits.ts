@@ -1,10 +1,7 @@
 import { NotFoundError } from '../../domain/errors';
+import { cursorKey, listCursor } from '../../domain/list-cursor';
 import type { Database } from '../../platform/database';
-
-export interface PageWindow {
-  limit: number;
-  offset: number;
-}
+import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
 
 export type LeadTier = 'HOT' | 'WARM' | 'COOL' | 'COLD';
 
@@ -13,22 +10,27 @@ const PERMIT_COLUMNS = `id, county_id, record_id, custom_id, type_path, is_hvac,
 const PROPERTY_COLUMNS = `id, county_id, address, normalized_address, city, state, postal_code, owner_name, parcel_number, land_value,
   improved_value, latest_hvac_permit_date::text, hvac_age_years, permit_count, lead_score, lead_tier`;
 
-export type PermitListFilter = { countyId?: number; dateFrom?: string; dateTo?: string } & PageWindow;
-
-/** The statement `listPermits` runs (exported so a test can check its plan). */
-export function permitListQuery(filter: PermitListFilter) {
-  return {
-    // Qualified: a bare `opened_date` here would name the text column of the select list, which no index sorts.
-    text: `SELECT ${PERMIT_COLUMNS} FROM permits p
-      WHERE ($1::bigint IS NULL OR p.county_id = $1) AND ($2::date IS NULL OR p.opened_date >= $2) AND ($3::date IS NULL OR p.opened_date < $3::date + 1)
-      ORDER BY p.opened_date DESC, p.id DESC LIMIT $4 OFFSET $5`,
-    values: [filter.countyId ?? null, filter.dateFrom ?? null, filter.dateTo ?? null, filter.limit, filter.offset],
-  };
+export interface PermitListFilter {
+  countyId?: number;
+  dateFrom?: string;
+  dateTo?: string;
 }
 
-/** Permits, newest opened first; dates (`yyyy-MM-dd`) bound the opened date, both inclusive. */
-export async function listPermits(db: Database, filter: PermitListFilter) {
-  return (await db.query(permitListQuery(filter))).rows;
+// A permit without an opened date sorts after every dated one (the index is on this expression).
+const OPENED_KEY = `coalesce(p.opened_date, '-infinity'::timestamp)`;
+const permitCursor = listCursor('permits', [cursorKey.timestamp, cursorKey.id]);
+
+/** The statements `listPermits` runs (exported so a test can check their plans). */
+export function permitListQuery(filter: PermitListFilter) {
+  return new ListQuery(PERMIT_COLUMNS, 'permits p', [OPENED_KEY, 'p.id'])
+    .filter(filter.countyId, (county) => `p.county_id = ${county}`)
+    .filter(filter.dateFrom, (from) => `${OPENED_KEY} >= ${from}::date`)
+    .filter(filter.dateTo, (to) => `${OPENED_KEY} < ${to}::date + 1 AND p.opened_date IS NOT NULL`);
+}
+
+/** Permits, newest opened first (undated last); dates (`yyyy-MM-dd`) bound the opened date, both inclusive. */
+export function listPermits(db: Database, filter: PermitListFilter, request: ListRequest) {
+  return readList(db, permitListQuery(filter), permitCursor, request);
 }
 
 /** One permit with the record as received. */
@@ -38,20 +40,25 @@ export async function getPermit(db: Database, permitId: number) {
   return rows[0];
 }
 
-export type PropertyListFilter = { countyId?: number; tier?: LeadTier } & PageWindow;
+export interface PropertyListFilter {
+  countyId?: number;
+  tier?: LeadTier;
+}
 
-/** The statement `listProperties` runs (exported so a test can check its plan). */
+// A property not scored sorts after every scored one (the indexes are on this expression).
+const SCORE_KEY = 'coalesce(lead_score, -1)';
+const propertyCursor = listCursor('properties', [cursorKey.integer, cursorKey.id]);
+
+/** The statements `listProperties` runs (exported so a test can check their plans). */
 export function propertyListQuery(filter: PropertyListFilter) {
-  return {
-    text: `SELECT ${PROPERTY_COLUMNS} FROM properties WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR lead_tier = $2)
-      ORDER BY lead_score DESC NULLS LAST, id LIMIT $3 OFFSET $4`,
-    values: [filter.countyId ?? null, filter.tier ?? null, filter.limit, filter.offset],
-  };
+  return new ListQuery(PROPERTY_COLUMNS, 'properties', [SCORE_KEY, 'id'])
+    .filter(filter.countyId, (county) => `county_id = ${county}`)
+    .filter(filter.tier, (tier) => `lead_tier = ${tier}`);
 }
 
 /** Properties, best lead score first. */
-export async function listProperties(db: Database, filter: PropertyListFilter) {
-  return (await db.query(propertyListQuery(filter))).rows;
+export function listProperties(db: Database, filter: PropertyListFilter, request: ListRequest) {
+  return readList(db, propertyListQuery(filter), propertyCursor, request);
 }
 
 export async function getProperty(db: Database, propertyId: number) {

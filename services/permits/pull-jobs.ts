@@ -2,6 +2,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErro
 import type { Settings } from '../../config/settings';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Database } from '../../platform/database';
+import type { ListRequest } from '../../platform/list-query';
 import type { TaskQueues } from '../../platform/task-queues';
 import { findCounty } from '../../stores/permits/county-store';
 import {
@@ -148,11 +149,11 @@ export async function startPermitPull(context: PullJobContext, countyId: number,
 }
 
 /** A county's jobs, newest first (its live job reconciled with its workflow first). */
-export async function listPermitJobs(context: Pick<PullJobContext, 'db' | 'temporal'>, countyId: number, filter: { status?: JobStatus; limit: number }): Promise<PullJobRow[]> {
+export async function listPermitJobs(context: Pick<PullJobContext, 'db' | 'temporal'>, countyId: number, filter: { status?: JobStatus }, request: ListRequest) {
   await requireCounty(context.db, countyId);
   const active = await findActiveJob(context.db, countyId);
   if (active) await reconcilePermitJob(context, active);
-  return listJobs(context.db, countyId, filter);
+  return listJobs(context.db, countyId, filter, request);
 }
 
 /** A job, with the workflow's own live progress while it runs and a worker answers in time (else null). */

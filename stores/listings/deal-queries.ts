@@ -1,5 +1,6 @@
-import { totalKnownFromPage } from '../../domain/listings/page-total';
+import { cursorKey, listCursor } from '../../domain/list-cursor';
 import type { Database } from '../../platform/database';
+import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
 
 /** Reads of rated deals, alerts and the listing tables, for the API (the deal activity writes them). */
 
@@ -14,38 +15,21 @@ export interface DealFilter {
   minMargin?: number;
 }
 
-export interface PageWindow {
-  limit: number;
-  offset: number;
+const dealCursor = listCursor('deals', [cursorKey.decimal, cursorKey.text]);
+
+/** The statements `listDeals` runs (exported so a test can check their plans). */
+export function dealListQuery(filter: DealFilter) {
+  return new ListQuery(DEAL_COLUMNS, 'deals d JOIN listings l USING (advert_id)', ['d.profit_margin', 'd.advert_id'])
+    .filter(filter.make, (make) => `lower(d.make) = lower(${make})`)
+    .filter(filter.model, (model) => `lower(d.model) = lower(${model})`)
+    .filter(filter.rating, (rating) => `d.rating = ${rating}`)
+    .filter(filter.minMargin, (margin) => `d.profit_margin >= ${margin}`);
 }
 
-const DEAL_FILTER = `WHERE ($1::text IS NULL OR lower(d.make) = lower($1)) AND ($2::text IS NULL OR lower(d.model) = lower($2))
-                   AND ($3::text IS NULL OR d.rating = $3) AND ($4::numeric IS NULL OR d.profit_margin >= $4)`;
-const dealFilterValues = (filter: DealFilter) => [filter.make ?? null, filter.model ?? null, filter.rating ?? null, filter.minMargin ?? null];
-
-/** The statements `listDeals` runs: the page and the count (exported so a test can check their plans). */
-export function dealListQueries(filter: DealFilter, page: PageWindow) {
-  return {
-    page: {
-      text: `SELECT ${DEAL_COLUMNS} FROM deals d JOIN listings l USING (advert_id) ${DEAL_FILTER}
-        ORDER BY d.profit_margin DESC, d.advert_id LIMIT $5 OFFSET $6`,
-      values: [...dealFilterValues(filter), page.limit, page.offset],
-    },
-    count: { text: `SELECT count(*)::int AS n FROM deals d ${DEAL_FILTER}`, values: dealFilterValues(filter) },
-  };
-}
-
-/** Counting reads every matching index entry, so it runs only when the page does not tell the total. */
-async function countOf(db: Database, count: { text: string; values: unknown[] }) {
-  return (await db.query<{ n: number }>(count)).rows[0]!.n;
-}
-
-/** A page of deals, best margin first, with the total matching the filter. */
-export async function listDeals(db: Database, filter: DealFilter, page: PageWindow) {
-  const queries = dealListQueries(filter, page);
-  const deals = await db.query(queries.page);
-  const total = totalKnownFromPage(page, deals.rows.length) ?? (await countOf(db, queries.count));
-  return { deals: deals.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })), total };
+/** A page of deals, best margin first (ties by advert id, descending), with the total matching the filter. */
+export async function listDeals(db: Database, filter: DealFilter, request: ListRequest) {
+  const page = await readList<any>(db, dealListQuery(filter), dealCursor, request);
+  return { ...page, rows: page.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })) };
 }
 
 /** One deal with its listing, price history, comparison sample and the model's market summary; null if none. */
@@ -96,24 +80,21 @@ export async function dealStatistics(db: Database) {
   return { byRating: byRating.rows, makes: makes.rows, daily: daily.rows };
 }
 
-/** The statements `listAlerts` runs: the page and the count (exported so a test can check their plans). */
-export function alertListQueries(page: PageWindow) {
-  return {
-    page: {
-      text: `SELECT a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at
-         FROM deal_alerts a JOIN listings l USING (advert_id) ORDER BY a.created_at DESC, a.id DESC LIMIT $1 OFFSET $2`,
-      values: [page.limit, page.offset],
-    },
-    count: { text: 'SELECT count(*)::int AS n FROM deal_alerts', values: [] },
-  };
+const alertCursor = listCursor('alerts', [cursorKey.timestamp, cursorKey.id]);
+
+/** The statements `listAlerts` runs (exported so a test can check their plans). */
+export function alertListQuery() {
+  return new ListQuery(
+    'a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at',
+    'deal_alerts a JOIN listings l USING (advert_id)',
+    ['a.created_at', 'a.id'],
+  );
 }
 
 /** A page of deal alerts, newest first, with the total. */
-export async function listAlerts(db: Database, page: PageWindow) {
-  const queries = alertListQueries(page);
-  const alerts = await db.query(queries.page);
-  const total = totalKnownFromPage(page, alerts.rows.length) ?? (await countOf(db, queries.count));
-  return { alerts: alerts.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })), total };
+export async function listAlerts(db: Database, request: ListRequest) {
+  const page = await readList<any>(db, alertListQuery(), alertCursor, request);
+  return { ...page, rows: page.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })) };
 }
 
 const LISTING_TABLES = ['listings', 'listing_price_history', 'deals', 'deal_alerts', 'market_summaries', 'scrape_runs'] as const;

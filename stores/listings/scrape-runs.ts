@@ -1,4 +1,6 @@
 import type { Database } from '../../platform/database';
+import { cursorKey, listCursor } from '../../domain/list-cursor';
+import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
 import type { StoredPage } from './listing-store';
 
 export type ScrapeRunStatus = 'succeeded' | 'failed' | 'cancelled';
@@ -130,20 +132,17 @@ export async function runningScrapeRuns(db: Database): Promise<ScrapeRunRow[]> {
   return rows.map(toRunRow);
 }
 
+const scrapeRunCursor = listCursor('scrape-runs', [cursorKey.timestamp, cursorKey.id]);
+
+/** The statements `scrapeRunHistory` runs (exported so a test can check their plans). */
+export function scrapeRunListQuery(filter: { make?: string; model?: string }) {
+  return new ListQuery(RUN_COLUMNS, 'scrape_runs', ['started_at', 'id'])
+    .filter(filter.make, (make) => `lower(make) = lower(${make})`)
+    .filter(filter.model, (model) => `lower(model) = lower(${model})`);
+}
+
 /** A page of runs, newest first, optionally of one make and/or model (case-insensitive), with the total. */
-export async function scrapeRunHistory(
-  db: Database,
-  filter: { make?: string; model?: string; limit: number; offset: number },
-): Promise<{ runs: ScrapeRunRow[]; total: number }> {
-  const where = `WHERE ($1::text IS NULL OR lower(make) = lower($1)) AND ($2::text IS NULL OR lower(model) = lower($2))`;
-  const [runs, total] = await Promise.all([
-    db.query(`SELECT ${RUN_COLUMNS} FROM scrape_runs ${where} ORDER BY started_at DESC, id DESC LIMIT $3 OFFSET $4`, [
-      filter.make ?? null,
-      filter.model ?? null,
-      filter.limit,
-      filter.offset,
-    ]),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM scrape_runs ${where}`, [filter.make ?? null, filter.model ?? null]),
-  ]);
-  return { runs: runs.rows.map(toRunRow), total: total.rows[0]!.n };
+export async function scrapeRunHistory(db: Database, filter: { make?: string; model?: string }, request: ListRequest) {
+  const page = await readList(db, scrapeRunListQuery(filter), scrapeRunCursor, request);
+  return { ...page, rows: page.rows.map(toRunRow) };
 }

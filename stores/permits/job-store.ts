@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { PageCounts } from '../../domain/permits/page-counts';
+import { cursorKey, listCursor } from '../../domain/list-cursor';
 import type { Database } from '../../platform/database';
+import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors';
 
 export type { PageCounts };
@@ -137,13 +139,18 @@ export async function findJob(db: Database, jobId: number): Promise<PullJobRow |
   return rows[0] ?? null;
 }
 
+const jobCursor = listCursor('permit-jobs', [cursorKey.id]);
+
+/** The statements `listJobs` runs (exported so a test can check their plans). */
+export function jobListQuery(countyId: number, filter: { status?: JobStatus }) {
+  return new ListQuery('*', 'permit_pull_jobs', ['id'])
+    .filter(countyId, (county) => `county_id = ${county}`)
+    .filter(filter.status, (status) => `status = ${status}`);
+}
+
 /** A county's jobs, newest first. */
-export async function listJobs(db: Database, countyId: number, filter: { status?: JobStatus; limit: number }): Promise<PullJobRow[]> {
-  const { rows } = await db.query<PullJobRow>(
-    `SELECT * FROM permit_pull_jobs WHERE county_id = $1 AND ($2::text IS NULL OR status = $2) ORDER BY id DESC LIMIT $3`,
-    [countyId, filter.status ?? null, filter.limit],
-  );
-  return rows;
+export function listJobs(db: Database, countyId: number, filter: { status?: JobStatus }, request: ListRequest) {
+  return readList<PullJobRow>(db, jobListQuery(countyId, filter), jobCursor, request);
 }
 
 /** Every job still pending or running, oldest first. */
