@@ -21,7 +21,14 @@ export interface PageLoopState {
 export async function runPageLoop(
   base: Omit<PermitPageInput, 'cursor'>,
   start: { cursor: PullCursor | null; counts?: PageCounts; batches?: number },
-  options: { maxPermits?: number | null; maxPagesPerRun?: number; onPage?: (state: PageLoopState) => void; heartbeatTimeoutSeconds?: number },
+  options: {
+    maxPermits?: number | null;
+    maxPagesPerRun?: number;
+    onPage?: (state: PageLoopState) => void;
+    heartbeatTimeoutSeconds?: number;
+    /** The Web UI's one-line summary of the page activity about to run (page number counted from 1). */
+    pageSummary?: (page: number, cursor: PullCursor) => string;
+  },
 ): Promise<PageLoopState> {
   const { pullPermitPage } = pageActivities(options.heartbeatTimeoutSeconds);
   const state: PageLoopState = { cursor: start.cursor, counts: start.counts ?? emptyCounts(), batches: start.batches ?? 0, stopped: false };
@@ -36,7 +43,8 @@ export async function runPageLoop(
     workflowInfo().continueAsNewSuggested || (options.maxPagesPerRun !== undefined && pagesThisRun >= options.maxPagesPerRun);
   while (state.cursor && !state.stopped) {
     const cursor = state.cursor;
-    const page = await CancellationScope.nonCancellable(() => pullPermitPage({ ...base, cursor }));
+    const summary = options.pageSummary?.(state.batches + 1, cursor);
+    const page = await CancellationScope.nonCancellable(() => pullPermitPage.executeWithOptions(summary ? { summary } : {}, [{ ...base, cursor }]));
     state.counts = addCounts(state.counts, page.counts);
     state.batches += 1;
     pagesThisRun += 1;
