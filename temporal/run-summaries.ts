@@ -62,6 +62,7 @@ function permitJobLinks(jobId: number | undefined, countyId: number): string[] {
   return [
     ...(jobId !== undefined ? [apiLine('GET', permitJobPath(jobId), 'Job and live progress'), apiLine('POST', `${permitJobPath(jobId)}/cancel`, 'Cancel after the page in flight')] : []),
     apiLine('GET', `/api/background-jobs/counties/${countyId}/jobs`, "The county's jobs"),
+    apiLine('GET', `/api/counties/${countyId}/rate-limit-stats`, 'Accela rate limit: requests, 429s, time spent waiting'),
   ];
 }
 
@@ -188,7 +189,7 @@ export function permitPullCurrentDetails(state: PermitPullState): string {
     state.status !== 'running'
       ? undefined
       : state.nextPage
-        ? `fetching page ${state.pages + 1}: ${pageSummary(state.nextPage)} (a wait for the Accela rate-limit window shows as this activity's heartbeat)`
+        ? `fetching page ${state.pages + 1}: ${pageSummary(state.nextPage)}`
         : state.years
           ? 'waiting for the years in flight'
           : undefined;

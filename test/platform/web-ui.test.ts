@@ -26,21 +26,28 @@ async function pageText(page: Page): Promise<string> {
   return texts.join('\n');
 }
 
-/** Loads `url` until its text (frames included) matches every pattern; the page as last seen otherwise fails the test. */
+/**
+ * Opens `url` and reads it until its text (frames included) matches every pattern, reloading now and then
+ * (current details are fetched when the page loads); the page as last seen otherwise fails the test.
+ */
 async function openUntil(page: Page, url: string, patterns: RegExp[], what: string): Promise<string> {
   let seen = '';
+  let reads = 0;
+  await page.goto(url);
   try {
     return await waitFor(
       what,
       async () => {
-        await page.goto(url, { waitUntil: 'networkidle', timeout: 30_000 }).catch(() => undefined);
+        reads += 1;
+        if (reads % 10 === 0) await page.reload().catch(() => undefined);
         seen = await pageText(page);
         return patterns.every((pattern) => pattern.test(seen)) ? seen : undefined;
       },
-      { timeoutMs: 90_000, intervalMs: 1_000 },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
     );
   } catch (error) {
-    throw new Error(`${(error as Error).message}; the page showed:\n${seen.slice(0, 3_000)}`);
+    const missing = patterns.filter((pattern) => !pattern.test(seen));
+    throw new Error(`${(error as Error).message}; missing ${missing.join(', ')} in:\n${seen.slice(0, 3_000)}`);
   }
 }
 

@@ -46,7 +46,7 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
   const showProgress = (state: Pick<PageLoopState, 'cursor' | 'counts' | 'batches' | 'stopped'>) =>
     setCurrentDetails(
       permitPullCurrentDetails({
-        status: state.stopped ? 'stopping' : 'running',
+        status: state.cursor === null ? 'completed' : state.stopped ? 'stopping' : 'running',
         counts: state.counts,
         pages: state.batches,
         startedAtMs: workflowInfo().startTime.getTime(),
