@@ -1,6 +1,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { planBatches } from '../domain/listings/batch-plan';
 import { ensureSchedule } from '../temporal/ensure-schedule';
+import { scrapeBatchMetadata, scrapeBatchScheduleNote } from '../temporal/run-summaries';
 import { searchAttributes } from '../temporal/search-attributes';
 import { scrapeBatchScheduleId, scrapeBatchWorkflowId } from '../workflows/listings/ids';
 import type { scrapeBatchWorkflow } from '../workflows/listings/scrape-batch';
@@ -29,11 +30,13 @@ export const ensureAutotraderSchedules: EnsureSchedules = async ({ client, setti
         >,
         taskQueue: queues.workflows,
         typedSearchAttributes: searchAttributes({ source: 'autotrader', pullKind: 'scrape-batch', make: makes.length === 1 ? makes[0] : undefined }),
+        ...scrapeBatchMetadata({ batchId: batch.id, label: batch.label, models: batch.models.length, concurrency: settings.MAX_CONCURRENT_SCRAPERS }),
       },
       // A batch still running at its next slot (e.g. after bot-challenge back-off) is not started twice.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
     };
-    const initialState = { paused, note: paused ? 'created paused (sandbox): unpause to scrape daily' : undefined };
+    const note = scrapeBatchScheduleNote({ batchId: batch.id, label: batch.label, models: batch.models.length, startMinuteUtc: batch.startMinuteUtc });
+    const initialState = { paused, note: paused ? `${note} Created paused (sandbox): unpause to scrape daily.` : note };
     ids.push(await ensureSchedule(client, scrapeBatchScheduleId(batch.id), definition, initialState));
   }
   return ids;

@@ -1,5 +1,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { resolveVoivodeship } from '../domain/registrations/voivodeships';
 import { ensureSchedule } from '../temporal/ensure-schedule';
+import { leaseExpiryReportMetadata, leaseExpiryScheduleNote } from '../temporal/run-summaries';
 import { searchAttributes } from '../temporal/search-attributes';
 import { leaseExpiryScheduleId } from '../workflows/registrations/ids';
 import type { cepikLeaseExpiryReportWorkflow, LeaseExpiryReportInput } from '../workflows/registrations/lease-expiry-report';
@@ -20,6 +22,7 @@ export const ensureCepikSchedules: EnsureSchedules = async ({ client, settings, 
       brandConcurrency: settings.CEPIK_BRAND_CONCURRENCY,
       maxAttempts: settings.CEPIK_PULL_MAX_ATTEMPTS,
     };
+    const described = { ...input, regionName: resolveVoivodeship(regionCode)?.name ?? regionCode };
     ids.push(
       await ensureSchedule(client, leaseExpiryScheduleId(regionCode), {
         spec: { calendars: [{ hour: 4, minute: 15, comment: 'daily, after the night' }] },
@@ -29,9 +32,10 @@ export const ensureCepikSchedules: EnsureSchedules = async ({ client, settings, 
           args: [input] as Parameters<typeof cepikLeaseExpiryReportWorkflow>,
           taskQueue: queues.workflows,
           typedSearchAttributes: searchAttributes({ source: 'cepik', pullKind: 'lease-expiry', region: regionCode }),
+          ...leaseExpiryReportMetadata({ ...described, scheduled: true }),
         },
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      }),
+      }, { note: leaseExpiryScheduleNote(described) }),
     );
   }
   return ids;

@@ -180,10 +180,10 @@ export function createPermitActivities(deps: ActivityDependencies) {
     },
 
     /** After a county's historical pull: its weekly incremental schedule exists and is up to date. */
-    async ensurePermitSchedule(input: { countyId: number }): Promise<{ scheduleId: string }> {
+    async ensurePermitSchedule(input: { countyId: number; countyName?: string }): Promise<{ scheduleId: string }> {
       const context = Context.current();
       const workflowsQueue = siblingTaskQueue(context.info.taskQueue.replace(/-http$/, '-workflows'), 'workflows');
-      return { scheduleId: await ensureIncrementalSchedule(context.client, settings, input.countyId, workflowsQueue) };
+      return { scheduleId: await ensureIncrementalSchedule(context.client, settings, input.countyId, workflowsQueue, input.countyName) };
     },
   };
 }

@@ -6,6 +6,7 @@ import { countPendingLeads, existingLeadIds, leadCountsByStatus } from '../../st
 import { type CrmSyncRun, findSyncRun, finishSyncRun, latestSyncRun, runningSyncRuns } from '../../stores/crm/runs';
 import { rootCauseMessage } from '../../temporal/root-cause';
 import { type RowCheck, workflowOutcomeIfKnown } from '../../temporal/workflow-outcome';
+import { crmSyncMetadata } from '../../temporal/run-summaries';
 import { searchAttributes } from '../../temporal/search-attributes';
 import { crmSyncProgressQuery, crmSyncWorkflowId, normaliseLeadSelection, PENDING_LEADS_SYNC_WORKFLOW_ID } from '../../workflows/crm/ids';
 import type { syncLeadsToCrmWorkflow } from '../../workflows/crm/sync-leads';
@@ -31,6 +32,7 @@ function startSyncWorkflow({ temporal, queues }: SyncDependencies, leadIds: numb
     args: [{ leadIds }],
     workflowIdConflictPolicy: conflictPolicy,
     typedSearchAttributes: searchAttributes({ source: 'highlevel' }),
+    ...crmSyncMetadata({ leadCount: leadIds.length, trigger: 'api' }),
   });
 }
 

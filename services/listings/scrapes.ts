@@ -5,6 +5,7 @@ import {
   findScrapeRun, finishScrapeRun, isNewestRunOfWorkflow, runningScrapeRuns, scrapeRunHistory, type ScrapeRunRow, type ScrapeRunStatus,
 } from '../../stores/listings/scrape-runs';
 import { listingTablesStatus } from '../../stores/listings/deal-queries';
+import { scrapeModelMetadata } from '../../temporal/run-summaries';
 import { searchAttributes } from '../../temporal/search-attributes';
 import { type ClosedWorkflowStatus, type RowCheck, workflowOutcomeIfKnown } from '../../temporal/workflow-outcome';
 import { scrapeModelWorkflowId } from '../../workflows/listings/ids';
@@ -35,6 +36,7 @@ export async function startModelScrape(
       taskQueue: deps.queues.workflows,
       workflowIdConflictPolicy: 'FAIL',
       args: [{ make: model.make, model: model.model, maxResults: options.maxResults, delaySeconds: options.delaySeconds ?? null }],
+      ...scrapeModelMetadata({ make: model.make, model: model.model, maxResults: options.maxResults }),
       typedSearchAttributes: searchAttributes({ source: 'autotrader', make: model.make, model: model.model }),
     });
   } catch (error) {

@@ -4,10 +4,11 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Database } from '../../platform/database';
 import type { ListRequest } from '../../platform/list-query';
 import type { TaskQueues } from '../../platform/task-queues';
-import { findCounty } from '../../stores/permits/county-store';
+import { type CountyRow, findCounty } from '../../stores/permits/county-store';
 import {
   deleteJob, findActiveJob, findJob, findLiveOrCompletedHistoricalJob, finishJob, insertPendingJob, type JobStatus, listJobs, liveJobs, type PullJobRow,
 } from '../../stores/permits/job-store';
+import { historicalPullMetadata, incrementalPullMetadata } from '../../temporal/run-summaries';
 import { searchAttributes } from '../../temporal/search-attributes';
 import { type ClosedWorkflowStatus, type RowCheck, type WorkflowOutcome, workflowOutcomeIfKnown } from '../../temporal/workflow-outcome';
 import type { accelaHistoricalPullWorkflow } from '../../workflows/permits/historical-pull';
@@ -30,8 +31,10 @@ const LIVE_QUERY_TIMEOUT_MS = 2_000;
 
 const runningConflict = (countyId: number) => new ConflictError(`county ${countyId} already has a pull running`);
 
-async function requireCounty(db: Database, countyId: number): Promise<void> {
-  if (!(await findCounty(db, countyId))) throw new NotFoundError(`county ${countyId} does not exist`);
+async function requireCounty(db: Database, countyId: number): Promise<CountyRow> {
+  const county = await findCounty(db, countyId);
+  if (!county) throw new NotFoundError(`county ${countyId} does not exist`);
+  return county;
 }
 
 async function requireJob(db: Database, jobId: number): Promise<PullJobRow> {
@@ -101,7 +104,7 @@ export async function reconcileLivePermitJobs(context: Pick<PullJobContext, 'db'
  * (job row or workflow) is a ConflictError; the job row is returned as created.
  */
 export async function startPermitPull(context: PullJobContext, countyId: number, request: PullRequest): Promise<PullJobRow & { workflow_id: string }> {
-  await requireCounty(context.db, countyId);
+  const county = await requireCounty(context.db, countyId);
   const parameters = request.jobType === 'initial_pull'
     ? { years: request.years ?? context.settings.ACCELA_HISTORICAL_YEARS }
     : { date_from: request.dateFrom ?? null, date_to: request.dateTo ?? null, limit: request.maxPermits ?? null, status: request.status ?? null };
@@ -123,21 +126,25 @@ export async function startPermitPull(context: PullJobContext, countyId: number,
   const { settings } = context;
   try {
     if (request.jobType === 'initial_pull') {
+      const input = {
+        countyId, countyName: String(county.name), jobId, years: parameters.years as number, windowDays: settings.ACCELA_WINDOW_DAYS,
+        yearConcurrency: settings.ACCELA_YEAR_CONCURRENCY, pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
+      };
       await context.temporal.workflow.start<typeof accelaHistoricalPullWorkflow>('accelaHistoricalPullWorkflow', {
         ...common,
-        args: [{
-          countyId, jobId, years: parameters.years as number, windowDays: settings.ACCELA_WINDOW_DAYS, yearConcurrency: settings.ACCELA_YEAR_CONCURRENCY,
-          pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
-        }],
+        ...historicalPullMetadata(input),
+        args: [input],
       });
     } else {
+      const input = {
+        countyId, countyName: String(county.name), jobId, windowDays: settings.ACCELA_INCREMENTAL_WINDOW_DAYS, dateFrom: request.dateFrom, dateTo: request.dateTo,
+        maxPermits: request.maxPermits ?? null, status: request.status ?? null, autoSyncToCrm: request.autoSyncToCrm ?? false,
+        pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
+      };
       await context.temporal.workflow.start<typeof accelaIncrementalPullWorkflow>('accelaIncrementalPullWorkflow', {
         ...common,
-        args: [{
-          countyId, jobId, windowDays: settings.ACCELA_INCREMENTAL_WINDOW_DAYS, dateFrom: request.dateFrom, dateTo: request.dateTo,
-          maxPermits: request.maxPermits ?? null, status: request.status ?? null, autoSyncToCrm: request.autoSyncToCrm ?? false,
-          pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
-        }],
+        ...incrementalPullMetadata(input),
+        args: [input],
       });
     }
   } catch (error) {

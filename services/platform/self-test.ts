@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { UnavailableError } from '../../domain/errors';
 import type { TaskQueues } from '../../platform/task-queues';
+import { selfTestMetadata } from '../../temporal/run-summaries';
 import { searchAttributes } from '../../temporal/search-attributes';
 import type { platformSelfTestWorkflow, SelfTestResult } from '../../workflows/platform/self-test';
 
@@ -30,6 +31,7 @@ export async function runSelfTest(
       args: [{ includeBrowser: options.includeBrowser }],
       workflowExecutionTimeout: `${SELF_TEST_TIMEOUT_MS} milliseconds`,
       typedSearchAttributes: searchAttributes({ source: 'platform' }),
+      ...selfTestMetadata({ includeBrowser: options.includeBrowser }),
     });
     return { workflowId, result, elapsedMs: Math.round(performance.now() - started) };
   } catch (error) {

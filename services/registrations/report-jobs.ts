@@ -3,6 +3,7 @@ import { NotFoundError } from '../../domain/errors';
 import type { DateWindow } from '../../domain/registrations/windows';
 import { reportById, type LeaseExpiryReport } from '../../stores/registrations/report-repository';
 import { rootCauseMessage } from '../../temporal/root-cause';
+import { leaseExpiryReportMetadata } from '../../temporal/run-summaries';
 import { searchAttributes } from '../../temporal/search-attributes';
 import { closedWorkflowMessage, closedWorkflowStatus } from '../../temporal/workflow-outcome';
 import { leaseExpiryWorkflowId } from '../../workflows/registrations/ids';
@@ -27,11 +28,17 @@ export function startReportJob(
   request: ReportRequest,
   window: DateWindow,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof cepikLeaseExpiryReportWorkflow>> {
+  const workflowId = leaseExpiryWorkflowId(request.region.code, window, request.brands);
+  const metadata = leaseExpiryReportMetadata({
+    regionCode: request.region.code, regionName: request.region.name, brands: request.brands, monthsBack: request.monthsBack,
+    windowMonths: request.windowMonths, window, workflowId,
+  });
   // Bounded: with Temporal down the client would otherwise retry for about 20 s before giving up.
   return temporal.withDeadline(Date.now() + START_DEADLINE_MS, () =>
     temporal.workflow.start<typeof cepikLeaseExpiryReportWorkflow>('cepikLeaseExpiryReportWorkflow', {
-      workflowId: leaseExpiryWorkflowId(request.region.code, window, request.brands),
+      workflowId,
       taskQueue: queues.workflows,
+      ...metadata,
       workflowIdConflictPolicy: 'USE_EXISTING',
       args: [
         {

@@ -58,6 +58,44 @@ describe('secrets and personal-data audit', () => {
     assert.equal(runWide.executions, 0, 'the run-wide audit skips the probes');
   });
 
+  it('reads the Web UI texts: a start’s summary and details, and a schedule’s note and its action’s summary', async () => {
+    const workflowId = `${AUDIT_PROBE_WORKFLOW_PREFIX}${randomBytes(4).toString('hex')}`;
+    const handle = await temporal.client.workflow.start('platformSelfTestWorkflow', {
+      workflowId,
+      taskQueue: `${workflowId}-nobody-polls`,
+      args: [{ includeBrowser: false }],
+      staticSummary: 'summary of summary.owner@example.com',
+      staticDetails: '**details** call +44 20 7946 0018',
+    });
+    await handle.terminate('audit probe done');
+    const scheduleId = `${AUDIT_PROBE_WORKFLOW_PREFIX}schedule-${randomBytes(4).toString('hex')}`;
+    const schedule = await temporal.client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '365 days' }] },
+      action: { type: 'startWorkflow', workflowType: 'platformSelfTestWorkflow', args: [{ includeBrowser: false }], taskQueue: `${scheduleId}-nobody-polls`, staticSummary: `run for ${HIGHLEVEL_SIMULATOR_TOKEN}` },
+      state: { paused: true, note: 'runs for note.owner@example.com' },
+    });
+    try {
+      const query = `WorkflowId = '${workflowId}'`;
+      const audit = await waitFor('the probe in the visibility store', async () => {
+        const result = await auditTemporal({ connection: temporal.connection, credentials, namespaces: ['default'], query, includeProbes: true, scheduleIds: [scheduleId] });
+        return result.executions === 1 ? result : undefined;
+      });
+      const found = (kind: string, where: RegExp) => audit.findings.some((finding) => finding.kind === kind && where.test(finding.where));
+      const report = JSON.stringify(audit.findings, null, 1);
+      assert.ok(found('email', /event 1 WORKFLOW_EXECUTION_STARTED .*userMetadata\.summary/), report);
+      assert.ok(found('phone', /event 1 WORKFLOW_EXECUTION_STARTED .*userMetadata\.details/), report);
+      assert.ok(found('email', new RegExp(`schedule default/${scheduleId} .*notes`)), report);
+      assert.ok(found('credential', new RegExp(`schedule default/${scheduleId} .*userMetadata\\.summary`)), report);
+      assert.equal(audit.schedules, 1);
+
+      const runWide = await auditTemporal({ connection: temporal.connection, credentials, namespaces: ['default'], query: `WorkflowId = '${workflowId}'` });
+      assert.equal(runWide.schedules, 0, 'a query narrows the audit to its executions');
+    } finally {
+      await schedule.delete();
+    }
+  });
+
   it('reports a credential and an e-mail in a recorded API response', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'audit-probe-'));
     const runWide = process.env[TEST_AUDIT_DIR_VARIABLE];

@@ -1,8 +1,11 @@
-import { ApplicationFailure, CancellationScope, continueAsNew, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure, CancellationScope, continueAsNew, isCancellation, patched, proxyActivities, setCurrentDetails, setHandler, workflowInfo,
+} from '@temporalio/workflow';
 import type { CrmBatchCounts, CrmSyncActivities } from '../../activities/crm/sync-activities';
 import type { CrmSyncProgress } from '../../domain/crm/sync-progress';
 import { retryPolicy } from '../../temporal/retry-profiles';
 import { rootCauseMessage } from '../../temporal/root-cause';
+import { crmBatchActivitySummary, crmSyncCurrentDetails } from '../../temporal/run-summaries';
 import { drainBounded } from '../../temporal/workflow-concurrency';
 import { activityTaskQueue } from '../task-queues';
 import { crmSyncProgressQuery } from './sync-progress';
@@ -61,15 +64,19 @@ export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promis
   const runKey = info.firstExecutionRunId;
   const progress = input.resume?.progress ?? emptyProgress();
   setHandler(crmSyncProgressQuery, () => progress);
+  /** The run's page in the Web UI: leads processed of the total, outcomes, rate, ETA. */
+  const showProgress = () => setCurrentDetails(crmSyncCurrentDetails({ ...progress, startedAtMs: info.startTime.getTime(), nowMs: Date.now() }));
 
   if (!input.resume) {
     const run = await beginCrmSyncRun({ runKey, workflowId: info.workflowId, leadIds: selection });
     progress.total = run.total;
     if (!run.configured) {
       progress.status = 'not_configured';
+      showProgress();
       return progress;
     }
   }
+  showProgress();
 
   const maxBatches = Math.max(1, input.maxBatchesPerRun ?? Number.POSITIVE_INFINITY);
   let cursor = input.resume?.cursor ?? 0;
@@ -100,9 +107,13 @@ export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promis
   };
 
   try {
-    await drainBounded(takeBatch, input.parallelBatches ?? 2, async (leadIds) => addBatch(progress, await syncLeadBatch({ runKey, leadIds })));
+    await drainBounded(takeBatch, input.parallelBatches ?? 2, async (leadIds) => {
+      addBatch(progress, await syncLeadBatch.executeWithOptions({ summary: crmBatchActivitySummary(leadIds.length) }, [{ runKey, leadIds }]));
+      showProgress();
+    });
   } catch (error) {
     progress.status = 'failed';
+    showProgress();
     // A cancellation's failure has an empty message: name it.
     const message = isCancellation(error) ? 'sync cancelled' : rootCauseMessage(error);
     // Out of the cancellation's reach, so a cancelled run's row does not say `running` for ever.
@@ -112,6 +123,7 @@ export async function syncLeadsToCrmWorkflow(input: SyncLeadsToCrmInput): Promis
   }
   if (handOver) return continueAsNew<typeof syncLeadsToCrmWorkflow>({ ...input, resume: { cursor, progress } });
   progress.status = 'completed';
+  showProgress();
   await finishCrmSyncRun({ runKey, status: 'completed', errorMessage: null });
   return progress;
 }

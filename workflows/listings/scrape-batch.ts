@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { startChild, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, startChild, workflowInfo } from '@temporalio/workflow';
 import { rootCauseMessage } from '../../temporal/root-cause';
+import { scrapeBatchCurrentDetails, scrapeModelMetadata } from '../../temporal/run-summaries';
 import { searchAttributes } from '../../temporal/search-attributes';
 import { forEachBounded } from '../../temporal/workflow-concurrency';
 import { scrapeModelWorkflowId } from './ids';
@@ -31,13 +32,28 @@ export interface ScrapeBatchResult {
  */
 export async function scrapeBatchWorkflow(input: ScrapeBatchInput): Promise<ScrapeBatchResult> {
   const result: ScrapeBatchResult = { batchId: input.batchId, total: input.models.length, succeeded: 0, failed: 0, skipped: 0, successRate: 0, failures: [] };
+  const inFlight = new Set<string>();
+  /** The run's page in the Web UI: models done, failed and being scraped, rate, ETA. */
+  const showProgress = () =>
+    setCurrentDetails(
+      scrapeBatchCurrentDetails({
+        ...result, running: inFlight.size > 0 || result.succeeded + result.failed + result.skipped < result.total, inFlight: [...inFlight],
+        startedAtMs: workflowInfo().startTime.getTime(), nowMs: Date.now(),
+      }),
+    );
+  showProgress();
   await forEachBounded(input.models, input.concurrency, async (entry) => {
+    const name = `${entry.make} ${entry.model}`;
+    inFlight.add(name);
+    showProgress();
     try {
+      const maxResults = input.maxResults ?? null;
       const child = await startChild(scrapeModelWorkflow, {
         workflowId: scrapeModelWorkflowId(entry.make, entry.model),
         taskQueue: workflowInfo().taskQueue,
-        args: [{ make: entry.make, model: entry.model, maxResults: input.maxResults ?? null }],
+        args: [{ make: entry.make, model: entry.model, maxResults }],
         typedSearchAttributes: searchAttributes({ source: 'autotrader', make: entry.make, model: entry.model }),
+        ...scrapeModelMetadata({ make: entry.make, model: entry.model, maxResults, batchId: input.batchId }),
       });
       await child.result();
       result.succeeded += 1;
@@ -48,6 +64,9 @@ export async function scrapeBatchWorkflow(input: ScrapeBatchInput): Promise<Scra
       }
       result.failed += 1;
       result.failures.push({ ...entry, error: rootCauseMessage(error) });
+    } finally {
+      inFlight.delete(name);
+      showProgress();
     }
   });
   const attempted = result.succeeded + result.failed;

@@ -1,9 +1,11 @@
 import {
-  CancellationScope, CancelledFailure, type ChildWorkflowHandle, isCancellation, ParentClosePolicy, patched, setHandler, startChild, workflowInfo,
+  CancellationScope, CancelledFailure, type ChildWorkflowHandle, isCancellation, ParentClosePolicy, patched, setCurrentDetails, setHandler, startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { emptyCounts } from '../../domain/permits/page-counts';
 import { historicalYears } from '../../domain/permits/pull-cursor';
 import { rootCauseMessage } from '../../temporal/root-cause';
+import { permitPullCurrentDetails, yearPullMetadata } from '../../temporal/run-summaries';
 import { searchAttributes } from '../../temporal/search-attributes';
 import { forEachBounded } from '../../temporal/workflow-concurrency';
 import { jobActivities } from './activity-proxies';
@@ -16,6 +18,8 @@ const BOUNDED_YEAR_LANES_PATCH = 'permits-bounded-year-lanes';
 
 export interface HistoricalPullInput {
   countyId: number;
+  /** For the Web UI's texts; runs started before it was passed show `County <id>`. */
+  countyName?: string;
   jobId: number;
   /** Years back from the current one, the current year included (default 30). */
   years: number;
@@ -46,22 +50,40 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
   };
   // Totals per year: running totals signalled by each year child, replaced by its result when it ends.
   const perYear = new Map<number, { counts: PullProgress['counts']; batches: number; final: boolean }>();
-  setHandler(yearProgressSignal, ({ year, counts, batches }) => {
-    if (!perYear.get(year)?.final) perYear.set(year, { counts, batches, final: false });
-  });
-  setHandler(permitPullProgressQuery, () => {
+  const liveProgress = (): PullProgress => {
     const years = [...perYear.values()];
     return {
       ...progress,
       counts: years.reduce((total, entry) => addCounts(total, entry.counts), emptyCounts()),
       currentBatch: years.reduce((total, entry) => total + entry.batches, 0),
     };
-  });
+  };
+  setHandler(permitPullProgressQuery, liveProgress);
   let stopRequested = false;
   const inFlight = new Map<number, ChildWorkflowHandle<typeof accelaYearPullWorkflow>>();
+  /** The run's page in the Web UI: kept up to date at every year's page and end (only counts and years). */
+  const showProgress = () => {
+    const live = liveProgress();
+    setCurrentDetails(
+      permitPullCurrentDetails({
+        status: stopRequested && progress.status === 'running' ? 'stopping' : progress.status,
+        counts: live.counts,
+        pages: live.currentBatch,
+        startedAtMs: workflowInfo().startTime.getTime(),
+        nowMs: Date.now(),
+        fraction: years.length > 0 ? progress.yearsCompleted / years.length : undefined,
+        years: { completed: progress.yearsCompleted, total: years.length, inFlight: [...inFlight.keys()] },
+      }),
+    );
+  };
+  setHandler(yearProgressSignal, ({ year, counts, batches }) => {
+    if (!perYear.get(year)?.final) perYear.set(year, { counts, batches, final: false });
+    showProgress();
+  });
   /** No new years; the years in flight end after their page in flight. */
   const stopYears = () => {
     stopRequested = true;
+    showProgress();
     for (const child of inFlight.values()) {
       void CancellationScope.nonCancellable(() => child.signal(stopAfterPageSignal)).catch(() => undefined);
     }
@@ -77,13 +99,19 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
     const pullYear = async (year: number, yearIndex: number) => {
       progress.currentYear = year;
       const result = await CancellationScope.nonCancellable(async () => {
+        const yearInput = {
+          countyId: input.countyId, countyName: input.countyName, jobId: input.jobId, year, yearIndex, yearsTotal: years.length, today,
+          windowDays: input.windowDays, pageHeartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
+        };
         const child = await startChild(accelaYearPullWorkflow, {
           workflowId: permitYearWorkflowId(input.countyId, input.jobId, year),
-          args: [{ countyId: input.countyId, jobId: input.jobId, year, yearIndex, yearsTotal: years.length, today, windowDays: input.windowDays, pageHeartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds }],
+          args: [yearInput],
+          ...yearPullMetadata(yearInput),
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           typedSearchAttributes: searchAttributes({ source: 'accela', pullKind: 'initial_pull', countyId: input.countyId }),
         });
         inFlight.set(year, child);
+        showProgress();
         // A stop asked for while the child was starting must still reach it.
         if (stopRequested) await child.signal(stopAfterPageSignal);
         return child.result();
@@ -94,6 +122,7 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
       progress.currentBatch += result.batches;
       if (result.stopped) return;
       progress.yearsCompleted += 1;
+      showProgress();
       await CancellationScope.nonCancellable(() => completePermitPullYear({ jobId: input.jobId, year }));
     };
     // Up to `yearConcurrency` years at a time, started oldest first; each year pages on its own.
@@ -117,16 +146,19 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
     }
     if (stopRequested) {
       progress.status = 'cancelled';
+      showProgress();
       await finish('cancelled', null);
       throw new CancelledFailure('historical pull cancelled; the page in flight was saved');
     }
-    const { scheduleId } = await CancellationScope.nonCancellable(() => ensurePermitSchedule({ countyId: input.countyId }));
+    const { scheduleId } = await CancellationScope.nonCancellable(() => ensurePermitSchedule({ countyId: input.countyId, countyName: input.countyName }));
     progress.status = 'completed';
+    showProgress();
     await finish('completed', null);
     return { status: 'completed', counts: progress.counts, scheduleId };
   } catch (error) {
     if (isCancellation(error)) throw error;
     progress.status = 'failed';
+    showProgress();
     await finish('failed', rootCauseMessage(error));
     throw error;
   }

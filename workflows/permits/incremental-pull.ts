@@ -1,9 +1,11 @@
 import {
-  CancellationScope, CancelledFailure, ContinueAsNew, continueAsNew, isCancellation, ParentClosePolicy, setHandler, startChild, workflowInfo,
+  CancellationScope, CancelledFailure, ContinueAsNew, continueAsNew, isCancellation, ParentClosePolicy, setCurrentDetails, setHandler, startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
-import { firstCursor, incrementalRange, type PullCursor } from '../../domain/permits/pull-cursor';
+import { cursorProgress, firstCursor, incrementalRange, type PullCursor } from '../../domain/permits/pull-cursor';
 import { rootCauseMessage } from '../../temporal/root-cause';
+import { crmSyncMetadata, permitPageActivitySummary, permitPullCurrentDetails } from '../../temporal/run-summaries';
 import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../crm/workflow-ids';
 import { jobActivities } from './activity-proxies';
 import { runPageLoop } from './page-loop';
@@ -11,6 +13,8 @@ import { permitPullProgressQuery, type PullProgress } from './progress';
 
 export interface IncrementalPullInput {
   countyId: number;
+  /** For the Web UI's texts (absent in runs started before it was passed). */
+  countyName?: string;
   /** Set when the API created the job; scheduled runs create their own. */
   jobId?: number;
   /** The days before the scheduled (or start) time to pull; default 8 (one day of overlap with last week). */
@@ -53,6 +57,19 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
     status: 'running', currentYear: null, currentBatch: input.resume?.batches ?? 0, yearsCompleted: 0, yearsTotal: 1, counts: input.resume?.counts ?? emptyCounts(),
   };
   setHandler(permitPullProgressQuery, () => progress);
+  /** The run's page in the Web UI: counts, rate, how far through the window, the page in flight. */
+  const showProgress = (nextPage: PullCursor | null) =>
+    setCurrentDetails(
+      permitPullCurrentDetails({
+        status: progress.status,
+        counts: progress.counts,
+        pages: progress.currentBatch,
+        startedAtMs: workflowInfo().startTime.getTime(),
+        nowMs: Date.now(),
+        fraction: nextPage ? cursorProgress(nextPage) : progress.status === 'completed' ? 1 : undefined,
+        nextPage,
+      }),
+    );
   let jobId = input.resume?.jobId ?? input.jobId ?? null;
   const finish = (status: 'completed' | 'failed' | 'cancelled', message: string | null) =>
     jobId === null ? Promise.resolve() : CancellationScope.nonCancellable(() => finishPermitPullJob({ jobId: jobId!, status, errorMessage: message }));
@@ -67,16 +84,20 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
       jobId = started.jobId;
     }
     const windowDays = Math.max(1, Math.round((Date.parse(range.to) - Date.parse(range.from)) / 86_400_000) + 1);
+    const firstPage = input.resume ? input.resume.cursor : firstCursor(range, ['opened', 'updated'], windowDays);
+    showProgress(firstPage);
     const state = await runPageLoop(
       { countyId: input.countyId, jobId: jobId!, progress: { year: null }, asOf, statusFilter: input.status ?? null },
-      input.resume ? { cursor: input.resume.cursor, counts: input.resume.counts, batches: input.resume.batches } : { cursor: firstCursor(range, ['opened', 'updated'], windowDays) },
+      input.resume ? { cursor: input.resume.cursor, counts: input.resume.counts, batches: input.resume.batches } : { cursor: firstPage },
       {
         maxPermits: input.maxPermits,
         heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
         maxPagesPerRun: input.maxPagesPerRun,
+        pageSummary: (page, cursor) => permitPageActivitySummary({ ...input, year: null, page, cursor }),
         onPage: (s) => {
           progress.counts = s.counts;
           progress.currentBatch = s.batches;
+          showProgress(s.stopped ? null : s.cursor);
         },
       },
     );
@@ -86,10 +107,12 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
     }
     if (state.stopped) {
       progress.status = 'cancelled';
+      showProgress(null);
       await finish('cancelled', null);
       throw new CancelledFailure('incremental pull cancelled; the page in flight was saved');
     }
     progress.status = 'completed';
+    showProgress(null);
     await finish('completed', null);
     if (input.autoSyncToCrm) await startCrmSync();
     return { status: 'completed', counts: state.counts, dateFrom: range.from, dateTo: range.to };
@@ -97,6 +120,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
     // Continuing as new is not a failure: the next run carries the job on.
     if (isCancellation(error) || error instanceof ContinueAsNew) throw error;
     progress.status = 'failed';
+    showProgress(null);
     await finish('failed', rootCauseMessage(error));
     throw error;
   }
@@ -114,6 +138,7 @@ async function startCrmSync(): Promise<void> {
       args: [{ leadIds: [] }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       taskQueue: workflowInfo().taskQueue,
+      ...crmSyncMetadata({ leadCount: 0, trigger: 'after an incremental pull' }),
     });
   } catch {
     // Non-fatal by contract: the next pull (or the CRM pipeline's own schedule) syncs the leads.

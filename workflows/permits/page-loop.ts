@@ -24,7 +24,14 @@ export interface PageLoopState {
 export async function runPageLoop(
   base: Omit<PermitPageInput, 'cursor'>,
   start: { cursor: PullCursor | null; counts?: PageCounts; batches?: number },
-  options: { maxPermits?: number | null; maxPagesPerRun?: number; onPage?: (state: PageLoopState) => void; heartbeatTimeoutSeconds?: number },
+  options: {
+    maxPermits?: number | null;
+    maxPagesPerRun?: number;
+    onPage?: (state: PageLoopState) => void;
+    heartbeatTimeoutSeconds?: number;
+    /** The Web UI's one-line summary of the page activity about to run (page number counted from 1). */
+    pageSummary?: (page: number, cursor: PullCursor) => string;
+  },
 ): Promise<PageLoopState> {
   const { pullPermitPage, pullPermitPages } = pageActivities(options.heartbeatTimeoutSeconds);
   const state: PageLoopState = { cursor: start.cursor, counts: start.counts ?? emptyCounts(), batches: start.batches ?? 0, stopped: false };
@@ -39,13 +46,15 @@ export async function runPageLoop(
     workflowInfo().continueAsNewSuggested || (options.maxPagesPerRun !== undefined && pagesThisRun >= options.maxPagesPerRun);
   while (state.cursor && !state.stopped) {
     const cursor = state.cursor;
+    const summary = options.pageSummary?.(state.batches + 1, cursor);
+    const withSummary = summary ? { summary } : {};
     let page: { counts: PageCounts; nextCursor: PullCursor | null; pages: number };
     if (patched(PAGES_PER_ACTIVITY_PATCH)) {
       const maxPages = options.maxPagesPerRun === undefined ? undefined : options.maxPagesPerRun - pagesThisRun;
       const maxPermits = options.maxPermits ? options.maxPermits - state.counts.permitsPulled : null;
-      page = await CancellationScope.nonCancellable(() => pullPermitPages({ ...base, cursor, maxPages, maxPermits }));
+      page = await CancellationScope.nonCancellable(() => pullPermitPages.executeWithOptions(withSummary, [{ ...base, cursor, maxPages, maxPermits }]));
     } else {
-      page = { ...(await CancellationScope.nonCancellable(() => pullPermitPage({ ...base, cursor }))), pages: 1 };
+      page = { ...(await CancellationScope.nonCancellable(() => pullPermitPage.executeWithOptions(withSummary, [{ ...base, cursor }]))), pages: 1 };
     }
     state.counts = addCounts(state.counts, page.counts);
     state.batches += page.pages;

@@ -1,11 +1,14 @@
-import { continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { PageCounts } from '../../domain/permits/page-counts';
-import { firstCursor, type PullCursor, yearRange } from '../../domain/permits/pull-cursor';
-import { runPageLoop } from './page-loop';
+import { continueAsNew, getExternalWorkflowHandle, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
+import { cursorProgress, firstCursor, type PullCursor, yearRange } from '../../domain/permits/pull-cursor';
+import { permitPageActivitySummary, permitPullCurrentDetails } from '../../temporal/run-summaries';
+import { type PageLoopState, runPageLoop } from './page-loop';
 import { permitPullProgressQuery, yearProgressSignal } from './progress';
 
 export interface YearPullInput {
   countyId: number;
+  /** For the Web UI's texts (absent in runs started before it was passed). */
+  countyName?: string;
   jobId: number;
   year: number;
   yearIndex: number;
@@ -37,16 +40,32 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
     currentBatch: latest.batches,
     yearsCompleted: input.yearIndex,
     yearsTotal: input.yearsTotal,
-    counts: latest.counts ?? { permitsPulled: 0, permitsSaved: 0, propertiesCreated: 0, propertiesUpdated: 0, leadsCreated: 0, rejected: 0 },
+    counts: latest.counts ?? emptyCounts(),
   }));
+  /** The run's page in the Web UI: counts, rate, how far through the year, the page in flight. */
+  const showProgress = (state: Pick<PageLoopState, 'cursor' | 'counts' | 'batches' | 'stopped'>) =>
+    setCurrentDetails(
+      permitPullCurrentDetails({
+        status: state.cursor === null ? 'completed' : state.stopped ? 'stopping' : 'running',
+        counts: state.counts,
+        pages: state.batches,
+        startedAtMs: workflowInfo().startTime.getTime(),
+        nowMs: Date.now(),
+        fraction: state.cursor ? cursorProgress(state.cursor) : 1,
+        nextPage: state.cursor,
+      }),
+    );
+  showProgress({ cursor: start, counts: input.counts ?? emptyCounts(), batches: input.batches ?? 0, stopped: false });
   const state = await runPageLoop(
     { countyId: input.countyId, jobId: input.jobId, progress: { year: input.year }, asOf: input.today },
     { cursor: start, counts: input.counts, batches: input.batches },
     {
       heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
       maxPagesPerRun: input.maxPagesPerRun,
+      pageSummary: (page, cursor) => permitPageActivitySummary({ ...input, page, cursor }),
       onPage: (s) => {
         latest = { counts: s.counts, batches: s.batches, stopped: s.stopped };
+        showProgress(s);
         const parent = workflowInfo().parent;
         // Best effort: the parent replaces these totals with the year's result when the year ends.
         if (parent) {

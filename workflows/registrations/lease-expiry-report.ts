@@ -1,10 +1,11 @@
-import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { RegistrationActivities, ReportToSave } from '../../activities/registrations/activities';
 import { NON_RETRYABLE_CEPIK_FAILURES } from '../../domain/registrations/cepik-failures';
 import { resolveVoivodeship } from '../../domain/registrations/voivodeships';
 import { type DateWindow, leaseExpiryWindow, splitWindow } from '../../domain/registrations/windows';
 import { retryPolicy } from '../../temporal/retry-profiles';
 import { rootCauseMessage } from '../../temporal/root-cause';
+import { brandPullActivitySummary, leaseExpiryCurrentDetails } from '../../temporal/run-summaries';
 import { forEachBounded } from '../../temporal/workflow-concurrency';
 import { activityTaskQueue } from '../task-queues';
 
@@ -62,11 +63,29 @@ export async function cepikLeaseExpiryReportWorkflow(input: LeaseExpiryReportInp
   };
   const parts = splitWindow(window);
   let pages = 0;
+  let brandsDone = 0;
+  const brandsInFlight = new Set<string>();
+  /** The run's page in the Web UI: brands done and in flight, pages, rate, ETA. */
+  const showProgress = (status: 'running' | 'saving' | 'completed' | 'failed') =>
+    setCurrentDetails(
+      leaseExpiryCurrentDetails({
+        status, brandsTotal: input.brands.length, brandsDone, brandsInFlight: [...brandsInFlight], pages,
+        startedAtMs: workflowInfo().startTime.getTime(), nowMs: Date.now(),
+      }),
+    );
+  showProgress('running');
   const pullBrand = async (brand: string) => {
+    brandsInFlight.add(brand);
+    showProgress('running');
     for (const part of parts) {
-      const cursor = await pullBrandRegistrations({ pullRun: runId, jobRef: workflowId, regionCode: region.code, brand, window: part });
+      const cursor = await pullBrandRegistrations.executeWithOptions({ summary: brandPullActivitySummary({ brand, window: part }) }, [
+        { pullRun: runId, jobRef: workflowId, regionCode: region.code, brand, window: part },
+      ]);
       pages += cursor.pages;
     }
+    brandsInFlight.delete(brand);
+    brandsDone += 1;
+    showProgress('running');
   };
 
   // A brand's final failure (or the run's cancellation) is recorded, then the other brands' pulls are
@@ -90,9 +109,12 @@ export async function cepikLeaseExpiryReportWorkflow(input: LeaseExpiryReportInp
     );
   } catch (error) {
     failRun(error);
+    showProgress('failed');
     await recordingFailure;
     throw error;
   }
+  showProgress('saving');
   const saved = await saveLeaseExpiryReport(report);
+  showProgress('completed');
   return { ...saved, window, pages };
 }

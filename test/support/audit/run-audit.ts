@@ -8,14 +8,17 @@ import { type RecordedResponse, RESPONSES_FILE_PREFIX } from './response-recorde
 
 /**
  * The secrets and personal-data audit of a test run (scripts/run-tests.ts runs it after the suite,
- * while the Temporal dev server is still up): every workflow execution's history, memo and search
- * attributes, every schedule, the logs the test processes wrote and every API response the tests
- * received must be free of credentials, e-mail addresses and phone numbers (contact-data routes
- * excepted, see CONTACT_DATA_ROUTES).
+ * while the Temporal dev server is still up): every workflow execution's history (with the Web UI's
+ * texts: the static summary and details of starts and children, the summaries of activities and
+ * timers, all carried as `userMetadata` of their events), memo and search attributes, every schedule
+ * (its note and its action's summary and details too), the logs the test processes wrote and every
+ * API response the tests received must be free of credentials, e-mail addresses and phone numbers
+ * (contact-data routes excepted, see CONTACT_DATA_ROUTES). A run's current details live only in its
+ * worker: they are read, while workers run, with `currentDetailsDeadlineMs`.
  */
 
 /**
- * Workflows whose id starts with this are the audit's own probes (test/platform/personal-data-audit.test.ts
+ * Workflows and schedules whose id starts with this are the audit's own probes (test/platform/personal-data-audit.test.ts
  * plants personal data in them on purpose to prove the audit finds it); the run-wide audit skips them.
  */
 export const AUDIT_PROBE_WORKFLOW_PREFIX = 'audit-probe-';
@@ -71,14 +74,27 @@ export interface TemporalAuditOptions {
   query?: string;
   /** Audit the probes too (only the probe test does). */
   includeProbes?: boolean;
+  /** Exactly these schedules (default: every schedule when no query is given, none with a query). */
+  scheduleIds?: string[];
+  /**
+   * Also read the current details of every running execution (the Web UI's `__temporal_workflow_metadata`
+   * query), each within this deadline: only a run whose worker is up answers.
+   */
+  currentDetailsDeadlineMs?: number;
 }
 
+/** The query the Web UI sends for a run's current details (answered by the SDK itself in every workflow). */
+const WORKFLOW_METADATA_QUERY = '__temporal_workflow_metadata';
+
 /** Every execution (running and closed, every run of a continued chain) and every schedule. */
-export async function auditTemporal(options: TemporalAuditOptions): Promise<{ findings: Finding[]; executions: number; schedules: number }> {
+export async function auditTemporal(
+  options: TemporalAuditOptions,
+): Promise<{ findings: Finding[]; executions: number; schedules: number; currentDetails: number }> {
   const namespaces = options.namespaces ?? (await listNamespaces(options.connection));
   const findings: Finding[] = [];
   let executions = 0;
   let schedules = 0;
+  let currentDetails = 0;
   const limit = pLimit(8);
   for (const namespace of namespaces) {
     const client = new Client({ connection: options.connection, namespace });
@@ -89,31 +105,47 @@ export async function auditTemporal(options: TemporalAuditOptions): Promise<{ fi
       const where = `workflow ${namespace}/${execution.workflowId} run ${execution.runId} (${execution.type})`;
       audits.push(
         limit(async () => {
-          const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+          const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
+          const history = await handle.fetchHistory();
+          const details =
+            options.currentDetailsDeadlineMs !== undefined && execution.status.name === 'RUNNING'
+              ? await client
+                  .withDeadline(Date.now() + options.currentDetailsDeadlineMs, () => handle.query<{ currentDetails?: string | null }>(WORKFLOW_METADATA_QUERY))
+                  .then((metadata) => metadata.currentDetails ?? undefined, () => undefined)
+              : undefined;
+          if (details) currentDetails += 1;
           return [
             ...findingsInObject(execution.raw.memo, `${where} memo`, options.credentials),
             ...findingsInObject(execution.raw.searchAttributes, `${where} search attributes`, options.credentials),
             ...(history.events ?? []).flatMap((event) =>
               findingsInObject(event, `${where} event ${event.eventId} ${eventTypeName(event.eventType)}`, options.credentials),
             ),
+            ...(details ? findingsIn(details, `${where} current details`, options.credentials) : []),
           ];
         }),
       );
     }
-    if (options.query === undefined) {
-      for await (const schedule of client.schedule.list()) {
-        schedules += 1;
-        audits.push(
-          limit(async () => {
-            const description = await client.schedule.getHandle(schedule.scheduleId).describe();
-            return findingsInObject(description.raw, `schedule ${namespace}/${schedule.scheduleId}`, options.credentials);
-          }),
-        );
-      }
+    const scheduleIds = options.scheduleIds ?? (options.query === undefined ? await listScheduleIds(client, options.includeProbes ?? false) : []);
+    for (const scheduleId of scheduleIds) {
+      schedules += 1;
+      audits.push(
+        limit(async () => {
+          const description = await client.schedule.getHandle(scheduleId).describe();
+          return findingsInObject(description.raw, `schedule ${namespace}/${scheduleId}`, options.credentials);
+        }),
+      );
     }
     for (const found of await Promise.all(audits)) findings.push(...found);
   }
-  return { findings, executions, schedules };
+  return { findings, executions, schedules, currentDetails };
+}
+
+async function listScheduleIds(client: Client, includeProbes: boolean): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const schedule of client.schedule.list()) {
+    if (includeProbes || !schedule.scheduleId.startsWith(AUDIT_PROBE_WORKFLOW_PREFIX)) ids.push(schedule.scheduleId);
+  }
+  return ids;
 }
 
 async function listNamespaces(connection: Connection): Promise<string[]> {
