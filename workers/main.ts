@@ -1,11 +1,12 @@
 import os from 'node:os';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadSettings } from '../config/settings';
 import { BrowserProvider } from '../platform/browser';
 import { createPool } from '../platform/database';
 import { SecretBox } from '../platform/encryption';
 import { logger } from '../platform/logger';
+import { temporalLogger } from '../platform/temporal-logger';
 import { exitWithParent } from '../platform/parent-watch';
 import { taskQueues } from '../platform/task-queues';
 import { createWorkers, runWorkers } from './create-workers';
@@ -23,7 +24,11 @@ async function main() {
   if (!settings.DATABASE_URL || !settings.TEMPORAL_ADDRESS || !settings.ENCRYPTION_KEY) {
     throw new Error('workers need DATABASE_URL, TEMPORAL_ADDRESS and ENCRYPTION_KEY (npm start sets them)');
   }
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // SDK, workflow and activity log lines (and the Rust core's warnings) through our pino logger.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
   // The Runtime turns SIGTERM into a graceful worker shutdown.
   exitWithParent(() => process.kill(process.pid, 'SIGTERM'));
   const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
