@@ -6,6 +6,7 @@ import { BrowserProvider } from '../platform/browser';
 import { createPool } from '../platform/database';
 import { SecretBox } from '../platform/encryption';
 import { logger } from '../platform/logger';
+import { serveMetrics } from '../platform/metrics-server';
 import { temporalLogger } from '../platform/temporal-logger';
 import { exitWithParent } from '../platform/parent-watch';
 import { taskQueues } from '../platform/task-queues';
@@ -46,10 +47,12 @@ async function main() {
     httpConcurrency: settings.HTTP_ACTIVITY_CONCURRENCY,
     browserConcurrency: settings.BROWSER_ACTIVITY_CONCURRENCY,
   });
-  logger.info({ roles, taskQueuePrefix: settings.TASK_QUEUE_PREFIX }, 'workers running');
+  const metricsServer = settings.WORKER_METRICS_PORT === undefined ? undefined : await serveMetrics(settings.API_HOST, settings.WORKER_METRICS_PORT);
+  logger.info({ roles, taskQueuePrefix: settings.TASK_QUEUE_PREFIX, metricsPort: settings.WORKER_METRICS_PORT }, 'workers running');
   try {
     await runWorkers(workers, db, `${process.pid}@${os.hostname()}`);
   } finally {
+    metricsServer?.close();
     await browsers.close();
     await connection.close();
     await db.end();

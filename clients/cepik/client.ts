@@ -1,4 +1,5 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
+import { recordRateLimitWait, sourceRequestsTotal, sourceThrottledTotal } from '../../platform/metrics';
 import { CepikError, classifyErrorResponse } from './errors';
 import { parseVehiclePage, type VehiclePage } from './page';
 import { type RequestPacer, sharedPacer } from './pacer';
@@ -42,8 +43,12 @@ export class CepikClient {
   }
 
   async fetchPage(url: string): Promise<FetchedPage> {
+    const queued = performance.now();
     await this.pacer.acquire();
+    recordRateLimitWait('cepik', (performance.now() - queued) / 1000);
     const { status, text, headers } = await this.get(url);
+    sourceRequestsTotal.inc({ source: 'cepik', status: String(status) });
+    if (status === 429) sourceThrottledTotal.inc({ source: 'cepik' });
     const remainingHeader = headers['x-rate-limit-remaining'];
     const rateLimitRemaining = typeof remainingHeader === 'string' && /^-?\d+$/.test(remainingHeader) ? Number(remainingHeader) : undefined;
     if (rateLimitRemaining !== undefined && rateLimitRemaining <= 0) this.pacer.pause(this.options.exhaustedPauseMs);
