@@ -7,6 +7,7 @@ import { requireApiKey } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { ConflictError, InvalidRequestError, NotFoundError, UnavailableError, UpstreamError } from '../domain/errors';
 import { listingGauges } from '../services/listings/metrics';
+import { workflowFailureGauge } from '../services/platform/workflow-metrics';
 import { type ErrorCode, fail } from './envelope';
 import { allowedMethodsOf, fixedPathMethodsOf } from './allowed-methods';
 import { corsForOrigins } from './cors';
@@ -93,6 +94,7 @@ export function createApp(deps: ApiDependencies) {
   // process registry's later metrics show too.
   const appMetrics = new Registry();
   for (const gauge of listingGauges(deps.db)) appMetrics.registerMetric(gauge);
+  appMetrics.registerMetric(workflowFailureGauge(deps.temporal));
   app.get('/metrics', async (c) => {
     const registry = Registry.merge([metricsRegistry, appMetrics]);
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });

@@ -8,6 +8,8 @@ import { logger } from '../platform/logger';
 import { type TaskQueues, taskQueues } from '../platform/task-queues';
 import { ensureSearchAttributes } from '../platform/temporal-server';
 import { ensureAllSchedules } from '../schedules/registry';
+import { countIdsByKind } from '../domain/operations/id-summary';
+import { SourceHealthMonitor } from '../services/platform/source-health';
 import { createApp } from './app';
 
 export interface RunningApi {
@@ -40,19 +42,26 @@ export async function startApiServer(
   const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
   const db = createPool(settings.DATABASE_URL, { applicationName: 'prospector-api' });
   const queues = taskQueues(settings.TASK_QUEUE_PREFIX);
+  const secrets = SecretBox.fromBase64(settings.ENCRYPTION_KEY);
   await options.beforeListen?.({ client, db, queues });
   const schedules = await ensureAllSchedules({ client, settings, db, queues });
-  if (schedules.length) logger.info({ schedules }, 'Temporal Schedules in place');
+  // A count per kind, not the ids: 85 ids made a line of 3,000 characters.
+  if (schedules.length) logger.info({ schedules: countIdsByKind(schedules) }, 'Temporal Schedules in place');
 
+  const sourceHealth = new SourceHealthMonitor(
+    { settings, db, secrets },
+    { intervalMs: settings.HEALTH_SOURCES_INTERVAL_SECONDS * 1000 },
+  ).start();
   const app = createApp({
     settings,
     db,
     temporal: client,
     namespace: settings.TEMPORAL_NAMESPACE,
     queues,
-    secrets: SecretBox.fromBase64(settings.ENCRYPTION_KEY),
+    secrets,
     startedAt: options.startedAt ?? new Date(),
     processes: options.processes,
+    sourceHealth: () => sourceHealth.component(),
   });
   const server = serve({ fetch: app.fetch, hostname: settings.API_HOST, port: settings.API_PORT });
   await new Promise<void>((resolve, reject) => {
@@ -66,6 +75,7 @@ export async function startApiServer(
     queues,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sourceHealth.stop();
       await db.end();
       await connection.close();
     },

@@ -63,6 +63,12 @@ export const settingsSchema = z.object({
   ...accelaSettings,
   ...highlevelSettings,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  // Unset: readable lines on a terminal, JSON otherwise (platform/logger.ts).
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  // External sources' health (services/platform/source-health.ts) is checked in the background this often.
+  HEALTH_SOURCES_INTERVAL_SECONDS: z.coerce.number().min(1).default(60),
+  // A worker process in its own process (not under the API) serves its Prometheus metrics on this port.
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   ...cepikSettings,
   ...autotraderSettings,
 });

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 /** Field names whose values are secrets: credentials, tokens, API and encryption keys, auth headers. */
 const SECRET_FIELDS = [
@@ -19,18 +20,46 @@ export const REDACTED_PATHS = [...SECRET_FIELDS, ...PERSONAL_FIELDS].flatMap((fi
   return [key, key.startsWith('[') ? `*${key}` : `*.${key}`];
 });
 
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * `LOG_FORMAT` when set; otherwise readable lines for a person at a terminal and JSON for anything
+ * else (a file, a pipe, a log shipper), so a supervised child's log file stays machine-readable.
+ */
+export function logFormat(env: NodeJS.ProcessEnv, isTerminal: boolean): LogFormat {
+  if (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty') return env.LOG_FORMAT;
+  return isTerminal ? 'pretty' : 'json';
+}
+
+/**
+ * pino-pretty as a synchronous stream in this thread (not a transport worker): one coloured line per
+ * event, the time of day and level first, the event's fields after the message.
+ */
+function prettyStream(destination: DestinationStream | undefined, colorize: boolean): DestinationStream {
+  return pinoPretty({
+    colorize,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+    ...(destination ? { destination } : {}),
+  });
+}
+
 /**
  * One structured logger for every process. Secret-bearing and contact fields are redacted by name so
  * a careless `logger.info({ county })` or `logger.warn({ lead })` cannot leak credentials or personal
- * data into logs (the audit after `npm test` checks what the logs really hold).
+ * data into logs (the audit after `npm test` checks what the logs really hold). Redaction happens
+ * before formatting, so the readable format hides the same fields.
  */
-export function createLogger(destination?: DestinationStream) {
+export function createLogger(destination?: DestinationStream, format: LogFormat = destination ? 'json' : logFormat(process.env, process.stdout.isTTY === true)) {
+  const stream = format === 'pretty' ? prettyStream(destination, destination === undefined && process.stdout.isTTY === true) : destination;
   return pino(
     {
       level: process.env.LOG_LEVEL ?? 'info',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    destination,
+    stream,
   );
 }
 

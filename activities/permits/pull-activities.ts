@@ -12,6 +12,7 @@ import { ensureIncrementalSchedule } from '../../schedules/permits';
 import { type CountyPullConfig, loadCountyPullConfig } from '../../stores/permits/county-store';
 import { ensureRunningJob, finishJob, type JobStatus, type JobType, markJobRunning, markYearCompleted, type PageCounts, recordPage } from '../../stores/permits/job-store';
 import { upsertPermits, type PermitToSave } from '../../stores/permits/permit-store';
+import { permitsFetchedTotal, permitsSavedTotal } from '../../platform/metrics';
 import { refreshProperties } from '../../stores/permits/property-store';
 import { addRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
 import type { ActivityDependencies } from '../dependencies';
@@ -122,6 +123,9 @@ export function createPermitActivities(deps: ActivityDependencies) {
         if (firstTime) await saveRejectedRecords(tx, rejects);
         return pageCounts;
       });
+      // Counted once the page's transaction committed (a retried page counts again: it was pulled again).
+      permitsFetchedTotal.inc(counts.permitsPulled);
+      permitsSavedTotal.inc(counts.permitsSaved);
       if (missing.length > 0) Context.current().log.warn('records missing from enrichment, saved unenriched', { count: missing.length });
       return { counts, nextCursor: advanceCursor(input.cursor, page.hasMore, settings.ACCELA_PAGE_LIMIT, settings.ACCELA_WINDOW_DAYS) };
     } finally {

@@ -30,7 +30,7 @@ const healthRoute = createRoute({
   method: 'get',
   path: '/api/health',
   tags: ['Platform'],
-  summary: 'Health of the database, Temporal, workers, encryption and configuration',
+  summary: 'Health of the database, Temporal, workers, encryption, configuration and the external sources (checked in the background)',
   security: [],
   responses: {
     200: successResponse('Healthy or degraded', healthSchema),

@@ -28,6 +28,7 @@ function toApiError(answer: ApiAnswer, payload: unknown): AccelaApiError {
 
 /** How Accela's answers read and fail: every failure is an `AccelaApiError` whose kind says whether to retry. */
 export const accelaAnswers: JsonApiSource = {
+  name: 'accela',
   parseBody: readAccelaJson,
   errorFor: toApiError,
   invalidShape: (answer, request, problem) =>

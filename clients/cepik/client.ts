@@ -1,4 +1,5 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
+import { recordRateLimitWait, sourceRequestsTotal, sourceThrottledTotal } from '../../platform/metrics';
 import { CepikError, classifyErrorResponse } from './errors';
 import { parseVehiclePage, type VehiclePage } from './page';
 import { firstPageUrl, onBaseUrl, type VehicleQuery } from './query';
@@ -50,8 +51,12 @@ export class CepikClient {
 
   /** `onWait` is called while a long rate-limit wait lasts (the pull activity heartbeats). */
   async fetchPage(url: string, onWait?: () => void): Promise<FetchedPage> {
+    const queued = performance.now();
     await this.options.gate.acquire(this.limitKey, { perSecond: this.options.requestsPerSecond, burst: 1 }, { onWait });
+    recordRateLimitWait('cepik', (performance.now() - queued) / 1000);
     const { status, text, headers } = await this.get(url);
+    sourceRequestsTotal.inc({ source: 'cepik', status: String(status) });
+    if (status === 429) sourceThrottledTotal.inc({ source: 'cepik' });
     const remainingHeader = headers['x-rate-limit-remaining'];
     const rateLimitRemaining = typeof remainingHeader === 'string' && /^-?\d+$/.test(remainingHeader) ? Number(remainingHeader) : undefined;
     if (rateLimitRemaining !== undefined && rateLimitRemaining <= 0) await this.options.gate.pause(this.limitKey, this.options.exhaustedPauseMs);

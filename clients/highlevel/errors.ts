@@ -120,6 +120,7 @@ function parseJson(text: string): unknown {
 
 /** How HighLevel's answers read and fail, for the HTTP core. */
 export const highLevelAnswers: JsonApiSource = {
+  name: 'highlevel',
   parseBody: (answer) => parseJson(answer.text),
   errorFor: (answer, body) => errorForResponse(answer.status, errorBodySchema.safeParse(body).data ?? null, answer.text),
   invalidShape: (answer, request, problem) =>

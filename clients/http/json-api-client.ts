@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { recordRateLimitWait, sourceRequestsTotal, sourceThrottledTotal } from '../../platform/metrics';
 import type { RateLimitPolicy } from './rate-limit-policy';
 
 export interface ApiRequest {
@@ -29,6 +30,8 @@ export interface NoAnswer {
 
 /** What differs between sources: how a body is read as JSON and what each failure is called. */
 export interface JsonApiSource {
+  /** The source's name in metrics (`accela`, `highlevel`). */
+  name: string;
   /** The body as JSON, by the source's rule for an empty or non-JSON body. */
   parseBody(answer: ApiAnswer): unknown;
   /** The typed error for an answer that is not a success (429s are waited out before). */
@@ -70,19 +73,25 @@ export class JsonApiClient {
   private async exchange(request: ApiRequest, limiter: RateLimitPolicy): Promise<ApiAnswer> {
     for (let attempt = 0; ; attempt += 1) {
       const headers = await request.headers();
+      const queued = performance.now();
       const release = await limiter.acquire();
+      recordRateLimitWait(this.source.name, (performance.now() - queued) / 1000);
       let response: Response;
       try {
         response = await this.fetch(request, headers);
       } catch (error) {
         release(null);
+        sourceRequestsTotal.inc({ source: this.source.name, status: '0' });
         throw error;
       }
       release(response.headers);
+      sourceRequestsTotal.inc({ source: this.source.name, status: String(response.status) });
       if (response.status !== 429) return this.read(request, response);
+      sourceThrottledTotal.inc({ source: this.source.name });
       await response.body?.cancel();
       const waitMs = limiter.retryDelayMs(response.headers, attempt);
       if (attempt >= this.options.maxRateLimitRetries) throw this.source.rateLimited(request, attempt + 1, waitMs);
+      recordRateLimitWait(this.source.name, waitMs / 1000);
       await limiter.wait(waitMs);
     }
   }

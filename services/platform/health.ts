@@ -25,7 +25,8 @@ export interface HealthReport {
 
 /**
  * Every component checked at once (each bounded by its own timeout), and the overall status; the
- * supervised child processes too when the API runs under `npm start`.
+ * supervised child processes too when the API runs under `npm start`, and the external sources as
+ * last checked in the background when the API process runs a monitor (services/platform/source-health.ts).
  */
 export async function checkHealth(deps: {
   settings: Settings;
@@ -35,6 +36,7 @@ export async function checkHealth(deps: {
   queues: TaskQueues;
   startedAt: Date;
   processes?: () => ChildStatus[];
+  sourceHealth?: () => ComponentHealth;
 }): Promise<HealthReport> {
   const [database, temporal, workers, jobs] = await Promise.all([
     checkDatabase(deps.db),
@@ -50,6 +52,8 @@ export async function checkHealth(deps: {
     encryption: checkEncryption(deps.settings.ENCRYPTION_KEY),
     configuration: checkConfiguration(deps.settings),
     ...(deps.processes ? { processes: checkProcesses(deps.processes()) } : {}),
+    // Cached by a background monitor: reading it never waits on an external source.
+    ...(deps.sourceHealth ? { sources: deps.sourceHealth() } : {}),
   };
   return {
     status: overallStatus(components),

@@ -1,4 +1,5 @@
 import type { Database } from '../../platform/database';
+import { jobDurationSeconds } from '../../platform/metrics';
 import type { CrmSyncProgress } from '../../domain/crm/sync-progress';
 
 export type CrmSyncRunStatus = CrmSyncProgress['status'];
@@ -49,11 +50,13 @@ export async function finishSyncRun(
   status: Exclude<CrmSyncRunStatus, 'running'>,
   errorMessage: string | null,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE crm_sync_runs SET status = $2, error_message = $3, finished_at = now(), updated_at = now() WHERE run_key = $1 AND status = 'running'`,
+  const { rows } = await db.query<{ seconds: number }>(
+    `UPDATE crm_sync_runs SET status = $2, error_message = $3, finished_at = now(), updated_at = now() WHERE run_key = $1 AND status = 'running'
+     RETURNING EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS seconds`,
     [runKey, status, errorMessage],
   );
-  return (rowCount ?? 0) > 0;
+  for (const row of rows) jobDurationSeconds.observe({ pipeline: 'crm', status }, row.seconds);
+  return rows.length > 0;
 }
 
 export async function latestSyncRun(db: Pick<Database, 'query'>): Promise<CrmSyncRun | null> {

@@ -1,6 +1,7 @@
 import type { Database } from '../../platform/database';
 import { cursorKey, listCursor } from '../../domain/list-cursor';
 import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
+import { jobDurationSeconds } from '../../platform/metrics';
 import type { StoredPage } from './listing-store';
 
 export type ScrapeRunStatus = 'succeeded' | 'failed' | 'cancelled';
@@ -56,13 +57,15 @@ export async function finishScrapeRun(
   db: Database,
   end: { runId: number; status: ScrapeRunStatus; stopReason?: string | null; error?: string | null },
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  const { rows } = await db.query<{ seconds: number }>(
     `UPDATE scrape_runs SET status = $2, stop_reason = COALESCE($3, stop_reason), finished_at = now(),
             errors = CASE WHEN $4::text IS NULL THEN errors ELSE array_append(errors, $4::text) END
-      WHERE id = $1 AND status = 'running'`,
+      WHERE id = $1 AND status = 'running'
+      RETURNING EXTRACT(EPOCH FROM finished_at - started_at)::float8 AS seconds`,
     [end.runId, end.status, end.stopReason ?? null, end.error ?? null],
   );
-  return (rowCount ?? 0) > 0;
+  for (const row of rows) jobDurationSeconds.observe({ pipeline: 'listings', status: end.status }, row.seconds);
+  return rows.length > 0;
 }
 
 /** Whether no later run row of the same workflow id exists (a model's scrapes share one workflow id). */

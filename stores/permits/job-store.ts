@@ -3,6 +3,7 @@ import type { PageCounts } from '../../domain/permits/page-counts';
 import { cursorKey, listCursor } from '../../domain/list-cursor';
 import type { Database } from '../../platform/database';
 import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
+import { jobDurationSeconds } from '../../platform/metrics';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors';
 
 export type { PageCounts };
@@ -84,16 +85,18 @@ export async function finishJob(
   errorMessage: string | null,
   createdSecondsAgo = 0,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
+  const { rows } = await db.query<{ seconds: number }>(
     `UPDATE permit_pull_jobs SET status = $2, error_message = $3, finished_at = now(),
        progress_percent = CASE WHEN $2 = 'completed' THEN 100 ELSE progress_percent END,
        estimated_completion_at = NULL,
        elapsed_seconds = EXTRACT(EPOCH FROM now() - COALESCE(started_at, created_at)),
        updated_at = now()
-     WHERE id = $1 AND status IN ('pending', 'running') AND created_at <= now() - make_interval(secs => $4::double precision)`,
+     WHERE id = $1 AND status IN ('pending', 'running') AND created_at <= now() - make_interval(secs => $4::double precision)
+     RETURNING elapsed_seconds::float8 AS seconds`,
     [jobId, status, errorMessage, createdSecondsAgo],
   );
-  return (rowCount ?? 0) > 0;
+  for (const row of rows) jobDurationSeconds.observe({ pipeline: 'permits', status }, row.seconds);
+  return rows.length > 0;
 }
 
 /** The job row of a pull the API starts (`pending` until its workflow runs); null when the county has a pull running. */

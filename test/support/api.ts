@@ -4,6 +4,7 @@ import { loadSettings } from '../../config/settings';
 import type { Database } from '../../platform/database';
 import { SecretBox } from '../../platform/encryption';
 import type { TaskQueues } from '../../platform/task-queues';
+import type { ComponentHealth } from '../../services/platform/health-components';
 import { recordResponses } from './audit/response-recorder';
 import { TEST_ENCRYPTION_KEY } from './encryption-key';
 
@@ -13,7 +14,14 @@ export const TEST_API_KEY = 'test-key-0123456789';
  * The real Hono app over a test database and the run's Temporal server (`namespace`: the client's); call it
  * with `app.request`. Every response is recorded for the secrets and personal-data audit after the suite.
  */
-export function createTestApi(options: { db: Database; client: Client; queues: TaskQueues; env?: Record<string, string>; namespace?: string }) {
+export function createTestApi(options: {
+  db: Database;
+  client: Client;
+  queues: TaskQueues;
+  env?: Record<string, string>;
+  namespace?: string;
+  sourceHealth?: () => ComponentHealth;
+}) {
   const settings = loadSettings({
     ...process.env,
     API_KEYS: TEST_API_KEY,
@@ -28,6 +36,7 @@ export function createTestApi(options: { db: Database; client: Client; queues: T
     queues: options.queues,
     secrets: SecretBox.fromBase64(TEST_ENCRYPTION_KEY),
     startedAt: new Date(),
+    sourceHealth: options.sourceHealth,
   }));
   const call = (path: string, init: RequestInit = {}) =>
     app.request(path, { ...init, headers: { 'x-api-key': TEST_API_KEY, ...(init.headers ?? {}) } });

@@ -87,3 +87,13 @@ export async function stopStack(child: ChildProcess): Promise<number | null> {
   child.kill('SIGTERM');
   return exited;
 }
+
+/**
+ * The stack's own components all healthy. `sources` is left out: a stack in real mode cannot reach
+ * the external sources from a test machine, and health rightly reports them degraded.
+ */
+export function ownComponentsUnhealthy(components: Record<string, { status: string }>): string[] {
+  return Object.entries(components)
+    .filter(([name, component]) => name !== 'sources' && component.status !== 'healthy')
+    .map(([name, component]) => `${name}: ${component.status}`);
+}
