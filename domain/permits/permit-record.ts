@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AccelaOwner, type AccelaParcel, type AccelaRecord, recordSchema } from './accela-record';
 import { type PostalAddress, primaryPostalAddress } from './address';
+import { classifyTrades, isHvac, type Trade } from './trades';
 
 /** The structured columns of a permit row, read from one Accela record (with its expansions). */
 export interface PermitFields {
@@ -10,6 +11,7 @@ export interface PermitFields {
   module: string | null;
   typePath: string | null;
   isHvac: boolean;
+  trades: Trade[];
   status: string | null;
   openedDate: string;
   updatedDate: string | null;
@@ -24,14 +26,6 @@ export interface PermitFields {
 }
 
 export type ParsedRecord = { ok: true; record: AccelaRecord; fields: PermitFields } | { ok: false; externalId: string | null; reason: string };
-
-const HVAC_WORDS = /\b(HVAC|AIR[\s-]CONDITION\w*|A\/C|FURNACE|HEAT[\s-]PUMP|MINI[\s-]SPLIT|CONDENSER|AIR HANDLER|DUCTLESS)\b/i;
-
-/** A mechanical permit, or one whose type or description names heating/cooling equipment. */
-export function isHvacPermit(typePath: string | null, typeText: string | null, description: string | null): boolean {
-  if (typePath && /(^|\/)Mechanical(\/|$)/i.test(typePath)) return true;
-  return HVAC_WORDS.test(typeText ?? '') || HVAC_WORDS.test(description ?? '');
-}
 
 /** `yyyy-MM-dd HH:mm:ss` (agency-local) or ISO: kept as the agency-local wall time `yyyy-MM-dd HH:mm:ss`. */
 export function accelaLocalTimestamp(value: string): string {
@@ -70,6 +64,7 @@ export function parseAccelaRecord(raw: unknown): ParsedRecord {
   const record = parsed.data;
   const owner = pickPrimary(record.owners);
   const typePath = record.type?.value ?? null;
+  const { trades } = classifyTrades({ permitType: [typePath, record.type?.text].filter(Boolean).join(' / '), description: record.description });
   return {
     ok: true,
     record,
@@ -79,7 +74,8 @@ export function parseAccelaRecord(raw: unknown): ParsedRecord {
       trackingId: record.trackingId ?? null,
       module: record.module ?? record.type?.module ?? null,
       typePath,
-      isHvac: isHvacPermit(typePath, record.type?.text ?? null, record.description ?? null),
+      isHvac: isHvac(trades),
+      trades,
       status: record.status?.value ?? record.status?.text ?? null,
       openedDate: accelaLocalTimestamp(record.openedDate),
       updatedDate: record.updateDate ? accelaLocalTimestamp(record.updateDate) : null,
