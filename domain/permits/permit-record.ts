@@ -1,17 +1,37 @@
 import { z } from 'zod';
 import { type AccelaOwner, type AccelaParcel, type AccelaRecord, recordSchema } from './accela-record';
 import { type PostalAddress, primaryPostalAddress } from './address';
+import { mapPermitClass, mapPermitType, mapStatus, mapWorkClass, type PermitClassMapped, type PermitTypeMapped, type StatusMapped, type WorkClassMapped } from './blds';
 import { classifyTrades, isHvac, type Trade } from './trades';
 
+/**
+ * The canonical permit (BLDS core shaped, ../shared/reference/blds.md §2) that every platform's record is read
+ * into; the Accela-only columns (tracking id, module, enrichment) are null for the open-data platforms.
+ */
+export interface CanonicalPermitFields {
+  permitNumber: string;
+  permitType: string | null;
+  permitTypeMapped: PermitTypeMapped;
+  statusCurrentMapped: StatusMapped | null;
+  workClassMapped: WorkClassMapped | null;
+  permitClassMapped: PermitClassMapped | null;
+  /** `yyyy-MM-dd` in the jurisdiction's time zone. */
+  appliedDate: string | null;
+  issuedDate: string | null;
+  completedDate: string | null;
+  valuation: number | null;
+  contractor: string | null;
+  trades: Trade[];
+}
+
 /** The structured columns of a permit row, read from one Accela record (with its expansions). */
-export interface PermitFields {
+export interface PermitFields extends CanonicalPermitFields {
   recordId: string;
   customId: string | null;
   trackingId: number | null;
   module: string | null;
   typePath: string | null;
   isHvac: boolean;
-  trades: Trade[];
   status: string | null;
   openedDate: string;
   updatedDate: string | null;
@@ -25,7 +45,8 @@ export interface PermitFields {
   improvedValue: number | null;
 }
 
-export type ParsedRecord = { ok: true; record: AccelaRecord; fields: PermitFields } | { ok: false; externalId: string | null; reason: string };
+/** One source record read into the canonical permit, or the reason it is kept as a reject. */
+export type ParsedRecord<SourceRecord = AccelaRecord> = { ok: true; record: SourceRecord; fields: PermitFields } | { ok: false; externalId: string | null; reason: string };
 
 /** `yyyy-MM-dd HH:mm:ss` (agency-local) or ISO: kept as the agency-local wall time `yyyy-MM-dd HH:mm:ss`. */
 export function accelaLocalTimestamp(value: string): string {
@@ -64,7 +85,10 @@ export function parseAccelaRecord(raw: unknown): ParsedRecord {
   const record = parsed.data;
   const owner = pickPrimary(record.owners);
   const typePath = record.type?.value ?? null;
-  const { trades } = classifyTrades({ permitType: [typePath, record.type?.text].filter(Boolean).join(' / '), description: record.description });
+  const permitType = [typePath, record.type?.text].filter(Boolean).join(' / ') || null;
+  const { trades } = classifyTrades({ permitType, description: record.description });
+  const status = record.status?.value ?? record.status?.text ?? null;
+  const openedDate = accelaLocalTimestamp(record.openedDate);
   return {
     ok: true,
     record,
@@ -75,9 +99,21 @@ export function parseAccelaRecord(raw: unknown): ParsedRecord {
       module: record.module ?? record.type?.module ?? null,
       typePath,
       isHvac: isHvac(trades),
+      status,
+      openedDate,
+      permitNumber: record.customId ?? record.id,
+      permitType: typePath,
+      permitTypeMapped: mapPermitType(null, typePath, trades),
+      statusCurrentMapped: mapStatus(null, status),
+      workClassMapped: mapWorkClass(null, trades),
+      permitClassMapped: mapPermitClass(null, typePath),
+      // Accela's openedDate is the application date; the record as listed carries no issue or completion date.
+      appliedDate: openedDate.slice(0, 10),
+      issuedDate: null,
+      completedDate: null,
+      valuation: null,
+      contractor: null,
       trades,
-      status: record.status?.value ?? record.status?.text ?? null,
-      openedDate: accelaLocalTimestamp(record.openedDate),
       updatedDate: record.updateDate ? accelaLocalTimestamp(record.updateDate) : null,
       description: record.description ?? null,
       address: primaryPostalAddress(record.addresses),

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../domain/errors';
+import type { Trade } from '../../domain/permits/trades';
 import type { Database } from '../../platform/database';
 
 export interface PageWindow {
@@ -9,11 +10,13 @@ export interface PageWindow {
 export type LeadTier = 'HOT' | 'WARM' | 'COOL' | 'COLD';
 
 const PERMIT_COLUMNS = `id, county_id, record_id, custom_id, type_path, is_hvac, status, opened_date::text, updated_date::text, description,
-  address, city, state, postal_code, owner_name, parcel_number, land_value, improved_value, enriched, property_id`;
+  address, city, state, postal_code, owner_name, parcel_number, land_value, improved_value, enriched, property_id, permit_number, permit_type,
+  permit_type_mapped, status_current_mapped, work_class_mapped, permit_class_mapped, applied_date::text, issued_date::text,
+  completed_date::text, valuation, contractor, trades`;
 const PROPERTY_COLUMNS = `id, county_id, address, normalized_address, city, state, postal_code, owner_name, parcel_number, land_value,
   improved_value, latest_hvac_permit_date::text, hvac_age_years, permit_count, lead_score, lead_tier`;
 
-export type PermitListFilter = { countyId?: number; dateFrom?: string; dateTo?: string } & PageWindow;
+export type PermitListFilter = { countyId?: number; dateFrom?: string; dateTo?: string; trade?: Trade } & PageWindow;
 
 /** The statement `listPermits` runs (exported so a test can check its plan). */
 export function permitListQuery(filter: PermitListFilter) {
@@ -21,12 +24,13 @@ export function permitListQuery(filter: PermitListFilter) {
     // Qualified: a bare `opened_date` here would name the text column of the select list, which no index sorts.
     text: `SELECT ${PERMIT_COLUMNS} FROM permits p
       WHERE ($1::bigint IS NULL OR p.county_id = $1) AND ($2::date IS NULL OR p.opened_date >= $2) AND ($3::date IS NULL OR p.opened_date < $3::date + 1)
+        AND ($6::text IS NULL OR p.trades @> ARRAY[$6::text])
       ORDER BY p.opened_date DESC, p.id DESC LIMIT $4 OFFSET $5`,
-    values: [filter.countyId ?? null, filter.dateFrom ?? null, filter.dateTo ?? null, filter.limit, filter.offset],
+    values: [filter.countyId ?? null, filter.dateFrom ?? null, filter.dateTo ?? null, filter.limit, filter.offset, filter.trade ?? null],
   };
 }
 
-/** Permits, newest opened first; dates (`yyyy-MM-dd`) bound the opened date, both inclusive. */
+/** Permits, newest opened first; dates (`yyyy-MM-dd`) bound the opened date, both inclusive; `trade` keeps those tagged with it. */
 export async function listPermits(db: Database, filter: PermitListFilter) {
   return (await db.query(permitListQuery(filter))).rows;
 }
