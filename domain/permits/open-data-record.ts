@@ -79,7 +79,8 @@ function validDay(year: number, month: number, day: number): string | null {
 /**
  * A source date as the jurisdiction's local day. Accepted: epoch milliseconds (ArcGIS `esriFieldTypeDate`, an
  * instant: converted in the zone), Socrata floating timestamps and ISO dates (`2016-09-21T15:45:00.000`, already
- * local: the date part is kept; with an offset or `Z` it is an instant), and `MM/DD/YYYY` text. Absent is null;
+ * local: the date part is kept; with an offset or `Z` it is an instant), and `MM/DD/YYYY` text (with or without a
+ * wall time). Absent is null;
  * anything else, an impossible calendar day, a year before `earliestYear` or a day after today is a reason.
  */
 export function readSourceDate(value: unknown, context: ReadContext): DateReading {
@@ -90,7 +91,8 @@ export function readSourceDate(value: unknown, context: ReadContext): DateReadin
   } else if (typeof value === 'string') {
     const text = value.trim();
     const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
-    const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+    // `MM/DD/YYYY`, also with a wall time as old ArcGIS string dates have it (`4/21/2006 12:00:00 AM`).
+    const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$/i.exec(text);
     if (iso?.[6]) {
       const instant = Date.parse(text);
       day = Number.isNaN(instant) ? null : localDay(instant, context.timeZone);
