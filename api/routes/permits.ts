@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createLeadsFromPermits, listLeads, setLeadNotes } from '../../services/permits/leads';
 import { getPermit, getProperty, listPermits, listProperties } from '../../services/permits/permits';
 import { errorResponses, jsonContent, listResponse, ok, okList, successResponse } from '../envelope';
+import { PERMIT_CLASSES_MAPPED, PERMIT_TYPES_MAPPED, STATUSES_MAPPED, WORK_CLASSES_MAPPED } from '../../domain/permits/blds';
+import { TRADES } from '../../domain/permits/trades';
 import { bodyId, idParameter, idPath, verbatimText } from '../input-schemas';
 import { iso, isoDate, pageQuery } from './permits-shared';
 import { createRouter, type Router } from '../router';
@@ -14,6 +16,7 @@ const permitListQuery = z
     county_id: countyFilter,
     date_from: isoDate.optional().openapi({ description: 'Opened on or after this day; not after date_to' }),
     date_to: isoDate.optional().openapi({ description: 'Opened on or before this day; not before date_from' }),
+    trade: z.enum(TRADES).optional().openapi({ description: 'Only permits tagged with this trade (domain/permits/trades.ts); hvac permits are the lead source' }),
     ...pageQuery,
   })
   .refine((q) => !q.date_from || !q.date_to || q.date_from <= q.date_to, { message: 'date_from must not be after date_to', path: ['date_from'] });
@@ -29,6 +32,10 @@ const permitSchema = z
     description: z.string().nullable(), address: z.string().nullable(), city: z.string().nullable(), state: z.string().nullable(),
     postal_code: z.string().nullable(), owner_name: z.string().nullable(), parcel_number: z.string().nullable(),
     land_value: z.number().nullable(), improved_value: z.number().nullable(), enriched: z.boolean(), property_id: z.number().nullable(),
+    permit_number: z.string().nullable(), permit_type: z.string().nullable(), permit_type_mapped: z.enum(PERMIT_TYPES_MAPPED).nullable(),
+    status_current_mapped: z.enum(STATUSES_MAPPED).nullable(), work_class_mapped: z.enum(WORK_CLASSES_MAPPED).nullable(),
+    permit_class_mapped: z.enum(PERMIT_CLASSES_MAPPED).nullable(), applied_date: z.string().nullable(), issued_date: z.string().nullable(),
+    completed_date: z.string().nullable(), valuation: z.number().nullable(), contractor: z.string().nullable(), trades: z.array(z.enum(TRADES)),
   })
   .openapi('Permit');
 const permitDetailSchema = permitSchema.extend({ raw: z.unknown() }).openapi('PermitDetail');
@@ -74,7 +81,7 @@ export function permitDataRoutes(): Router {
   const app = createRouter();
   app.openapi(routes.permits, async (c) => {
     const q = c.req.valid('query');
-    const page = await listPermits(c.get('deps').db, { countyId: q.county_id, dateFrom: q.date_from, dateTo: q.date_to }, q);
+    const page = await listPermits(c.get('deps').db, { countyId: q.county_id, dateFrom: q.date_from, dateTo: q.date_to, trade: q.trade }, q);
     return okList(c, page.rows as z.infer<typeof permitSchema>[], page);
   });
 

@@ -1,9 +1,31 @@
 import { z } from 'zod';
 import { type AccelaOwner, type AccelaParcel, type AccelaRecord, recordSchema } from './accela-record';
 import { type PostalAddress, primaryPostalAddress } from './address';
+import { mapPermitClass, mapPermitType, mapStatus, mapWorkClass, type PermitClassMapped, type PermitTypeMapped, type StatusMapped, type WorkClassMapped } from './blds';
+import { classifyTrades, isHvac, type Trade } from './trades';
+
+/**
+ * The canonical permit (BLDS core shaped, ../shared/reference/blds.md §2) that every platform's record is read
+ * into; the Accela-only columns (tracking id, module, enrichment) are null for the open-data platforms.
+ */
+export interface CanonicalPermitFields {
+  permitNumber: string;
+  permitType: string | null;
+  permitTypeMapped: PermitTypeMapped;
+  statusCurrentMapped: StatusMapped | null;
+  workClassMapped: WorkClassMapped | null;
+  permitClassMapped: PermitClassMapped | null;
+  /** `yyyy-MM-dd` in the jurisdiction's time zone. */
+  appliedDate: string | null;
+  issuedDate: string | null;
+  completedDate: string | null;
+  valuation: number | null;
+  contractor: string | null;
+  trades: Trade[];
+}
 
 /** The structured columns of a permit row, read from one Accela record (with its expansions). */
-export interface PermitFields {
+export interface PermitFields extends CanonicalPermitFields {
   recordId: string;
   customId: string | null;
   trackingId: number | null;
@@ -23,15 +45,8 @@ export interface PermitFields {
   improvedValue: number | null;
 }
 
-export type ParsedRecord = { ok: true; record: AccelaRecord; fields: PermitFields } | { ok: false; externalId: string | null; reason: string };
-
-const HVAC_WORDS = /\b(HVAC|AIR[\s-]CONDITION\w*|A\/C|FURNACE|HEAT[\s-]PUMP|MINI[\s-]SPLIT|CONDENSER|AIR HANDLER|DUCTLESS)\b/i;
-
-/** A mechanical permit, or one whose type or description names heating/cooling equipment. */
-export function isHvacPermit(typePath: string | null, typeText: string | null, description: string | null): boolean {
-  if (typePath && /(^|\/)Mechanical(\/|$)/i.test(typePath)) return true;
-  return HVAC_WORDS.test(typeText ?? '') || HVAC_WORDS.test(description ?? '');
-}
+/** One source record read into the canonical permit, or the reason it is kept as a reject. */
+export type ParsedRecord<SourceRecord = AccelaRecord> = { ok: true; record: SourceRecord; fields: PermitFields } | { ok: false; externalId: string | null; reason: string };
 
 /** `yyyy-MM-dd HH:mm:ss` (agency-local) or ISO: kept as the agency-local wall time `yyyy-MM-dd HH:mm:ss`. */
 export function accelaLocalTimestamp(value: string): string {
@@ -70,6 +85,10 @@ export function parseAccelaRecord(raw: unknown): ParsedRecord {
   const record = parsed.data;
   const owner = pickPrimary(record.owners);
   const typePath = record.type?.value ?? null;
+  const permitType = [typePath, record.type?.text].filter(Boolean).join(' / ') || null;
+  const { trades } = classifyTrades({ permitType, description: record.description });
+  const status = record.status?.value ?? record.status?.text ?? null;
+  const openedDate = accelaLocalTimestamp(record.openedDate);
   return {
     ok: true,
     record,
@@ -79,9 +98,22 @@ export function parseAccelaRecord(raw: unknown): ParsedRecord {
       trackingId: record.trackingId ?? null,
       module: record.module ?? record.type?.module ?? null,
       typePath,
-      isHvac: isHvacPermit(typePath, record.type?.text ?? null, record.description ?? null),
-      status: record.status?.value ?? record.status?.text ?? null,
-      openedDate: accelaLocalTimestamp(record.openedDate),
+      isHvac: isHvac(trades),
+      status,
+      openedDate,
+      permitNumber: record.customId ?? record.id,
+      permitType: typePath,
+      permitTypeMapped: mapPermitType(null, typePath, trades),
+      statusCurrentMapped: mapStatus(null, status),
+      workClassMapped: mapWorkClass(null, trades),
+      permitClassMapped: mapPermitClass(null, typePath),
+      // Accela's openedDate is the application date; the record as listed carries no issue or completion date.
+      appliedDate: openedDate.slice(0, 10),
+      issuedDate: null,
+      completedDate: null,
+      valuation: null,
+      contractor: null,
+      trades,
       updatedDate: record.updateDate ? accelaLocalTimestamp(record.updateDate) : null,
       description: record.description ?? null,
       address: primaryPostalAddress(record.addresses),

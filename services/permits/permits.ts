@@ -1,12 +1,15 @@
 import { NotFoundError } from '../../domain/errors';
 import { cursorKey, listCursor } from '../../domain/list-cursor';
+import type { Trade } from '../../domain/permits/trades';
 import type { Database } from '../../platform/database';
 import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
 
 export type LeadTier = 'HOT' | 'WARM' | 'COOL' | 'COLD';
 
 const PERMIT_COLUMNS = `id, county_id, record_id, custom_id, type_path, is_hvac, status, opened_date::text, updated_date::text, description,
-  address, city, state, postal_code, owner_name, parcel_number, land_value, improved_value, enriched, property_id`;
+  address, city, state, postal_code, owner_name, parcel_number, land_value, improved_value, enriched, property_id, permit_number, permit_type,
+  permit_type_mapped, status_current_mapped, work_class_mapped, permit_class_mapped, applied_date::text, issued_date::text,
+  completed_date::text, valuation, contractor, trades`;
 const PROPERTY_COLUMNS = `id, county_id, address, normalized_address, city, state, postal_code, owner_name, parcel_number, land_value,
   improved_value, latest_hvac_permit_date::text, hvac_age_years, permit_count, lead_score, lead_tier`;
 
@@ -14,6 +17,7 @@ export interface PermitListFilter {
   countyId?: number;
   dateFrom?: string;
   dateTo?: string;
+  trade?: Trade;
 }
 
 // A permit without an opened date sorts after every dated one (the index is on this expression).
@@ -25,10 +29,11 @@ export function permitListQuery(filter: PermitListFilter) {
   return new ListQuery(PERMIT_COLUMNS, 'permits p', [OPENED_KEY, 'p.id'])
     .filter(filter.countyId, (county) => `p.county_id = ${county}`)
     .filter(filter.dateFrom, (from) => `${OPENED_KEY} >= ${from}::date`)
-    .filter(filter.dateTo, (to) => `${OPENED_KEY} < ${to}::date + 1 AND p.opened_date IS NOT NULL`);
+    .filter(filter.dateTo, (to) => `${OPENED_KEY} < ${to}::date + 1 AND p.opened_date IS NOT NULL`)
+    .filter(filter.trade, (trade) => `p.trades @> ARRAY[${trade}::text]`);
 }
 
-/** Permits, newest opened first (undated last); dates (`yyyy-MM-dd`) bound the opened date, both inclusive. */
+/** Permits, newest opened first (undated last); dates (`yyyy-MM-dd`) bound the opened date, both inclusive; `trade` keeps those tagged with it. */
 export function listPermits(db: Database, filter: PermitListFilter, request: ListRequest) {
   return readList(db, permitListQuery(filter), permitCursor, request);
 }

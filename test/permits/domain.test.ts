@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizeAddress, primaryPostalAddress } from '../../domain/permits/address';
-import { isHvacPermit, parseAccelaRecord } from '../../domain/permits/permit-record';
+import { parseAccelaRecord } from '../../domain/permits/permit-record';
 import { advanceCursor, cursorProgress, firstCursor, historicalYears, incrementalRange, pageKey, yearRange } from '../../domain/permits/pull-cursor';
 import { hvacAgeYears, leadScore, leadTier, qualifiesAsLead } from '../../domain/permits/scoring';
 
@@ -25,10 +25,15 @@ describe('address normalization', () => {
 });
 
 describe('permit records', () => {
-  it('recognises HVAC permits by mechanical type or by equipment words', () => {
-    assert.equal(isHvacPermit('Building/Residential/Trade/Mechanical', null, null), true);
-    assert.equal(isHvacPermit('Building/Residential/New/NA', null, 'Replace furnace and A/C condenser'), true);
-    assert.equal(isHvacPermit('Building/Residential/Trade/Plumbing', 'Water heater', 'new water heater'), false);
+  it('tags an Accela record with its trades; HVAC comes from the hvac tag', () => {
+    const hvacOf = (value: string, text: string, description?: string) => {
+      const parsed = parseAccelaRecord({ id: 'R-1', openedDate: '2020-01-01 00:00:00', type: { value, text }, description });
+      assert.ok(parsed.ok);
+      return { isHvac: parsed.fields.isHvac, trades: parsed.fields.trades };
+    };
+    assert.deepEqual(hvacOf('Building/Residential/Trade/Mechanical', 'Mechanical'), { isHvac: true, trades: ['hvac'] });
+    assert.deepEqual(hvacOf('Building/Residential/New/NA', 'New', 'Replace furnace and A/C condenser'), { isHvac: true, trades: ['hvac', 'new_construction'] });
+    assert.deepEqual(hvacOf('Building/Residential/Trade/Plumbing', 'Water heater', 'new water heater'), { isHvac: false, trades: ['water_heater', 'plumbing'] });
   });
   it('rejects a record without id or with a bad date, with the reason', () => {
     const noDate = parseAccelaRecord({ id: 'X-1', openedDate: 'yesterday' });

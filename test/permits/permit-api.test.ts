@@ -120,6 +120,12 @@ describe('permit pipeline HTTP API', () => {
     assert.ok(windowed.body.data.every((p: any) => p.opened_date.startsWith('2020')));
     const one = await call(`/api/permits/${permits.body.data[0].id}`);
     assert.equal(one.body.data.raw.id, one.body.data.record_id);
+    // The county pulls mechanical permits only: every one is tagged hvac, in the canonical model.
+    const hvac = await call(`/api/permits?county_id=${countyId}&trade=hvac&limit=1000`);
+    assert.equal(hvac.body.data.length, truth.permitIds.length);
+    assert.ok(hvac.body.data.every((p: any) => p.trades.includes('hvac') && p.permit_type_mapped === 'Mechanical' && p.permit_number && p.applied_date === p.opened_date.slice(0, 10)));
+    assert.equal((await call(`/api/permits?county_id=${countyId}&trade=roofing`)).body.data.length, 0);
+    assert.equal((await call(`/api/permits?trade=carpentry`)).status, 400);
 
     const properties = await call(`/api/properties?county_id=${countyId}&limit=1000`);
     assert.equal(properties.body.data.length, truth.propertyKeys.length);

@@ -59,8 +59,9 @@ describe('list endpoints read their first page from an index (real PostgreSQL, 2
       [ROWS, COUNTIES, countyIds],
     );
     await db.query(
-      `INSERT INTO permits (county_id, record_id, opened_date, is_hvac, normalized_address, raw)
-       SELECT c.ids[1 + i % $2], 'REC-' || i, timestamp '2015-01-01' + (i * 7919 % 3650) * interval '1 day', i % 3 = 0, 'addr-' || i, '{}'
+      `INSERT INTO permits (county_id, record_id, opened_date, is_hvac, trades, normalized_address, raw)
+       SELECT c.ids[1 + i % $2], 'REC-' || i, timestamp '2015-01-01' + (i * 7919 % 3650) * interval '1 day', i % 3 = 0,
+              CASE WHEN i % 3 = 0 THEN ARRAY['hvac'] WHEN i % 3 = 1 THEN ARRAY['roofing', 'electrical'] ELSE '{}' END, 'addr-' || i, '{}'
          FROM generate_series(1, $1) AS i, (SELECT $3::bigint[] AS ids) c`,
       [ROWS, COUNTIES, countyIds],
     );
@@ -148,6 +149,8 @@ describe('list endpoints read their first page from an index (real PostgreSQL, 2
     await assertEveryPageReadInIndexOrder(permitListQuery({ countyId: countyIds[1], dateFrom: '2018-01-01', dateTo: '2020-12-31' }), 'permits');
     await assertEveryPageReadInIndexOrder(permitListQuery({ dateFrom: '2018-01-01' }), 'permits');
     await assertEveryPageReadInIndexOrder(permitListQuery({ dateTo: '2020-12-31' }), 'permits');
+    await assertEveryPageReadInIndexOrder(permitListQuery({ trade: 'hvac' }), 'permits');
+    await assertEveryPageReadInIndexOrder(permitListQuery({ countyId: countyIds[1], trade: 'hvac' }), 'permits');
   });
 
   it('GET /api/properties, all counties, one county, one county and tier, one tier', async () => {
