@@ -17,7 +17,8 @@ export interface DailyMedian {
   listings: number;
 }
 
-export type MarketTrend = 'rising' | 'falling' | 'stable' | 'unknown';
+export const MARKET_TRENDS = ['rising', 'stable', 'falling', 'unknown'] as const;
+export type MarketTrend = (typeof MARKET_TRENDS)[number];
 
 export interface MarketSummary {
   /** Listings still on sale (seen within LISTING_GONE_DAYS). */
