@@ -13,7 +13,7 @@ import { studentT95 } from './regression';
 /** Comparison pools tried in turn: cars within ±2 years of the car's age, then ±4, then every car of the model. */
 export const AGE_WINDOWS_YEARS = [2, 4, Number.POSITIVE_INFINITY] as const;
 /** A pool is wide enough with at least this many other cars … */
-export const MIN_CLOSE_MATCHES = 30;
+export const MIN_CLOSE_MATCHES = 60;
 /** … of which at least this many share the car's engine and trim. */
 export const MIN_VARIANT_MATCHES = 3;
 /** A feature level (a trim, an engine, a body…) gets its own term only when this many cars of the pool have it. */
