@@ -3,7 +3,7 @@ import type { PricedCar } from '../domain/listings/car-features';
 import type { DealRating } from '../domain/listings/deal-rating';
 import { valueModel as valueBySimilarCars } from '../domain/listings/similar-cars-rule';
 import { valueModel } from '../domain/listings/valuation';
-import { generateInventory, SIMULATED_MARKET_DATE, type SimulatedCar } from '../simulators/autotrader/inventory';
+import { generateInventory, matchesFilters, SIMULATED_MARKET_DATE, type SimulatedCar } from '../simulators/autotrader/inventory';
 import { reportBenchmark } from './results-file';
 import type { SummaryRow } from './summary-table';
 
@@ -17,6 +17,9 @@ import type { SummaryRow } from './summary-table';
  *   seller, and body, fuel and gearbox from the older layout's key specs);
  * - `valuation, current layout`: the same without body, fuel and gearbox (what the current card
  *   layout gives and the listings table stores);
+ * - `valuation, production search`: the same again, on the cars the production search returns
+ *   (AUTOTRADER_FUEL_TYPE Petrol, AUTOTRADER_TRANSMISSION Manual, so fuel and gearbox are the same
+ *   for every car it compares), each valued against those only;
  * - `similar-cars rule`: the rule before issue 14 (the reference).
  *
  * Each figure is printed beside the original system's claim and the targets of issue 14.
@@ -108,10 +111,12 @@ const asCard = (car: SimulatedCar, keySpecs: boolean): PricedCar => ({
   ...(keySpecs ? { body: car.bodyType, fuel: car.fuelType, gearbox: car.transmission } : {}),
 });
 
-type Method = 'valuation' | 'valuation, current layout' | 'similar-cars rule';
-const METHODS: Method[] = ['valuation', 'valuation, current layout', 'similar-cars rule'];
+type Method = 'valuation' | 'valuation, current layout' | 'valuation, production search' | 'similar-cars rule';
+const METHODS: Method[] = ['valuation', 'valuation, current layout', 'valuation, production search', 'similar-cars rule'];
+const PRODUCTION_SEARCH = { fuelType: 'Petrol', transmission: 'Manual' };
 
-function valueMarket(method: Method, cars: SimulatedCar[]): Valued[] {
+function valueMarket(method: Method, market: SimulatedCar[]): Valued[] {
+  const cars = method === 'valuation, production search' ? market.filter((car) => matchesFilters(car, PRODUCTION_SEARCH)) : market;
   if (method === 'similar-cars rule') {
     const valuations = valueBySimilarCars(cars.map((car) => ({ id: car.advertId, year: car.year, mileage: car.mileage, price: car.price, spec: car.subtitle })));
     return cars.map((car) => {
@@ -152,6 +157,7 @@ function main() {
   const figures = Object.fromEntries(METHODS.map((m) => [m, roundAll(accuracy(results.get(m)!.valued, results.get(m)!.seconds))]));
   const ours = figures['valuation']!;
   const currentLayout = figures['valuation, current layout']!;
+  const productionSearch = figures['valuation, production search']!;
   const before = figures['similar-cars rule']!;
   const pct = (value: number) => round(value * 100, 1);
   const reference = (value: number) => ({ name: 'similar-cars rule', value });
@@ -166,6 +172,8 @@ function main() {
     { figure: 'underpriced rated excellent or good', value: pct(ours.recall), unit: '%', target: { op: '>=', value: 90 }, reference: reference(pct(before.recall)) },
     { figure: 'within ±£500, current card layout (no body/fuel/gearbox)', value: pct(currentLayout.within500), unit: '%', target: { op: '>=', value: 92 }, reference: reference(pct(before.within500)) },
     { figure: 'excellent + good not underpriced, current card layout', value: pct(currentLayout.falsePositives), unit: '%', target: { op: '<=', value: 5 }, reference: reference(pct(before.falsePositives)) },
+    { figure: 'within ±£500, production search (Petrol Manual, no body)', value: pct(productionSearch.within500), unit: '%', target: { op: '>=', value: 92 }, reference: reference(pct(before.within500)) },
+    { figure: 'excellent + good not underpriced, production search', value: pct(productionSearch.falsePositives), unit: '%', target: { op: '<=', value: 5 }, reference: reference(pct(before.falsePositives)) },
   ];
   console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${SEEDS.length} seeds × ${MODELS.length} models, ${ours.cars} cars`);
   console.log(['figure', ...METHODS, 'original claim'].join(' | '));

@@ -247,7 +247,9 @@ describe('deal alerts go through an outbox (real PostgreSQL, a local webhook rec
     );
     assert.deepEqual(kinds.rows.map((r) => r.kind), ['median_shift', 'price_drop', 'scrape_shortfall']);
     const [shift, drop, shortfall] = kinds.rows;
-    assert.ok(Math.abs(shift!.details.change - (1 / 1.2 - 1)) < 1e-3, JSON.stringify(shift!.details));
+    // Yesterday's median was today's (before the drop) × 1.2: about −17 % since.
+    assert.ok(Math.abs(shift!.details.change - (shift!.details.median_price / shift!.details.previous_median_price - 1)) < 1e-4);
+    assert.ok(shift!.details.change < -0.15 && shift!.details.change > -0.2, JSON.stringify(shift!.details));
     assert.equal(drop!.advert_id, 'fair-2-1');
     assert.equal(drop!.previous_price! - drop!.price!, drop!.details.drop);
     assert.deepEqual([shortfall!.details.listings_seen, shortfall!.details.usual_listings], [23, 400]);
