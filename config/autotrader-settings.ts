@@ -25,6 +25,14 @@ export const autotraderSettings = {
   AUTOTRADER_SCREENSHOT_RETENTION_DAYS: z.coerce.number().min(0).default(7),
   /** Listings above this profit margin raise an alert. */
   DEAL_ALERT_MIN_MARGIN: z.coerce.number().default(0.2),
+  /** A listing seen before whose price fell by this share of its previous price … */
+  PRICE_DROP_ALERT_MIN_SHARE: z.coerce.number().min(0).max(1).default(0.05),
+  /** … or by this many pounds raises a price-drop alert. */
+  PRICE_DROP_ALERT_MIN_AMOUNT: z.coerce.number().min(0).default(1000),
+  /** A model's median price moving by more than this share between the days it is analysed raises an anomaly alert. */
+  MEDIAN_SHIFT_ALERT_THRESHOLD: z.coerce.number().min(0).default(0.05),
+  /** A scrape finding fewer than this share of the model's usual listings (median of its recent runs) raises an anomaly alert. */
+  SCRAPE_SHORTFALL_ALERT_SHARE: z.coerce.number().min(0).max(1).default(0.5),
   /** Alerts are also POSTed here as JSON when set. */
   ALERT_WEBHOOK_URL: z.url().optional(),
   /** An alert the webhook keeps failing to take (5xx, 408, 429, network) is given up this many hours after it was raised. */

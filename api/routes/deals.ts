@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { ALERT_KINDS } from '../../domain/listings/alert-delivery';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
-import { dealStats, findAlerts, findDeals, getDeal } from '../../services/listings/deals';
+import { MARKET_TRENDS } from '../../domain/listings/market-summary';
+import { dealStats, findAlerts, findDeals, getDeal, getMarket } from '../../services/listings/deals';
 import { errorResponses, ok, pageNumberQuery, pagedList, paginationOf, successEnvelope } from '../envelope';
 import { numberParameter, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
@@ -17,11 +19,14 @@ const dealSchema = z
     year: z.number().nullable(),
     mileage: z.number().nullable(),
     price: z.number(),
-    estimated_value: z.number(),
-    profit_margin: z.number(),
+    estimated_value: z.number().openapi({ description: 'point estimate of fair value' }),
+    conservative_value: z.number().openapi({ description: 'lower bound of fair value at confidence_level; margin and rating use it' }),
+    confidence_level: z.number().openapi({ description: 'one-sided confidence level of conservative_value, e.g. 0.95' }),
+    profit_margin: z.number().openapi({ description: '(conservative_value − price) / price' }),
     rating: z.enum(['excellent', 'good', 'negotiation', 'reject']),
     sample_size: z.number(),
     confidence: z.number(),
+    low_confidence: z.boolean(),
     seller_type: z.string(),
     location: z.string().nullable(),
     distance_miles: z.number().nullable(),
@@ -29,6 +34,23 @@ const dealSchema = z
     analysed_at: z.string(),
   })
   .openapi('Deal');
+
+const marketSummarySchema = z
+  .object({
+    sample_size: z.number(),
+    min_price: z.number().nullable(),
+    max_price: z.number().nullable(),
+    median_price: z.number().nullable(),
+    trend: z.enum(MARKET_TRENDS),
+    trend_pct: z.number().nullable().openapi({ description: 'slope of the daily median: relative change per 30 days' }),
+    trend_days: z.number(),
+    confidence: z.number(),
+    age_bands: z.array(z.object({ band: z.string(), listings: z.number(), medianPrice: z.number() })),
+    median_days_on_market: z.number().nullable(),
+    listings_gone: z.number(),
+    analysed_at: z.string(),
+  })
+  .openapi('MarketSummary');
 
 const dealDetailSchema = dealSchema
   .extend({
@@ -39,17 +61,7 @@ const dealDetailSchema = dealSchema
     last_seen: z.string(),
     price_history: z.array(z.object({ price: z.number(), observed_at: z.string() })),
     comparison_sample: z.record(z.string(), z.unknown()),
-    market: z
-      .object({
-        sample_size: z.number(),
-        min_price: z.number().nullable(),
-        max_price: z.number().nullable(),
-        median_price: z.number().nullable(),
-        trend: z.string(),
-        trend_pct: z.number().nullable(),
-        confidence: z.number(),
-      })
-      .nullable(),
+    market: marketSummarySchema.nullable(),
   })
   .openapi('DealDetail');
 
@@ -108,6 +120,18 @@ const statsRoute = createRoute({
               deals_by_rating: z.record(z.string(), z.number()),
               avg_profit_margin: z.number().nullable(),
               most_profitable_makes: z.array(z.object({ make: z.string(), avg_profit_margin: z.number(), deals: z.number() })),
+              market_trends: z.record(z.string(), z.number()),
+              markets: z.array(
+                z.object({
+                  make: z.string(),
+                  model: z.string(),
+                  sample_size: z.number(),
+                  median_price: z.number().nullable(),
+                  trend: z.enum(MARKET_TRENDS),
+                  trend_pct: z.number().nullable(),
+                  confidence: z.number(),
+                }),
+              ),
               daily_scraping_stats: z.array(
                 z.object({
                   date: z.string(),
@@ -131,16 +155,21 @@ const statsRoute = createRoute({
 const alertSchema = z
   .object({
     id: z.number(),
-    advert_id: z.string(),
+    kind: z.enum(ALERT_KINDS),
+    /** The listing of a deal or price drop; null for a model's anomaly. */
+    advert_id: z.string().nullable(),
     make: z.string(),
     model: z.string(),
-    price: z.number(),
-    estimated_value: z.number(),
-    profit_margin: z.number(),
+    price: z.number().nullable(),
+    previous_price: z.number().nullable(),
+    estimated_value: z.number().nullable(),
+    conservative_value: z.number().nullable(),
+    profit_margin: z.number().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
     webhook_status: z.enum(['not_configured', 'pending', 'sent', 'failed']),
     /** Why the webhook has not taken it (the last failure of a pending alert, the reason of a failed one). */
     webhook_error: z.string().nullable(),
-    url: z.string(),
+    url: z.string().nullable(),
     created_at: z.string(),
   })
   .openapi('DealAlert');
@@ -149,8 +178,13 @@ const alertsRoute = createRoute({
   method: 'get',
   path: '/api/alerts',
   tags: ['Listings'],
-  summary: 'Listings above the alert margin, newest first',
-  request: { query: z.object(pageQuery) },
+  summary: 'Alerts, newest first: deals above the alert margin, price drops, market anomalies',
+  request: {
+    query: z.object({
+      kind: z.enum(ALERT_KINDS).optional().openapi({ description: 'only alerts of this kind' }),
+      ...pageQuery,
+    }),
+  },
   responses: {
     200: {
       description: 'A page of alerts',
@@ -161,6 +195,33 @@ const alertsRoute = createRoute({
       },
     },
     ...errorResponses(400, 401),
+  },
+});
+
+const marketRoute = createRoute({
+  method: 'get',
+  path: '/api/market/{make}/{model}',
+  tags: ['Listings'],
+  summary: 'One model’s market over time: median by age band, trend of the daily median, days on market',
+  request: { params: z.object({ make: trimmedText({ max: 60 }), model: trimmedText({ max: 60 }) }) },
+  responses: {
+    200: {
+      description: 'The market',
+      content: {
+        'application/json': {
+          schema: successEnvelope(
+            marketSummarySchema
+              .extend({
+                make: z.string(),
+                model: z.string(),
+                daily: z.array(z.object({ day: z.string(), listings: z.number(), median_price: z.number().nullable() })),
+              })
+              .openapi('Market'),
+          ),
+        },
+      },
+    },
+    ...errorResponses(400, 401, 404),
   },
 });
 
@@ -178,9 +239,13 @@ export function dealRoutes(): Router {
   app.openapi(statsRoute, async (c) => ok(c, await dealStats(c.get('deps'))));
 
   app.openapi(alertsRoute, async (c) => {
-    const { limit, page, cursor } = c.req.valid('query');
-    const alerts = await findAlerts(c.get('deps'), { limit, page, cursor });
+    const { kind, limit, page, cursor } = c.req.valid('query');
+    const alerts = await findAlerts(c.get('deps'), { kind }, { limit, page, cursor });
     return ok(c, { alerts: alerts.rows, ...paginationOf(alerts), page, per_page: limit });
+  });
+  app.openapi(marketRoute, async (c) => {
+    const { make, model } = c.req.valid('param');
+    return ok(c, await getMarket(c.get('deps'), make, model));
   });
   return app;
 }

@@ -30,29 +30,55 @@ export function alertIdempotencyKey(alertId: number): string {
   return `deal-alert-${alertId}`;
 }
 
+export type AlertKind = 'deal' | 'price_drop' | 'median_shift' | 'scrape_shortfall';
+export const ALERT_KINDS: readonly AlertKind[] = ['deal', 'price_drop', 'median_shift', 'scrape_shortfall'];
+
+/** The webhook payload's `type` per kind (a deal keeps the type it was first delivered with). */
+const PAYLOAD_TYPE: Record<AlertKind, string> = {
+  deal: 'autotrader.deal_alert',
+  price_drop: 'autotrader.price_drop',
+  median_shift: 'autotrader.market_anomaly',
+  scrape_shortfall: 'autotrader.market_anomaly',
+};
+
 export interface DealAlertRecord {
   id: number;
-  advertId: string;
+  kind: AlertKind;
+  /** The listing, for deals and price drops; null for a model's anomaly. */
+  advertId: string | null;
   make: string;
   model: string;
-  price: number;
-  estimatedValue: number;
-  profitMargin: number;
+  price: number | null;
+  previousPrice: number | null;
+  estimatedValue: number | null;
+  conservativeValue: number | null;
+  profitMargin: number | null;
+  details: Record<string, unknown> | null;
   createdAt: Date;
 }
 
 /** The JSON body POSTed to the webhook: `id` is the alert's stable id (also the Idempotency-Key header). */
-export function dealAlertPayload(alert: DealAlertRecord) {
+export function dealAlertPayload(alert: DealAlertRecord): Record<string, unknown> {
+  const listing =
+    alert.advertId === null
+      ? {}
+      : {
+          advert_id: alert.advertId,
+          price: alert.price,
+          ...(alert.kind === 'price_drop' ? { previous_price: alert.previousPrice } : {}),
+          estimated_value: alert.estimatedValue,
+          conservative_value: alert.conservativeValue,
+          profit_margin: alert.profitMargin,
+        };
   return {
-    type: 'autotrader.deal_alert',
+    type: PAYLOAD_TYPE[alert.kind],
+    kind: alert.kind,
     id: alert.id,
     idempotency_key: alertIdempotencyKey(alert.id),
-    advert_id: alert.advertId,
     make: alert.make,
     model: alert.model,
-    price: alert.price,
-    estimated_value: alert.estimatedValue,
-    profit_margin: alert.profitMargin,
+    ...listing,
+    ...(alert.details ?? {}),
     created_at: alert.createdAt.toISOString(),
   };
 }

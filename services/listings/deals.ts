@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../domain/errors';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
-import { dealDetail, dealStatistics, type DealFilter, listAlerts, listDeals } from '../../stores/listings/deal-queries';
+import { type AlertFilter, dealDetail, dealStatistics, type DealFilter, listAlerts, listDeals, marketOfModel } from '../../stores/listings/deal-queries';
+import { MARKET_TRENDS, TREND_WINDOW_DAYS } from '../../domain/listings/market-summary';
 import type { ListingServiceDependencies } from './dependencies';
 
 type Deps = Pick<ListingServiceDependencies, 'db'>;
@@ -21,7 +22,7 @@ export async function getDeal(deps: Deps, advertId: string) {
 
 /** Deals by rating (every rating present, zero when none), the average margin, the best makes, daily scraping. */
 export async function dealStats(deps: Deps) {
-  const { byRating, makes, daily } = await dealStatistics(deps.db);
+  const { byRating, makes, daily, markets, trends } = await dealStatistics(deps.db);
   const deals_by_rating = Object.fromEntries(DEAL_RATINGS.map((rating) => [rating, 0])) as Record<string, number>;
   let total = 0;
   let marginSum = 0;
@@ -36,10 +37,19 @@ export async function dealStats(deps: Deps) {
     avg_profit_margin: total > 0 ? Math.round((marginSum / total) * 10_000) / 10_000 : null,
     most_profitable_makes: makes,
     daily_scraping_stats: daily,
+    market_trends: Object.fromEntries(MARKET_TRENDS.map((trend) => [trend, trends.find((t) => t.trend === trend)?.n ?? 0])),
+    markets,
   };
 }
 
-/** A page of deal alerts, newest first. */
-export function findAlerts(deps: Deps, page: PageRequest) {
-  return listAlerts(deps.db, offsetOf(page));
+/** A page of alerts (of one kind, or all), newest first. */
+export function findAlerts(deps: Deps, filter: AlertFilter, page: PageRequest) {
+  return listAlerts(deps.db, filter, offsetOf(page));
+}
+
+/** One model's market over time; NotFoundError (404) when it was never analysed. */
+export async function getMarket(deps: Deps, make: string, model: string) {
+  const market = await marketOfModel(deps.db, make, model, TREND_WINDOW_DAYS);
+  if (!market) throw new NotFoundError(`no market summary for ${make} ${model}`);
+  return market;
 }

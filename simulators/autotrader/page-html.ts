@@ -62,7 +62,7 @@ export function legacyCard({ car, slot }: PageEntry, _position: number, page: nu
   const seller = car.sellerType === 'private' ? 'Private seller' : `${car.town} Motors See all 42 cars`;
   const card = `<li class="search-page__result"><article data-testid="advertCard">${insideMarker(slot, placement)}<a href="${href}"><h3>${escape(
     `${car.make} ${car.model}`,
-  )}</h3></a><p data-testid="search-listing-subtitle">${escape(car.subtitle)}</p><div data-testid="search-listing-price">${money(car.price)}</div><ul data-testid="search-listing-specs"><li>${car.year} (${car.plate} reg)</li><li>Hatchback</li><li>${miles(
+  )}</h3></a><p data-testid="search-listing-subtitle">${escape(car.subtitle)}</p><div data-testid="search-listing-price">${money(car.price)}</div><ul data-testid="search-listing-specs"><li>${car.year} (${car.plate} reg)</li><li>${escape(car.bodyType)}</li><li>${miles(
     car.mileage,
   )}</li><li>${escape(car.subtitle.split(' ')[0]!)}L</li><li>${car.transmission}</li><li>${car.fuelType}</li></ul><div data-testid="search-listing-seller">${escape(seller)}</div><span data-testid="search-listing-location"><span class="visually-hidden">Dealer location</span> ${escape(car.town)} (${car.distanceMiles} miles)</span></article></li>`;
   return placed(card, slot, placement);

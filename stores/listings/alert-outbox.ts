@@ -1,4 +1,4 @@
-import type { DealAlertRecord, DeliveryOutcome } from '../../domain/listings/alert-delivery';
+import type { AlertKind, DealAlertRecord, DeliveryOutcome } from '../../domain/listings/alert-delivery';
 import type { Database } from '../../platform/database';
 
 type Queryable = Pick<Database, 'query'>;
@@ -12,12 +12,16 @@ type Queryable = Pick<Database, 'query'>;
 export async function claimNextPendingAlert(db: Queryable, leaseSeconds: number): Promise<DealAlertRecord | null> {
   const { rows } = await db.query<{
     id: number;
-    advert_id: string;
+    kind: AlertKind;
+    advert_id: string | null;
     make: string;
     model: string;
-    price: number;
-    estimated_value: number;
-    profit_margin: number;
+    price: number | null;
+    previous_price: number | null;
+    estimated_value: number | null;
+    conservative_value: number | null;
+    profit_margin: number | null;
+    details: Record<string, unknown> | null;
     created_at: Date;
   }>(
     `UPDATE deal_alerts SET webhook_claimed_until = now() + make_interval(secs => $1)
@@ -25,19 +29,23 @@ export async function claimNextPendingAlert(db: Queryable, leaseSeconds: number)
                    WHERE webhook_status = 'pending' AND (webhook_claimed_until IS NULL OR webhook_claimed_until < now())
                    ORDER BY webhook_attempted_at NULLS FIRST, id
                    LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, advert_id, make, model, price, estimated_value, profit_margin, created_at`,
+      RETURNING id, kind, advert_id, make, model, price, previous_price, estimated_value, conservative_value, profit_margin, details, created_at`,
     [leaseSeconds],
   );
   const row = rows[0];
   if (!row) return null;
   return {
     id: row.id,
+    kind: row.kind,
     advertId: row.advert_id,
     make: row.make,
     model: row.model,
     price: row.price,
+    previousPrice: row.previous_price,
     estimatedValue: row.estimated_value,
+    conservativeValue: row.conservative_value,
     profitMargin: row.profit_margin,
+    details: row.details,
     createdAt: row.created_at,
   };
 }

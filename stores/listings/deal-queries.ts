@@ -1,11 +1,13 @@
 import { cursorKey, listCursor } from '../../domain/list-cursor';
+import type { MarketTrend } from '../../domain/listings/market-summary';
 import type { Database } from '../../platform/database';
 import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
 
 /** Reads of rated deals, alerts and the listing tables, for the API (the deal activity writes them). */
 
-const DEAL_COLUMNS = `d.advert_id, d.make, d.model, l.title, l.subtitle, l.year, l.mileage, d.price, d.estimated_value, d.profit_margin,
-  d.rating, d.sample_size, d.confidence, l.seller_type, l.location, l.distance_miles, l.url, d.analysed_at`;
+const DEAL_COLUMNS = `d.advert_id, d.make, d.model, l.title, l.subtitle, l.year, l.mileage, d.price, d.estimated_value,
+  d.conservative_value, d.confidence_level, d.profit_margin, d.rating, d.sample_size, d.confidence, d.low_confidence, l.seller_type,
+  l.location, l.distance_miles, l.url, d.analysed_at`;
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
 export interface DealFilter {
@@ -43,10 +45,7 @@ export async function dealDetail(db: Database, advertId: string) {
   if (!deal) return null;
   const [history, market] = await Promise.all([
     db.query('SELECT price, observed_at FROM listing_price_history WHERE advert_id = $1 ORDER BY observed_at, id', [advertId]),
-    db.query(
-      'SELECT sample_size, min_price, max_price, median_price, trend, trend_pct, confidence FROM market_summaries WHERE make = $1 AND model = $2',
-      [deal.make, deal.model],
-    ),
+    db.query<MarketSummaryRow>(`SELECT ${MARKET_COLUMNS} FROM market_summaries WHERE make = $1 AND model = $2`, [deal.make, deal.model]),
   ]);
   const { sample_summary: comparison, ...rest } = deal;
   return {
@@ -56,13 +55,45 @@ export async function dealDetail(db: Database, advertId: string) {
     last_seen: deal.last_seen.toISOString(),
     price_history: history.rows.map((h) => ({ price: h.price, observed_at: h.observed_at.toISOString() })),
     comparison_sample: comparison,
-    market: market.rows[0] ?? null,
+    market: market.rows[0] ? marketRow(market.rows[0]) : null,
   };
 }
 
-/** Deal counts and margin sums by rating, the best makes, and 14 days of scrape runs by day. */
+const MARKET_COLUMNS = `sample_size, min_price, max_price, median_price, trend, trend_pct, trend_days, confidence, age_bands,
+  median_days_on_market, listings_gone, analysed_at`;
+interface MarketSummaryRow {
+  sample_size: number;
+  min_price: number | null;
+  max_price: number | null;
+  median_price: number | null;
+  trend: MarketTrend;
+  trend_pct: number | null;
+  trend_days: number;
+  confidence: number;
+  age_bands: Array<{ band: string; listings: number; medianPrice: number }>;
+  median_days_on_market: number | null;
+  listings_gone: number;
+  analysed_at: Date;
+}
+const marketRow = <T extends MarketSummaryRow>(row: T) => ({ ...row, analysed_at: row.analysed_at.toISOString() });
+
+/** One model's market summary and its daily medians over the trend window (oldest first); null when never analysed. */
+export async function marketOfModel(db: Database, make: string, model: string, days: number) {
+  const [summary, daily] = await Promise.all([
+    db.query<MarketSummaryRow & { make: string; model: string }>(`SELECT make, model, ${MARKET_COLUMNS} FROM market_summaries WHERE lower(make) = lower($1) AND lower(model) = lower($2)`, [make, model]),
+    db.query<{ day: string; listings: number; median_price: number | null }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, listings, median_price FROM market_daily
+        WHERE lower(make) = lower($1) AND lower(model) = lower($2) AND day > current_date - $3::int ORDER BY day`,
+      [make, model, days],
+    ),
+  ]);
+  const row = summary.rows[0];
+  return row ? { ...marketRow(row), daily: daily.rows } : null;
+}
+
+/** Deal counts and margin sums by rating, the best makes, 14 days of scrape runs by day, and the models' market trends. */
 export async function dealStatistics(db: Database) {
-  const [byRating, makes, daily] = await Promise.all([
+  const [byRating, makes, daily, markets, trends] = await Promise.all([
     db.query<{ rating: string; n: number; margin_sum: number }>(
       'SELECT rating, count(*)::int AS n, sum(profit_margin) AS margin_sum FROM deals GROUP BY rating',
     ),
@@ -76,28 +107,39 @@ export async function dealStatistics(db: Database) {
               sum(pages)::int AS pages, sum(listings_new)::int AS listings_new, sum(listings_updated)::int AS listings_updated
          FROM scrape_runs WHERE started_at > now() - interval '14 days' GROUP BY 1 ORDER BY 1 DESC`,
     ),
+    db.query(
+      `SELECT make, model, sample_size, median_price, trend, trend_pct, confidence FROM market_summaries
+        ORDER BY sample_size DESC, make, model LIMIT 50`,
+    ),
+    db.query<{ trend: string; n: number }>('SELECT trend, count(*)::int AS n FROM market_summaries GROUP BY trend'),
   ]);
-  return { byRating: byRating.rows, makes: makes.rows, daily: daily.rows };
+  return { byRating: byRating.rows, makes: makes.rows, daily: daily.rows, markets: markets.rows, trends: trends.rows };
+}
+
+export interface AlertFilter {
+  kind?: string;
 }
 
 const alertCursor = listCursor('alerts', [cursorKey.timestamp, cursorKey.id]);
 
 /** The statements `listAlerts` runs (exported so a test can check their plans). */
-export function alertListQuery() {
+export function alertListQuery(filter: AlertFilter = {}) {
   return new ListQuery(
-    'a.id, a.advert_id, a.make, a.model, a.price, a.estimated_value, a.profit_margin, a.webhook_status, a.webhook_error, l.url, a.created_at',
-    'deal_alerts a JOIN listings l USING (advert_id)',
+    `a.id, a.kind, a.advert_id, a.make, a.model, a.price, a.previous_price, a.estimated_value, a.conservative_value,
+     a.profit_margin, a.details, a.webhook_status, a.webhook_error, l.url, a.created_at`,
+    // A market anomaly alert is about a model, not one advert: it has no listing.
+    'deal_alerts a LEFT JOIN listings l USING (advert_id)',
     ['a.created_at', 'a.id'],
-  );
+  ).filter(filter.kind, (kind) => `a.kind = ${kind}`);
 }
 
-/** A page of deal alerts, newest first, with the total. */
-export async function listAlerts(db: Database, request: ListRequest) {
-  const page = await readList<any>(db, alertListQuery(), alertCursor, request);
+/** A page of alerts (of one kind, or all), newest first, with the total. */
+export async function listAlerts(db: Database, filter: AlertFilter, request: ListRequest) {
+  const page = await readList<any>(db, alertListQuery(filter), alertCursor, request);
   return { ...page, rows: page.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })) };
 }
 
-const LISTING_TABLES = ['listings', 'listing_price_history', 'deals', 'deal_alerts', 'market_summaries', 'scrape_runs'] as const;
+const LISTING_TABLES = ['listings', 'listing_price_history', 'deals', 'deal_alerts', 'market_summaries', 'market_daily', 'scrape_runs'] as const;
 
 /** Row counts of the listing tables, the database size and the latest scrape activity. */
 export async function listingTablesStatus(db: Database) {

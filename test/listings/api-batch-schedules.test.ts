@@ -79,6 +79,11 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
     assert.ok(total > 0 && total <= expected.length);
     assert.equal(deals.length, total);
     assert.deepEqual([page, per_page], [1, 100]);
+    for (const deal of deals) {
+      assert.ok(deal.conservative_value < deal.estimated_value, 'the lower bound is below the point estimate');
+      assert.equal(deal.confidence_level, 0.95);
+      assert.ok(Math.abs(deal.profit_margin - (deal.conservative_value - deal.price) / deal.price) < 1e-4, 'margin by the lower bound');
+    }
     const margins = deals.map((d: any) => d.profit_margin);
     assert.deepEqual(margins, [...margins].sort((a, b) => b - a), 'best margin first');
 
@@ -105,10 +110,23 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
     assert.equal(Object.values(stats.deals_by_rating as Record<string, number>).reduce((s, n) => s + n, 0), total);
     assert.equal(stats.most_profitable_makes[0].make, 'Kia');
     assert.equal(stats.daily_scraping_stats[0].listings_new, expected.length);
+    assert.equal(stats.market_trends.unknown, 1, 'one day of history: no trend yet');
+    assert.deepEqual([stats.markets[0].model, stats.markets[0].sample_size], ['Rio', expected.length]);
+
+    const market = await api.json('/api/market/kia/rio');
+    assert.equal(market.status, 200);
+    assert.equal(market.body.data.sample_size, expected.length);
+    assert.equal(market.body.data.age_bands.reduce((n: number, band: any) => n + band.listings, 0), expected.length);
+    assert.equal(market.body.data.daily.length, 1);
+    assert.equal(market.body.data.trend, 'unknown');
+    assert.equal((await api.json('/api/market/Kia/Stinger')).status, 404);
 
     const alerts = (await api.json('/api/alerts')).body.data;
     assert.equal(alerts.total, deals.filter((d: any) => d.profit_margin > 0.2).length);
-    assert.ok(alerts.alerts.every((a: any) => a.profit_margin > 0.2 && a.webhook_status === 'not_configured'));
+    assert.ok(alerts.alerts.every((a: any) => a.kind === 'deal' && a.profit_margin > 0.2 && a.webhook_status === 'not_configured'));
+    assert.equal((await api.json('/api/alerts?kind=deal')).body.data.total, alerts.total);
+    assert.equal((await api.json('/api/alerts?kind=price_drop')).body.data.total, 0);
+    assert.equal((await api.json('/api/alerts?kind=bargain')).status, 400);
 
     const history = (await api.json('/api/scrape/history?make=kia')).body.data;
     assert.equal(history.total, 1);

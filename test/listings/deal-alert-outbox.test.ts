@@ -73,7 +73,7 @@ describe('deal alerts go through an outbox (real PostgreSQL, a local webhook rec
     receiver.received.length = 0;
     receiver.answer = () => ({ status: 200 });
     receiver.delayMs = 0;
-    await database.db.query('TRUNCATE scrape_runs, listings, deals, deal_alerts, market_summaries RESTART IDENTITY CASCADE');
+    await database.db.query('TRUNCATE scrape_runs, listings, deals, deal_alerts, market_summaries, market_daily RESTART IDENTITY CASCADE');
     const run = await database.db.query<{ id: number }>(
       `INSERT INTO scrape_runs (make, model, workflow_id) VALUES ('Ford', 'Fiesta', 'test') RETURNING id`,
     );
@@ -213,5 +213,57 @@ describe('deal alerts go through an outbox (real PostgreSQL, a local webhook rec
     const deliveries = await Promise.all([activities.deliverDealAlerts(), activities.deliverDealAlerts(), activities.deliverDealAlerts()]);
     assert.equal(deliveries.reduce((sum, d) => sum + d.sent, 0), 3);
     assert.deepEqual(receivedIds(), (await alertRows()).map((a) => a.id));
+  });
+
+  test('a price drop, a median shift and a scrape shortfall each raise one alert of their kind, delivered once', async () => {
+    const activities = activitiesOn(database.db);
+    const first = await activities.analyseModelDeals({ runId, make: 'Ford', model: 'Fiesta' });
+    assert.equal(first.alertsRaised, UNDERPRICED.length, 'the first analysis raises the deals only');
+    // A listing seen yesterday at its fair price is 10 % cheaper today.
+    await database.db.query(
+      `INSERT INTO listing_price_history (advert_id, price, observed_at)
+       SELECT advert_id, price, now() - interval '1 day' FROM listings WHERE advert_id = 'fair-2-1'
+       UNION ALL SELECT advert_id, price - price / 10, now() FROM listings WHERE advert_id = 'fair-2-1'`,
+    );
+    await database.db.query(`UPDATE listings SET price = price - price / 10 WHERE advert_id = 'fair-2-1'`);
+    // Yesterday's median was 20 % above today's; the model's last three runs saw 400 listings, this one 23.
+    await database.db.query(
+      `INSERT INTO market_daily (make, model, day, listings, median_price)
+       SELECT make, model, day - 1, listings, median_price * 1.2 FROM market_daily WHERE make = 'Ford' AND model = 'Fiesta'`,
+    );
+    await database.db.query(
+      `INSERT INTO scrape_runs (make, model, workflow_id, status, listings_seen, started_at)
+       SELECT 'Ford', 'Fiesta', 'earlier-' || i, 'succeeded', 400, now() - i * interval '1 day' FROM generate_series(1, 3) AS i`,
+    );
+    const run = await database.db.query<{ id: number }>(
+      `INSERT INTO scrape_runs (make, model, workflow_id, listings_seen) VALUES ('Ford', 'Fiesta', 'short', 23) RETURNING id`,
+    );
+    const second = await activities.analyseModelDeals({ runId: run.rows[0]!.id, make: 'Ford', model: 'Fiesta' });
+    assert.equal(second.alertsRaised, 3);
+    const again = await activities.analyseModelDeals({ runId: run.rows[0]!.id, make: 'Ford', model: 'Fiesta' });
+    assert.equal(again.alertsRaised, 0, 'each alert is raised once');
+    const kinds = await database.db.query<{ kind: string; advert_id: string | null; price: number | null; previous_price: number | null; details: any }>(
+      `SELECT kind, advert_id, price, previous_price, details FROM deal_alerts WHERE kind <> 'deal' ORDER BY kind`,
+    );
+    assert.deepEqual(kinds.rows.map((r) => r.kind), ['median_shift', 'price_drop', 'scrape_shortfall']);
+    const [shift, drop, shortfall] = kinds.rows;
+    // Yesterday's median was today's (before the drop) × 1.2: about −17 % since.
+    assert.ok(Math.abs(shift!.details.change - (shift!.details.median_price / shift!.details.previous_median_price - 1)) < 1e-4);
+    assert.ok(shift!.details.change < -0.15 && shift!.details.change > -0.2, JSON.stringify(shift!.details));
+    assert.equal(drop!.advert_id, 'fair-2-1');
+    assert.equal(drop!.previous_price! - drop!.price!, drop!.details.drop);
+    assert.deepEqual([shortfall!.details.listings_seen, shortfall!.details.usual_listings], [23, 400]);
+
+    await activities.deliverDealAlerts();
+    const types = receiver.received.map((r) => `${r.body.kind}:${r.body.type}`).sort();
+    assert.deepEqual(types, [
+      'deal:autotrader.deal_alert',
+      'deal:autotrader.deal_alert',
+      'deal:autotrader.deal_alert',
+      'median_shift:autotrader.market_anomaly',
+      'price_drop:autotrader.price_drop',
+      'scrape_shortfall:autotrader.market_anomaly',
+    ]);
+    assert.ok(receiver.received.every((r) => r.body.kind !== 'deal' || Number(r.body.conservative_value) < Number(r.body.estimated_value)));
   });
 });

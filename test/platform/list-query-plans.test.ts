@@ -77,14 +77,16 @@ describe('list endpoints read their first page from an index (real PostgreSQL, 2
       [ROWS],
     );
     await db.query(
-      `INSERT INTO deals (advert_id, make, model, price, estimated_value, profit_margin, rating, sample_size, confidence, sample_summary)
-       SELECT advert_id, make, model, price, price + 500, ((hashint4(substr(advert_id, 4)::int) % 10000) / 10000.0)::numeric(8, 4),
+      `INSERT INTO deals (advert_id, make, model, price, estimated_value, conservative_value, confidence_level, profit_margin, rating,
+                          sample_size, confidence, sample_summary)
+       SELECT advert_id, make, model, price, price + 600, price + 500, 0.95, ((hashint4(substr(advert_id, 4)::int) % 10000) / 10000.0)::numeric(8, 4),
               (ARRAY['excellent', 'good', 'negotiation', 'reject'])[1 + abs(hashint4(substr(advert_id, 4)::int)) % 4], 10, 0.5, '{}'
          FROM listings`,
     );
     await db.query(
-      `INSERT INTO deal_alerts (advert_id, make, model, price, estimated_value, profit_margin, created_at)
-       SELECT advert_id, make, model, price, estimated_value, profit_margin,
+      `INSERT INTO deal_alerts (kind, alert_key, advert_id, make, model, price, estimated_value, profit_margin, created_at)
+       SELECT (ARRAY['deal', 'price_drop', 'median_shift', 'scrape_shortfall'])[1 + abs(hashint4(substr(advert_id, 4)::int)) % 4],
+              advert_id || ':' || price, advert_id, make, model, price, estimated_value, profit_margin,
               timestamptz '2026-01-01' + (hashint4(substr(advert_id, 4)::int) % 100000) * interval '1 minute'
          FROM deals`,
     );
@@ -176,8 +178,9 @@ describe('list endpoints read their first page from an index (real PostgreSQL, 2
     await assertEveryPageReadInIndexOrder(dealListQuery({ minMargin: 0.5 }), 'deals');
   });
 
-  it('GET /api/alerts, newest first', async () => {
+  it('GET /api/alerts, newest first, of every kind or one', async () => {
     await assertEveryPageReadInIndexOrder(alertListQuery(), 'deal_alerts');
+    await assertEveryPageReadInIndexOrder(alertListQuery({ kind: 'price_drop' }), 'deal_alerts');
   });
 
   it('GET /api/background-jobs/counties/{id}/jobs, with and without a status', async () => {

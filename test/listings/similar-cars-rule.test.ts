@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { profitMargin, raisesAlert, rateDeal } from '../../domain/listings/deal-rating';
-import { summariseMarket } from '../../domain/listings/market-summary';
-import { MIN_SAMPLE, valueCar, valueModel } from '../../domain/listings/pricing';
+import { MIN_SAMPLE, valueCar, valueModel } from '../../domain/listings/similar-cars-rule';
 import type { PricedCar } from '../../domain/listings/similarity';
 import { similarity, specMatchScore, specTokens } from '../../domain/listings/similarity';
 
@@ -108,29 +107,5 @@ describe('valuation and rating on constructed markets', () => {
     assert.equal(raisesAlert(0.2), false);
     assert.equal(raisesAlert(0.2001), true);
     assert.throws(() => profitMargin(1, 0), /positive/);
-  });
-});
-
-describe('market summary', () => {
-  it('reports spread, median, trend from price history and confidence', () => {
-    const day = (n: number) => new Date(Date.UTC(2026, 0, n));
-    const summary = summariseMarket(
-      [10_000, 12_000, 11_000, 20_000],
-      [
-        { advertId: 'a', price: 10_500, observedAt: day(1) },
-        { advertId: 'a', price: 10_000, observedAt: day(5) },
-        { advertId: 'b', price: 12_600, observedAt: day(1) },
-        { advertId: 'b', price: 12_000, observedAt: day(3) },
-        { advertId: 'c', price: 11_000, observedAt: day(2) },
-      ],
-    );
-    assert.equal(summary.sampleSize, 4);
-    assert.equal(summary.minPrice, 10_000);
-    assert.equal(summary.maxPrice, 20_000);
-    assert.equal(summary.medianPrice, 11_500);
-    assert.equal(summary.trend, 'falling');
-    assert.ok(Math.abs(summary.trendPct! - (10_000 / 10_500 - 1 + 12_000 / 12_600 - 1) / 2) < 1e-4);
-    assert.ok(summary.confidence > 0 && summary.confidence < 1);
-    assert.equal(summariseMarket([], []).trend, 'unknown');
   });
 });

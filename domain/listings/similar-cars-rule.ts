@@ -1,3 +1,10 @@
+/**
+ * Prospector's first pricing rule (the original system's, as specified): similar cars by a weighted
+ * similarity, a 2-SD outlier cut on raw prices, a weighted linear regression on year and mileage,
+ * the lower 95 % bound as the value. Replaced by `valuation.ts` (issue 14); kept as the reference
+ * `npm run bench pricing` measures the new valuation against in the same run.
+ */
+import { median } from 'simple-statistics';
 import { profitMargin, rateDeal, type DealRating } from './deal-rating';
 import { predictMean, studentT95, weightedLeastSquares, type WeightedFit } from './regression';
 import { type PricedCar, similarity, specMatchScore, specTokens } from './similarity';
@@ -144,10 +151,4 @@ function fitCentred(target: PricedCar, kept: Candidate[]): { fit: WeightedFit; t
     if (fit) return { fit, terms };
   }
   return null;
-}
-
-export function median(sorted: readonly number[]): number {
-  if (sorted.length === 0) return NaN;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
