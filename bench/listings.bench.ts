@@ -4,30 +4,44 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type Page } from 'playwright-core';
-import { CARDS_OR_NO_RESULTS, loadResultsPage, prepareContext, RESULTS_MARKUP } from '../activities/listings/results-page';
+import { BLOCKED_RESOURCE_TYPES, CARDS_OR_NO_RESULTS, loadResultsPage, prepareContext, RESULTS_MARKUP } from '../activities/listings/results-page';
 import { parseSearchResults } from '../clients/autotrader/card-parser';
-import type { ScrapedListing } from '../clients/autotrader/listing';
+import type { ParsedResultsPage, ScrapedListing } from '../clients/autotrader/listing';
 import { buildSearchUrl, type SearchCriteria } from '../clients/autotrader/search-url';
 import { loadSettings } from '../config/settings';
-import { BrowserProvider, CHROMIUM_ARGS } from '../platform/browser';
+import { BrowserProvider, CHROMIUM_ARGS, CHROMIUM_BASE_ARGS } from '../platform/browser';
 import { startAutotraderSimulator } from '../simulators/autotrader/server';
 import { reportBenchmark } from './results-file';
+import type { SummaryRow } from './summary-table';
 
 /**
  * 100 result pages (one model at the 100-page cap) from the simulator, no politeness delay, two
- * pages at a time, in the same Chromium: Prospector's page loader and card parser against Crawlee's
- * PlaywrightCrawler (installed on demand into .tools/crawlee, never a project dependency) driving
- * the same wait and parser. Each engine runs in its own child process so its peak memory (node +
- * Chromium processes) is its own. Every listing is checked against the simulator's ground truth.
+ * pages at a time, in the same Chromium: Prospector's page loader (as the scrape activity runs it:
+ * one context and tab per lane, the gateway answer read, the card markup as fallback) against
+ * Crawlee's PlaywrightCrawler (installed on demand into .tools/crawlee, never a project dependency)
+ * reading the rendered cards with the same wait and parser. Variants of Prospector each undo one idea
+ * (the gateway read, the reused context, the memory flags, the resource blocking) so each idea's
+ * share is measured. Each engine runs in its own child process so its peak memory (node + Chromium
+ * processes) is its own. Every listing is checked against the simulator's ground truth.
+ * `LISTINGS_BENCH_PAGES` runs fewer pages while developing.
  */
 const ROOT = path.resolve(__dirname, '..');
 const CRAWLEE_DIR = path.join(ROOT, '.tools', 'crawlee');
-const PAGES = 100;
+const PAGES = Number(process.env.LISTINGS_BENCH_PAGES ?? 100);
 const CONCURRENCY = 2;
 const CRITERIA: SearchCriteria = { make: 'Ford', model: 'Focus', postcode: 'SW1A 1AA', radiusMiles: 25, fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 };
 const SIMULATOR = { inventory: { size: 8_000 }, latencyMs: 30, renderDelayMs: 150 };
 
-type Engine = 'prospector' | 'crawlee';
+/** Prospector as shipped, and each variant with one idea undone. */
+const PROSPECTOR_VARIANTS = {
+  prospector: { reader: 'gateway', contextPerPage: false, memoryFlags: true, blocking: true },
+  'prospector-cards-read': { reader: 'cards', contextPerPage: false, memoryFlags: true, blocking: true },
+  'prospector-context-per-page': { reader: 'gateway', contextPerPage: true, memoryFlags: true, blocking: true },
+  'prospector-default-flags': { reader: 'gateway', contextPerPage: false, memoryFlags: false, blocking: true },
+  'prospector-nothing-blocked': { reader: 'gateway', contextPerPage: false, memoryFlags: true, blocking: false },
+} as const;
+type ProspectorVariant = keyof typeof PROSPECTOR_VARIANTS;
+type Engine = ProspectorVariant | 'crawlee';
 interface EngineRun {
   engine: Engine;
   seconds: number;
@@ -41,7 +55,7 @@ async function main() {
 
   const simulator = await startAutotraderSimulator(SIMULATOR);
   try {
-    const truth = simulator.organicResults(CRITERIA);
+    const truth = simulator.organicResults(CRITERIA).slice(0, PAGES * 20);
     if (truth.length < PAGES * 20) throw new Error(`simulated model too small: ${truth.length} listings`);
     const figures: Record<string, unknown> = {
       pages: PAGES,
@@ -50,10 +64,13 @@ async function main() {
       simulator: { ...SIMULATOR, organic_listings_reachable: truth.length },
       chromium: loadSettings().CHROMIUM_PATH,
     };
-    figures.prospector = await measure('prospector', simulator.url, truth);
+    const runs: Partial<Record<Engine, Awaited<ReturnType<typeof measure>>>> = {};
+    for (const variant of Object.keys(PROSPECTOR_VARIANTS) as ProspectorVariant[]) {
+      figures[variant] = runs[variant] = await measure(variant, simulator.url, truth);
+    }
     const crawleeReady = installCrawlee();
-    figures.crawlee = crawleeReady === true ? await measure('crawlee', simulator.url, truth) : { skipped: crawleeReady };
-    reportBenchmark('listings', figures);
+    figures.crawlee = crawleeReady === true ? (runs.crawlee = await measure('crawlee', simulator.url, truth)) : { skipped: crawleeReady };
+    reportBenchmark('listings', figures, summaryRows(runs));
   } finally {
     await simulator.close();
   }
@@ -95,26 +112,75 @@ async function measure(engine: Engine, url: string, truth: ReturnType<Awaited<Re
   };
 }
 
+/** Pages/s and peak memory of Prospector against Crawlee's (target 1.5× and no more memory), and each variant's pages/s. */
+function summaryRows(runs: Partial<Record<Engine, Awaited<ReturnType<typeof measure>>>>): SummaryRow[] {
+  const crawlee = runs.crawlee;
+  const prospector = runs.prospector!;
+  const rows: SummaryRow[] = [
+    {
+      figure: `scrape pages/s (${PAGES} pages, ${CONCURRENCY} at once)`,
+      value: prospector.pages_per_s,
+      unit: 'pages/s',
+      ...(crawlee ? { target: { op: '>=', value: round(1.5 * crawlee.pages_per_s) }, reference: { name: 'Crawlee', value: crawlee.pages_per_s } } : {}),
+    },
+    {
+      figure: 'scrape peak memory (PSS, node + Chromium)',
+      value: prospector.peak_memory_pss_mb,
+      unit: 'MB',
+      ...(crawlee ? { target: { op: '<=', value: crawlee.peak_memory_pss_mb }, reference: { name: 'Crawlee', value: crawlee.peak_memory_pss_mb } } : {}),
+    },
+  ];
+  for (const variant of Object.keys(PROSPECTOR_VARIANTS) as ProspectorVariant[]) {
+    const run = runs[variant];
+    if (variant === 'prospector' || !run) continue;
+    rows.push({ figure: `variant ${variant}: pages/s`, value: run.pages_per_s, unit: 'pages/s', reference: { name: 'Prospector', value: prospector.pages_per_s } });
+    rows.push({ figure: `variant ${variant}: peak PSS`, value: run.peak_memory_pss_mb, unit: 'MB', reference: { name: 'Prospector', value: prospector.peak_memory_pss_mb } });
+  }
+  return rows;
+}
+
+/** What a DOM scraper does: wait for the rendered cards, read the markup back, parse it. */
+async function readRenderedCards(page: Page, baseUrl: string): Promise<ParsedResultsPage> {
+  await page.waitForFunction(CARDS_OR_NO_RESULTS, undefined, { timeout: 30_000, polling: 50 });
+  return parseSearchResults(await page.evaluate<string>(RESULTS_MARKUP), { baseUrl });
+}
+
 async function runEngine(engine: Engine, baseUrl: string) {
   const urls = Array.from({ length: PAGES }, (_, i) => buildSearchUrl(baseUrl, CRITERIA, i + 1));
   const listings = new Map<string, EngineRun['listings'][number]>();
-  const collect = (html: string) => {
-    for (const l of parseSearchResults(html, { baseUrl }).listings) {
+  const collect = (parsed: ParsedResultsPage) => {
+    for (const l of parsed.listings) {
       listings.set(l.advertId, { advertId: l.advertId, price: l.price, mileage: l.mileage, year: l.year, subtitle: l.subtitle });
     }
   };
   const started = performance.now();
-  if (engine === 'prospector') {
-    const browsers = new BrowserProvider(loadSettings().CHROMIUM_PATH);
+  if (engine !== 'crawlee') {
+    const variant = PROSPECTOR_VARIANTS[engine];
+    const browsers = new BrowserProvider(loadSettings().CHROMIUM_PATH, variant.memoryFlags ? CHROMIUM_ARGS : CHROMIUM_BASE_ARGS);
     const browser = await browsers.browser();
+    const openTab = async () => {
+      const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+      await prepareContext(context, baseUrl, true);
+      if (!variant.blocking) await context.unrouteAll();
+      return { context, page: await context.newPage() };
+    };
+    const read = async (page: Page, url: string) => {
+      if (variant.reader === 'gateway') return loadResultsPage(page, url, { timeoutMs: 30_000, baseUrl });
+      await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+      return readRenderedCards(page, baseUrl);
+    };
     const queue = [...urls];
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        const context = await browser.newContext({ locale: 'en-GB' });
-        await prepareContext(context, baseUrl, true);
-        const page = await context.newPage();
-        for (let url = queue.shift(); url; url = queue.shift()) collect(await loadResultsPage(page, url, 30_000));
-        await context.close();
+        let tab = await openTab();
+        for (let url = queue.shift(); url; url = queue.shift()) {
+          if (variant.contextPerPage) {
+            await tab.context.close();
+            tab = await openTab();
+          }
+          collect(await read(tab.page, url));
+        }
+        await tab.context.close();
       }),
     );
     await browsers.close();
@@ -125,18 +191,15 @@ async function runEngine(engine: Engine, baseUrl: string) {
         minConcurrency: CONCURRENCY,
         maxConcurrency: CONCURRENCY,
         maxRequestRetries: 0,
-        launchContext: { launchOptions: { executablePath: loadSettings().CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS } },
+        launchContext: { launchOptions: { executablePath: loadSettings().CHROMIUM_PATH, headless: true, args: CHROMIUM_BASE_ARGS } },
         browserPoolOptions: { useFingerprints: false },
         preNavigationHooks: [
           async ({ page }: { page: Page }, gotoOptions: { waitUntil?: string }) => {
             gotoOptions.waitUntil = 'domcontentloaded';
-            await page.route('**/*', (route) => (['image', 'font', 'media'].includes(route.request().resourceType()) ? route.abort() : route.fallback()));
+            await page.route('**/*', (route) => (BLOCKED_RESOURCE_TYPES.has(route.request().resourceType()) ? route.abort() : route.fallback()));
           },
         ],
-        requestHandler: async ({ page }: { page: Page }) => {
-          await page.waitForFunction(CARDS_OR_NO_RESULTS, undefined, { timeout: 30_000, polling: 50 });
-          collect(await page.evaluate<string>(RESULTS_MARKUP));
-        },
+        requestHandler: async ({ page }: { page: Page }) => collect(await readRenderedCards(page, baseUrl)),
       },
       new crawlee.Configuration({ persistStorage: false }),
     );

@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { parseSearchResults } from '../../clients/autotrader/card-parser';
 import type { ParsedResultsPage, ScrapedListing } from '../../clients/autotrader/listing';
 import { buildSearchUrl, MAX_RESULT_PAGES, type SearchCriteria } from '../../clients/autotrader/search-url';
 import { loadResultsPage, ResultsPageError } from './results-page';
@@ -62,8 +61,7 @@ export async function pageThroughResults(options: PagingOptions): Promise<{ stop
   for (let pageNumber = options.cursor.nextPage; ; pageNumber++) {
     if (pageNumber > MAX_RESULT_PAGES) return { stopReason: 'page_cap', lastPage: pageNumber - 1 };
     if (pageNumber > options.cursor.nextPage && options.delayMs > 0) await options.sleep(options.delayMs);
-    const html = await loadWithTriesInPlace(options, buildSearchUrl(options.baseUrl, options.criteria, pageNumber));
-    const parsed = parseSearchResults(html, { baseUrl: options.baseUrl });
+    const parsed = await loadWithTriesInPlace(options, buildSearchUrl(options.baseUrl, options.criteria, pageNumber));
     const newToAttempt = parsed.listings.filter((listing) => !readThisAttempt.has(listing.advertId)).length;
     for (const listing of parsed.listings) readThisAttempt.add(listing.advertId);
     let fresh = parsed.listings.filter((listing) => !seen.has(listing.advertId));
@@ -79,10 +77,10 @@ export async function pageThroughResults(options: PagingOptions): Promise<{ stop
   }
 }
 
-async function loadWithTriesInPlace(options: PagingOptions, url: string): Promise<string> {
+async function loadWithTriesInPlace(options: PagingOptions, url: string): Promise<ParsedResultsPage> {
   for (let failedTries = 1; ; failedTries++) {
     try {
-      return await loadResultsPage(options.page, url, options.timeoutMs);
+      return await loadResultsPage(options.page, url, { timeoutMs: options.timeoutMs, baseUrl: options.baseUrl });
     } catch (error) {
       const delayMs = failedTries < PAGE_TRIES_IN_PLACE ? inPlaceRetryDelayMs(error, failedTries) : null;
       if (delayMs === null) throw error;

@@ -14,7 +14,8 @@ import { AD_SLOT_TYPES, type AdSlotType, type ParsedResultsPage, type RejectedCa
 
 type Card = cheerio.Cheerio<AnyNode>;
 
-const listingSchema = z.object({
+/** What a readable organic advert must hold, whichever representation (card markup or gateway JSON) it was read from. */
+export const listingSchema = z.object({
   advertId: z.string().regex(/^\d{6,20}$/, 'advert id is not numeric'),
   title: z.string().min(1, 'no title'),
   subtitle: z.string().nullable(),

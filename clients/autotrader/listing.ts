@@ -31,7 +31,8 @@ export interface RejectedCard {
 }
 
 export interface ParsedResultsPage {
-  layout: 'current' | 'legacy' | 'none';
+  /** Where the adverts were read: the card markup (current or older layout) or the search SPA's gateway JSON. */
+  layout: 'current' | 'legacy' | 'gateway' | 'none';
   /** Organic adverts in page order, each advert id once. */
   listings: ScrapedListing[];
   /** Sponsored and recommended cards, with the mark that gave each away (e.g. `journey=YOU_MAY_ALSO_LIKE_JOURNEY`). */

@@ -1,3 +1,4 @@
+import { GATEWAY_OPERATION, GATEWAY_PATH } from './gateway';
 import type { SimulatedCar } from './inventory';
 
 export type AdSlot = 'FEATURED_LISTING' | 'PROMOTED_LISTING' | 'YOU_MAY_ALSO_LIKE' | 'LEASING_LISTING';
@@ -74,11 +75,27 @@ export interface ResultsPageOptions {
   entries: PageEntry[];
   page: number;
   layout: 'current' | 'legacy';
-  /** Client-side delay before skeletons are replaced by real cards (current layout). */
+  /**
+   * Client-side time from the script's start until skeletons are replaced by real cards (current
+   * layout): the SPA booting and rendering, overlapping its gateway call when it makes one.
+   */
   renderDelayMs: number;
+  /** The SPA loads its cards' data from the gateway (as on the real site); false: the data is in the page. */
+  gatewayCall: boolean;
   showConsent: boolean;
   slotMarkers: SlotMarkerPlacement;
 }
+
+const SPA_VERSION = 'sim-2026.12';
+/** The search page's data call: its filters from the page URL, `price_search_type` as the real SPA sends it. */
+const GATEWAY_CALL = `(function () {
+  var query = new URLSearchParams(location.search);
+  var names = [['postcode', 'postcode'], ['distance', 'radius'], ['make', 'make'], ['model', 'model'], ['fuel_type', 'fuel-type'], ['transmission', 'transmission'], ['min_year_manufactured', 'year-from']];
+  var filters = names.filter(function (n) { return query.get(n[1]); }).map(function (n) { return { filter: n[0], selected: [query.get(n[1])] }; });
+  filters.push({ filter: 'price_search_type', selected: ['total'] });
+  var operation = { operationName: '${GATEWAY_OPERATION}', variables: { filters: filters, channel: 'cars', page: Number(query.get('page') || 1), sortBy: query.get('sort') || 'relevance', listingType: null, searchId: 'sim' }, query: 'query ${GATEWAY_OPERATION} { searchResults { listings page } }' };
+  return fetch('${GATEWAY_PATH}?opname=${GATEWAY_OPERATION}', { method: 'POST', headers: { 'content-type': 'application/json', 'x-sauron-app-name': 'sauron-search-results-app', 'x-sauron-app-version': window.AT_SPA_JS_CONFIG.appVersion }, body: JSON.stringify([operation]) }).then(function (response) { return response.json(); });
+})()`;
 
 const SKELETONS = Array.from({ length: 10 }, (_, i) => `<li class="skeleton"><div data-testid="skeleton-advertCard-${i}"></div></li>`).join('');
 
@@ -92,8 +109,14 @@ export function resultsPage(options: ResultsPageOptions): string {
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(options.title)}</title></head><body><main>${count}<section data-testid="trader-seller-listing"><ul>${cards}</ul></section><p data-testid="pagination-show">Page ${options.page}</p></main>${consent}</body></html>`;
   }
   const cards = JSON.stringify(options.entries.map((entry, i) => currentCard(entry, i, options.page, options.slotMarkers))).replace(/</g, '\\u003c');
-  // Like the real SPA: skeleton placeholders first, the cards once the (simulated) data arrives.
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(options.title)}</title></head><body><div id="app">${count}<section data-testid="desktop-search"><div class="infinite-scroll-component__outerdiv"><div class="infinite-scroll-component"><ul id="results">${SKELETONS}</ul></div></div></section></div>${consent}<script>setTimeout(function () { document.getElementById('results').innerHTML = ${cards}.join(''); }, ${options.renderDelayMs});</script></body></html>`;
+  // Like the real SPA: skeleton placeholders first, the cards once the data has arrived and rendered.
+  // The cards' markup ships in the page; the gateway answer carries the same adverts as JSON.
+  const data = options.gatewayCall ? GATEWAY_CALL : 'Promise.resolve()';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(options.title)}</title><script>window.AT_SPA_JS_CONFIG = { appVersion: '${SPA_VERSION}' };</script></head><body><div id="app">${count}<section data-testid="desktop-search"><div class="infinite-scroll-component__outerdiv"><div class="infinite-scroll-component"><ul id="results">${SKELETONS}</ul></div></div></section></div>${consent}<script>
+Promise.all([${data}, new Promise(function (resolve) { setTimeout(resolve, ${options.renderDelayMs}); })]).then(function () {
+  document.getElementById('results').innerHTML = ${cards}.join('');
+});
+</script></body></html>`;
 }
 
 export function challengePage(): string {

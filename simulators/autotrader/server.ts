@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { generateInventory, type InventoryOptions, matchesFilters, type SearchFilters, type SimulatedCar } from './inventory';
 import { type RandomFaultOptions, RandomFaults } from '../random-faults';
+import { GATEWAY_OPERATION, GATEWAY_PATH, gatewayError, gatewayResponse, readGatewayRequest } from './gateway';
 import { challengePage, consentMessagePage, type PageEntry, resultsPage, type SlotMarkerPlacement } from './page-html';
 
 /** Organic adverts per result page, and the last page the site serves for one search. */
@@ -13,8 +14,13 @@ export interface AutotraderSimulatorOptions {
   port?: number;
   /** Server-side delay before each search page is answered. */
   latencyMs?: number;
-  /** Client-side delay before skeleton cards are replaced by real ones. */
+  /** Client-side time from the page's script start until skeleton cards are replaced by real ones. */
   renderDelayMs?: number;
+  /**
+   * The page's script loads the adverts from `POST /at-gateway` as the real SPA does (the default), or
+   * (false) renders data shipped in the page, so no gateway call is seen. The older layout never calls it.
+   */
+  gatewayCall?: boolean;
   layout?: 'current' | 'legacy';
   /** Where ad slots carry their marker: inside the card (as recorded, the default) or on an enclosing block. */
   slotMarkers?: SlotMarkerPlacement;
@@ -43,7 +49,7 @@ export interface RunningAutotraderSimulator {
   organicResults(query: SearchQuery): SimulatedCar[];
   setChallenge(mode: ChallengeMode): void;
   setLatency(ms: number): void;
-  stats: { searchRequests: number; challengesServed: number; consentAccepted: number; pagesServed: Map<string, number> };
+  stats: { searchRequests: number; gatewayRequests: number; challengesServed: number; consentAccepted: number; pagesServed: Map<string, number> };
   /** The random faults served so far, by kind. */
   randomFaults: RandomFaults;
 }
@@ -67,7 +73,26 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
     return cars;
   };
   const matching = (query: SearchQuery) => inventory(query.make, query.model).filter((car) => matchesFilters(car, query));
-  const stats = { searchRequests: 0, challengesServed: 0, consentAccepted: 0, pagesServed: new Map<string, number>() };
+  const stats = { searchRequests: 0, gatewayRequests: 0, challengesServed: 0, consentAccepted: 0, pagesServed: new Map<string, number>() };
+  const gatewayCall = (options.gatewayCall ?? true) && layout === 'current';
+
+  /** One page of a search: its organic adverts with the ad slots placed as on the real page. */
+  const searchPage = (query: SearchQuery, requestedPage: number) => {
+    const results = matching(query);
+    const lastPage = Math.max(1, Math.min(MAX_PAGES, Math.ceil(results.length / ORGANIC_PER_PAGE)));
+    // Past the end the site does not 404: it serves its last page again.
+    const page = Math.min(lastPage, Math.max(1, requestedPage || 1));
+    const organic = results.slice((page - 1) * ORGANIC_PER_PAGE, page * ORGANIC_PER_PAGE);
+    const entries: PageEntry[] = organic.map((car) => ({ car, slot: null }));
+    if (results.length > 3) {
+      const featured = results[3]!;
+      const promoted = generateInventory(query.make, `${query.model} promoted`, { size: 1 })[0]!;
+      entries.unshift({ car: featured, slot: 'FEATURED_LISTING' });
+      entries.splice(Math.min(entries.length, 11), 0, { car: promoted, slot: 'PROMOTED_LISTING' });
+      entries.splice(Math.min(entries.length, 13), 0, { car: featured, slot: 'YOU_MAY_ALSO_LIKE' });
+    }
+    return { entries, page, resultCount: results.length };
+  };
   const randomFaults = new RandomFaults(options.randomFaults);
 
   const search = async (url: URL, request: IncomingMessage, response: ServerResponse) => {
@@ -96,39 +121,51 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
       transmission: url.searchParams.get('transmission'),
       yearFrom: Number(url.searchParams.get('year-from')) || null,
     };
-    const results = matching(query);
-    const lastPage = Math.max(1, Math.min(MAX_PAGES, Math.ceil(results.length / ORGANIC_PER_PAGE)));
-    // Past the end the site does not 404: it serves its last page again.
-    const page = Math.min(lastPage, Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1));
+    const { entries, page, resultCount } = searchPage(query, Number.parseInt(url.searchParams.get('page') ?? '1', 10));
     const key = `${query.make}|${query.model}|${page}`;
     stats.pagesServed.set(key, (stats.pagesServed.get(key) ?? 0) + 1);
-    const organic = results.slice((page - 1) * ORGANIC_PER_PAGE, page * ORGANIC_PER_PAGE);
-    const entries: PageEntry[] = organic.map((car) => ({ car, slot: null }));
-    if (results.length > 3) {
-      const featured = results[3]!;
-      const promoted = generateInventory(query.make, `${query.model} promoted`, { size: 1 })[0]!;
-      entries.unshift({ car: featured, slot: 'FEATURED_LISTING' });
-      entries.splice(Math.min(entries.length, 11), 0, { car: promoted, slot: 'PROMOTED_LISTING' });
-      entries.splice(Math.min(entries.length, 13), 0, { car: featured, slot: 'YOU_MAY_ALSO_LIKE' });
-    }
     const consented = /(?:^|;\s*)acceptATCookies=true/.test(request.headers.cookie ?? '');
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     response.end(
       resultsPage({
         title: `Used ${query.make} ${query.model} cars for sale | AutoTrader UK (simulated)`,
-        resultCount: results.length,
+        resultCount,
         entries,
         page,
         layout,
         renderDelayMs,
+        gatewayCall,
         showConsent: Boolean(options.consent) && !consented,
         slotMarkers: options.slotMarkers ?? 'inside',
       }),
     );
   };
 
+  const gateway = async (request: IncomingMessage, response: ServerResponse) => {
+    stats.gatewayRequests += 1;
+    let body = '';
+    for await (const chunk of request) body += chunk;
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const search = readGatewayRequest(body);
+    const json = (value: unknown) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(value));
+    };
+    if ('error' in search) return json(gatewayError(search.error));
+    const { entries, page, resultCount } = searchPage(search, search.page);
+    // As recorded: the page count is not capped at the 100 pages the gateway serves.
+    json(gatewayResponse(entries, page, Math.ceil(resultCount / ORGANIC_PER_PAGE), resultCount));
+  };
+
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://simulator');
+    if (url.pathname === GATEWAY_PATH && request.method === 'POST' && url.searchParams.get('opname') === GATEWAY_OPERATION) {
+      gateway(request, response).catch((error) => {
+        response.writeHead(500);
+        response.end(String(error));
+      });
+      return;
+    }
     if (url.pathname === '/car-search') {
       search(url, request, response).catch((error) => {
         response.writeHead(500);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseSearchResults } from '../../clients/autotrader/card-parser';
+import { parseGatewayResponse } from '../../clients/autotrader/gateway-parser';
 import { sharedFixture } from '../support/shared-reference';
 
 const BASE = 'https://www.autotrader.co.uk';
@@ -247,5 +248,66 @@ describe('card parser: sponsored and recommended cards are never organic', () =>
     const result = parse(`<ul>${organicA}${heading}${recommended}${organicB}</ul>`);
     assert.deepEqual(result.listings.map((listing) => listing.advertId), ['202605210000001', '202605210000002']);
     assert.deepEqual(result.adSlots.map((slot) => slot.advertId), ['202605210000041']);
+  });
+});
+
+describe('gateway JSON parser over the saved real response', () => {
+  const gateway = sharedFixture('autotrader/ahmerfr-SupremeMotors__tests-Fixtures-autotraderuk__search-response.json');
+  const parse = () => parseGatewayResponse(JSON.parse(readFileSync(gateway.path!, 'utf8')), { baseUrl: BASE });
+
+  it('returns the 20 NATURAL_LISTING adverts; featured, promoted, you-may-also-like and the Google slot are ad slots', { skip: gateway.skip }, () => {
+    const result = parse();
+    assert.equal(result.layout, 'gateway');
+    assert.deepEqual(result.countsByType, { FEATURED_LISTING: 2, NATURAL_LISTING: 20, PROMOTED_LISTING: 2, YOU_MAY_ALSO_LIKE: 2, GPT_LISTING: 1 });
+    assert.equal(result.pageNumber, 2);
+    assert.equal(result.pageCount, 22806);
+    assert.equal(result.resultCount, 456102);
+    assert.deepEqual(result.rejected, []);
+    assert.equal(result.listings.length, 20);
+    assert.equal(new Set(result.listings.map((l) => l.advertId)).size, 20);
+    assert.deepEqual(
+      result.adSlots.map((slot) => slot.slot),
+      ['FEATURED_LISTING', 'PROMOTED_LISTING', 'YOU_MAY_ALSO_LIKE', 'FEATURED_LISTING', 'UNRECOGNISED_SLOT', 'PROMOTED_LISTING', 'YOU_MAY_ALSO_LIKE'],
+    );
+    assert.ok(!result.listings.some((l) => l.advertId === '202606233544445'), 'a featured advert is not organic');
+    const first = result.listings[0]!;
+    assert.deepEqual(first, {
+      advertId: '202606183396342',
+      title: 'Jaguar X-Type',
+      subtitle: '2.5 V6 Classic (AWD) 5dr',
+      year: 2004,
+      plate: '04',
+      mileage: 118000,
+      price: 500,
+      sellerType: 'trade',
+      dealerName: null,
+      dealerRating: 4.5,
+      town: 'Reading',
+      distanceMiles: 39,
+      url: `${BASE}/car-details/202606183396342`,
+      priceIndicator: null,
+      attentionGrabber: 'PX TO CLEAR',
+    });
+    for (const listing of result.listings) {
+      assert.ok(listing.year! >= 1990 && listing.year! <= 2026);
+      assert.ok(listing.mileage! >= 0);
+      assert.ok(listing.price > 0);
+      assert.ok(listing.town);
+    }
+  });
+
+  it('keeps an organic advert without a readable price as a rejected record with the reason', { skip: gateway.skip }, () => {
+    const body = JSON.parse(readFileSync(gateway.path!, 'utf8'));
+    const natural = body[0].data.searchResults.listings.find((entry: { type: string }) => entry.type === 'NATURAL_LISTING');
+    natural.price = 'POA';
+    const result = parseGatewayResponse(body, { baseUrl: BASE });
+    assert.equal(result.listings.length, 19);
+    assert.equal(result.rejected.length, 1);
+    assert.equal(result.rejected[0]!.advertId, natural.advertId);
+    assert.match(result.rejected[0]!.reason, /price/);
+  });
+
+  it('refuses a body that is not a search response (the loader then reads the cards)', () => {
+    assert.throws(() => parseGatewayResponse([{ errors: [{ message: 'INVALID_ARGUMENT' }] }], { baseUrl: BASE }));
   });
 });

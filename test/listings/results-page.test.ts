@@ -3,32 +3,55 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { pageThroughResults } from '../../activities/listings/paging';
 import { BotChallengeError, loadResultsPage, prepareContext } from '../../activities/listings/results-page';
-import { parseSearchResults } from '../../clients/autotrader/card-parser';
+import type { ScrapedListing } from '../../clients/autotrader/listing';
 import { buildSearchUrl, ORIGINAL_SEARCH_DEFAULTS } from '../../clients/autotrader/search-url';
 import { loadSettings } from '../../config/settings';
 import { BrowserProvider } from '../../platform/browser';
+import type { SimulatedCar } from '../../simulators/autotrader/inventory';
 import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../../simulators/autotrader/server';
 
 const CRITERIA = { make: 'Skoda', model: 'Octavia', postcode: 'SW1A 1AA', ...ORIGINAL_SEARCH_DEFAULTS };
 const QUERY = { make: 'Skoda', model: 'Octavia', fuelType: 'Petrol', transmission: 'Manual', yearFrom: 2018 };
+
+/** Every field a reader takes from a card or the gateway (the URL is checked apart: it depends on the base URL). */
+const comparable = ({ url: _url, ...listing }: ScrapedListing) => listing;
+const expectedListing = (car: SimulatedCar): Omit<ScrapedListing, 'url'> => ({
+  advertId: car.advertId,
+  title: `${car.make} ${car.model}`,
+  subtitle: car.subtitle,
+  year: car.year,
+  plate: car.plate,
+  mileage: car.mileage,
+  price: car.price,
+  sellerType: car.sellerType,
+  dealerName: null,
+  dealerRating: car.dealerRating,
+  town: car.town,
+  distanceMiles: car.distanceMiles,
+  priceIndicator: car.priceIndicator,
+  attentionGrabber: car.attentionGrabber || null,
+});
 
 describe('results pages in real Chromium (simulator, no Temporal)', () => {
   const browsers = new BrowserProvider(loadSettings().CHROMIUM_PATH);
   let current: RunningAutotraderSimulator;
   let legacy: RunningAutotraderSimulator;
   let enclosingMarkers: RunningAutotraderSimulator;
+  let dataInPage: RunningAutotraderSimulator;
   let context: BrowserContext;
 
   before(async () => {
     current = await startAutotraderSimulator({ inventory: { size: 200 }, consent: true, renderDelayMs: 300 });
     legacy = await startAutotraderSimulator({ inventory: { size: 200 }, layout: 'legacy' });
-    enclosingMarkers = await startAutotraderSimulator({ inventory: { size: 200 }, slotMarkers: 'enclosing' });
+    enclosingMarkers = await startAutotraderSimulator({ inventory: { size: 200 }, slotMarkers: 'enclosing', gatewayCall: false });
+    dataInPage = await startAutotraderSimulator({ inventory: { size: 200 }, gatewayCall: false });
   });
   after(async () => {
     await browsers.close();
     await current?.close();
     await legacy?.close();
     await enclosingMarkers?.close();
+    await dataInPage?.close();
   });
 
   const open = async (baseUrl: string, presetConsent: boolean) => {
@@ -37,18 +60,49 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
     return context.newPage();
   };
 
-  it('waits past the skeletons for the real cards, accepts the consent banner, and reads page 1 exactly', async () => {
+  it('reads page 1 exactly from the gateway answer the page loads, and accepts the consent banner', async () => {
     const page = await open(current.url, false);
     try {
-      const html = await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 1), 10_000);
-      const parsed = parseSearchResults(html, { baseUrl: current.url });
+      const parsed = await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 1), { timeoutMs: 10_000, baseUrl: current.url });
       const truth = current.organicResults(QUERY);
-      assert.equal(parsed.skeletons, 0);
-      assert.deepEqual(parsed.listings.map((l) => l.advertId), truth.slice(0, 20).map((car) => car.advertId));
-      assert.deepEqual(parsed.adSlots.map((s) => s.slot), ['FEATURED_LISTING', 'PROMOTED_LISTING', 'YOU_MAY_ALSO_LIKE']);
+      assert.equal(parsed.layout, 'gateway');
+      assert.ok(current.stats.gatewayRequests >= 1);
+      assert.deepEqual(parsed.listings.map(comparable), truth.slice(0, 20).map(expectedListing));
+      assert.deepEqual(parsed.adSlots.map((s) => s.slot), ['FEATURED_LISTING', 'PROMOTED_LISTING', 'YOU_MAY_ALSO_LIKE', 'UNRECOGNISED_SLOT']);
       assert.equal(parsed.resultCount, truth.length);
       assert.equal(current.stats.consentAccepted, 1);
       assert.equal(await page.locator('[id^="sp_message_container_"]').count(), 0, 'banner gone');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('reads the rendered cards when the page makes no gateway call, with the same listings as the gateway gives', async () => {
+    const page = await open(dataInPage.url, true);
+    try {
+      const parsed = await loadResultsPage(page, buildSearchUrl(dataInPage.url, CRITERIA, 2), { timeoutMs: 10_000, baseUrl: dataInPage.url });
+      assert.equal(dataInPage.stats.gatewayRequests, 0);
+      assert.equal(parsed.layout, 'current');
+      assert.equal(parsed.skeletons, 0, 'skeletons waited out');
+      assert.deepEqual(parsed.listings.map(comparable), dataInPage.organicResults(QUERY).slice(20, 40).map(expectedListing));
+      const viaGateway = await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 2), { timeoutMs: 10_000, baseUrl: dataInPage.url });
+      assert.equal(viaGateway.layout, 'gateway');
+      assert.deepEqual(viaGateway.listings, parsed.listings, 'both readers give identical listings');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('reads the rendered cards when the gateway answer is no search result', async () => {
+    const page = await open(current.url, true);
+    try {
+      // The page's own call, answered as the real gateway answers a request it refuses (200 with errors).
+      await page.route('**/at-gateway?*', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify([{ errors: [{ message: 'INVALID_ARGUMENT' }], data: null }]) }),
+      );
+      const parsed = await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 1), { timeoutMs: 10_000, baseUrl: current.url });
+      assert.equal(parsed.layout, 'current');
+      assert.deepEqual(parsed.listings.map(comparable), current.organicResults(QUERY).slice(0, 20).map(expectedListing));
     } finally {
       await context.close();
     }
@@ -60,7 +114,7 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
       const truth = current.organicResults(QUERY);
       const lastPage = Math.ceil(truth.length / 20);
       const read = async (n: number) =>
-        parseSearchResults(await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, n), 10_000), { baseUrl: current.url }).listings.map((l) => l.advertId);
+        (await loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, n), { timeoutMs: 10_000, baseUrl: current.url })).listings.map((l) => l.advertId);
       assert.deepEqual(await read(lastPage + 5), await read(lastPage));
       assert.deepEqual(await read(lastPage), truth.slice((lastPage - 1) * 20).map((car) => car.advertId));
     } finally {
@@ -71,7 +125,7 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
   it('reads the older search-listing-specs layout with dealer names', async () => {
     const page = await open(legacy.url, true);
     try {
-      const parsed = parseSearchResults(await loadResultsPage(page, buildSearchUrl(legacy.url, CRITERIA, 1), 10_000), { baseUrl: legacy.url });
+      const parsed = await loadResultsPage(page, buildSearchUrl(legacy.url, CRITERIA, 1), { timeoutMs: 10_000, baseUrl: legacy.url });
       const truth = legacy.organicResults(QUERY).slice(0, 20);
       assert.equal(parsed.layout, 'legacy');
       assert.deepEqual(
@@ -88,7 +142,7 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
   it('keeps ad slots out of the listings when their marker sits on a block enclosing the card', async () => {
     const page = await open(enclosingMarkers.url, true);
     try {
-      const parsed = parseSearchResults(await loadResultsPage(page, buildSearchUrl(enclosingMarkers.url, CRITERIA, 1), 10_000), { baseUrl: enclosingMarkers.url });
+      const parsed = await loadResultsPage(page, buildSearchUrl(enclosingMarkers.url, CRITERIA, 1), { timeoutMs: 10_000, baseUrl: enclosingMarkers.url });
       const truth = enclosingMarkers.organicResults(QUERY);
       assert.deepEqual(parsed.listings.map((l) => l.advertId), truth.slice(0, 20).map((car) => car.advertId));
       assert.deepEqual(
@@ -108,7 +162,7 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
     current.setChallenge(true);
     const page = await open(current.url, true);
     try {
-      await assert.rejects(loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 1), 10_000), (error: unknown) => {
+      await assert.rejects(loadResultsPage(page, buildSearchUrl(current.url, CRITERIA, 1), { timeoutMs: 10_000, baseUrl: current.url }), (error: unknown) => {
         assert.ok(error instanceof BotChallengeError);
         assert.match(error.message, /cf-mitigated: challenge header \(HTTP 403\)/);
         return true;
