@@ -5,7 +5,6 @@ import { raisesAlert } from '../../domain/listings/deal-rating';
 import { medianShift, priceDrop, scrapeShortfall } from '../../domain/listings/market-alerts';
 import { summariseMarket } from '../../domain/listings/market-summary';
 import { valueModel } from '../../domain/listings/valuation';
-import { logger } from '../../platform/logger';
 import { withTransaction } from '../../platform/database';
 import { claimNextPendingAlert, countPendingAlerts, recordDeliveryOutcome } from '../../stores/listings/alert-outbox';
 import {

@@ -74,6 +74,7 @@ export async function loadResultsPage(page: Page, url: string, options: { timeou
     const status = response?.status() ?? null;
     const { title, hasTurnstile } = await page.evaluate<{ title: string; hasTurnstile: boolean }>(CHALLENGE_SIGNALS);
     const challenge = detectBotChallenge({ status, headers: response?.headers() ?? {}, title, hasTurnstile });
+    if (challenge) scrapeChallengesTotal.inc();
     if (challenge) throw new BotChallengeError(`bot challenge on ${url}: ${challenge}`);
     if (status !== null && status >= 400) {
       throw new ResultsPageError(`HTTP ${status} for ${url}`, status, parseRetryAfter(response?.headers()['retry-after'] ?? null, Date.now()));

@@ -29,6 +29,7 @@ export interface FeatureQuery {
 }
 
 const arcGisAnswers: JsonApiSource = {
+  name: 'arcgis',
   /** An `error` body is the failure whatever the HTTP status (usually 200). */
   parseBody: (answer) => {
     let body: unknown;

@@ -1,20 +1,22 @@
-import { RequestPacer } from '../cepik/pacer';
+import { LocalRateLimits, type RateLimitGate } from '../../platform/shared-rate-limits';
 import { parseRetryAfter, type RateLimitPolicy } from './rate-limit-policy';
 
 /**
  * A rate-limit policy for sources that publish no rate-limit headers (Socrata, ArcGIS): request starts spaced
- * `1000 / perSecond` ms apart per host, and after a 429 the host is paused for the `Retry-After` the answer named
- * or an exponential backoff from `backoffMs`. One instance per host and worker process (see `pacedPolicyFor`).
+ * `1000 / perSecond` ms apart per platform and host, booked on `gate` (the workers pass the PostgreSQL-shared
+ * limits, so the spacing holds across worker processes); after a 429 the host is paused for the `Retry-After`
+ * the answer named or an exponential backoff from `backoffMs`.
  */
 export class PacedPolicy implements RateLimitPolicy {
-  private readonly pacer: RequestPacer;
-
-  constructor(perSecond: number, private readonly backoffMs: number) {
-    this.pacer = new RequestPacer(perSecond);
-  }
+  constructor(
+    private readonly gate: RateLimitGate,
+    private readonly key: string,
+    private readonly perSecond: number,
+    private readonly backoffMs: number,
+  ) {}
 
   async acquire() {
-    await this.pacer.acquire();
+    await this.gate.acquire(this.key, { perSecond: this.perSecond, burst: 1 });
     return () => undefined;
   }
 
@@ -23,20 +25,15 @@ export class PacedPolicy implements RateLimitPolicy {
   }
 
   async wait(ms: number): Promise<void> {
-    this.pacer.pause(ms);
-    await this.pacer.acquire();
+    await this.gate.pause(this.key, ms);
+    await this.acquire();
   }
 }
 
-const policies = new Map<string, PacedPolicy>();
+// Clients built outside the workers (tests, one-off tools) share this process's buckets.
+const inProcessLimits = new LocalRateLimits();
 
-/** The policy shared by every client of one platform and host in this process. */
-export function pacedPolicyFor(platform: string, origin: string, perSecond: number, backoffMs: number): PacedPolicy {
-  const key = `${platform}|${origin}|${perSecond}|${backoffMs}`;
-  let policy = policies.get(key);
-  if (!policy) {
-    policy = new PacedPolicy(perSecond, backoffMs);
-    policies.set(key, policy);
-  }
-  return policy;
+/** The policy of one platform and host: `<platform>:host:<host>` on the given gate. */
+export function pacedPolicyFor(platform: string, origin: string, perSecond: number, backoffMs: number, gate: RateLimitGate = inProcessLimits): PacedPolicy {
+  return new PacedPolicy(gate, `${platform}:host:${new URL(origin).host}`, perSecond, backoffMs);
 }

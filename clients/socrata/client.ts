@@ -33,6 +33,7 @@ export interface SoqlQuery {
 const DATASET_ID = /^[a-z0-9]{4}-[a-z0-9]{4}$/;
 
 const socrataAnswers: JsonApiSource = {
+  name: 'socrata',
   parseBody: (answer) => {
     if (answer.text.trim() === '') return null;
     try {
