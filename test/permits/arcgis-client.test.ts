@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
-import { ArcGisClient } from '../../clients/arcgis/client';
+import { ArcGisClient, sqlDate } from '../../clients/arcgis/client';
 import { ArcGisError } from '../../clients/arcgis/errors';
 import { objectIdFieldOf, supportsPagination } from '../../clients/arcgis/schemas';
-import { readSourceDate } from '../../domain/permits/open-data-record';
+import { EXAMPLE_MAPPINGS } from '../../domain/permits/example-mappings';
+import { readMappedPermit, readSourceDate } from '../../domain/permits/open-data-record';
+import { startArcGisSimulator } from '../../simulators/arcgis/server';
+import { groundTruth } from '../../simulators/open-data-permits';
 import { serveRecordedResponses } from './fixture-server';
 import { sharedFixture } from '../support/shared-reference';
 
@@ -122,5 +125,76 @@ describe('ArcGIS client failures', () => {
       assert.deepEqual([error.kind, error.retryable], ['server', true]);
     });
     assert.throws(() => new ArcGisClient({ layerUrl: 'https://example.invalid/arcgis/rest/services/Permits' }, OPTIONS), /not a layer URL/);
+  });
+});
+
+describe('ArcGIS client against the simulator', () => {
+  const mapping = EXAMPLE_MAPPINGS.miami.mapping;
+  const context = { timeZone: 'America/New_York', today: '2026-12-03' };
+  const window = `ApplicationDate >= ${sqlDate('2022-01-01')} AND ApplicationDate < ${sqlDate('2023-01-01')}`;
+
+  it('pages a year window by resultOffset while exceededTransferLimit is true, to exactly the ground truth', async () => {
+    const sim = await startArcGisSimulator({ permits: 1500, fromYear: 2020, toYear: 2024, malformedRows: 4, maxRecordCount: 100 });
+    try {
+      const client = new ArcGisClient({ layerUrl: sim.layerUrl }, OPTIONS);
+      const layer = await client.layer();
+      assert.equal(supportsPagination(layer), true);
+      const rows: Array<Record<string, unknown>> = [];
+      let pages = 0;
+      for (let offset = 0; ; offset += layer.maxRecordCount!) {
+        const page = await client.features({ where: window, outFields: '*', orderByFields: 'OBJECTID ASC', resultOffset: offset, resultRecordCount: layer.maxRecordCount! });
+        pages += 1;
+        rows.push(...page.features.map((feature) => feature.attributes));
+        if (!page.exceededTransferLimit) break;
+      }
+      const truth = groundTruth(sim.simulator.permits, '2022-01-01', '2023-01-01');
+      assert.equal(rows.length, await client.count(window));
+      assert.equal(pages, Math.ceil(rows.length / 100));
+      // Also check a normalised window: epoch-ms dates read in the jurisdiction's zone land on the permit's own day.
+      const parsed = rows.map((row) => readMappedPermit(row, { ...mapping, pull_date: 'ApplicationDate', applied_date: 'ApplicationDate' }, context));
+      const loaded = parsed.filter((result) => result.ok);
+      assert.deepEqual(loaded.map((result) => result.fields.permitNumber).sort(), [...truth.permitNumbers].sort());
+      assert.equal(parsed.length - loaded.length, truth.rejected);
+      assert.equal(loaded.filter((result) => result.fields.isHvac).length, truth.hvac);
+      const first = loaded[0]!;
+      assert.equal(first.fields.appliedDate, sim.simulator.permits.find((permit) => permit.permitNumber === first.fields.permitNumber)!.appliedDate);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('on a layer without pagination takes every id, then objectIds chunks of maxRecordCount', async () => {
+    const sim = await startArcGisSimulator({ permits: 600, fromYear: 2020, toYear: 2024, maxRecordCount: 50, supportsPagination: false });
+    try {
+      const client = new ArcGisClient({ layerUrl: sim.layerUrl }, OPTIONS);
+      const layer = await client.layer();
+      assert.equal(supportsPagination(layer), false);
+      assert.equal((await rejection(client.features({ where: '1=1', outFields: '*', resultOffset: 0, resultRecordCount: 10 }))).kind, 'bad_query');
+      const ids = await client.objectIds(window);
+      const fetched: number[] = [];
+      for (let start = 0; start < ids.length; start += layer.maxRecordCount!) {
+        const page = await client.features({ where: '1=1', outFields: 'OBJECTID,PermitNumber', objectIds: ids.slice(start, start + layer.maxRecordCount!) });
+        fetched.push(...page.features.map((feature) => Number(feature.attributes.OBJECTID)));
+      }
+      assert.deepEqual(fetched, ids);
+      assert.equal(ids.length, groundTruth(sim.simulator.permits, '2022-01-01', '2023-01-01').permitNumbers.length);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('answers a secured layer 499 without a token and 498 with a wrong one; an unknown field is a 400 in a 200 body', async () => {
+    const sim = await startArcGisSimulator({ permits: 10, token: 'right' });
+    try {
+      const query = (token?: string) => new ArcGisClient({ layerUrl: sim.layerUrl, token }, OPTIONS).count('1=1');
+      assert.equal((await rejection(query())).kind, 'token_required');
+      assert.equal((await rejection(query('wrong'))).kind, 'token_invalid');
+      assert.equal(await query('right'), 10);
+      const unknown = await rejection(new ArcGisClient({ layerUrl: sim.layerUrl, token: 'right' }, OPTIONS).count('Permit_No = 1'));
+      assert.deepEqual([unknown.kind, unknown.code, unknown.retryable], ['bad_query', 400, false]);
+      assert.match(unknown.message, /Permit_No/);
+    } finally {
+      await sim.close();
+    }
   });
 });
