@@ -158,7 +158,15 @@ async function seed({ database, api, client, queues }: Seeding, crm: { highlevel
 async function seedDeals(database: TestDatabase) {
   const workflowId = 'autotrader-scrape:ford:fiesta';
   const runId = await openScrapeRun(database.db, { make: 'Ford', model: 'Fiesta', workflowId, maxResults: null });
-  const cars = [2019, 2020, 2021, 2022].flatMap((year) => [20_000, 40_000].map((mileage) => ({ year, mileage, price: 16_000 - (2023 - year) * 1_200 - mileage / 20 })));
+  // Enough cars for a valuation (at least 12 comparables besides the bargains), the bargains (first) spread over years and mileages.
+  const car = (year: number, mileage: number) => ({ year, mileage, price: 17_000 - (2023 - year) * 1_200 - mileage / 20 });
+  const bargains = [car(2019, 30_000), car(2021, 15_000), car(2022, 45_000)];
+  const cars = [
+    ...bargains,
+    ...[2018, 2019, 2020, 2021, 2022, 2023]
+      .flatMap((year) => [15_000, 30_000, 45_000].map((mileage) => car(year, mileage)))
+      .filter((c) => !bargains.some((b) => b.year === c.year && b.mileage === c.mileage)),
+  ];
   const advertIds = [...SEEDED_ADVERT_IDS, ...cars.slice(SEEDED_ADVERT_IDS.length).map((_, i) => `20240102${String(i).padStart(7, '0')}`)];
   // The first three are priced well under their peers: they become deals with alerts.
   const prices = cars.map((car, i) => Math.round(i < SEEDED_ADVERT_IDS.length ? car.price * 0.7 : car.price));

@@ -179,7 +179,8 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
     const flaky = await startAutotraderSimulator({
       inventory: { size: 200 },
       renderDelayMs: 0,
-      randomFaults: { rates: { serverError: 0.25, rateLimited: 0.15, timeout: 0.1 }, seed: 8, timeoutMs: 3_000 },
+      // Seed 46 gives this inventory's 3 pages two 5xx, a 429 and a timeout, at most two in a row on one page.
+      randomFaults: { rates: { serverError: 0.25, rateLimited: 0.15, timeout: 0.1 }, seed: 46, timeoutMs: 3_000 },
     });
     const page = await open(flaky.url, true);
     const stored: string[] = [];
