@@ -22,13 +22,12 @@ export async function ensureIncrementalSchedule(
   workflowsQueue: string,
   countyName?: string,
 ): Promise<string> {
-  const county = { countyId, countyName };
   const input = {
     countyId, countyName, windowDays: settings.ACCELA_INCREMENTAL_WINDOW_DAYS, autoSyncToCrm: crmAutoSyncEnabled(settings),
     pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
   };
   const everyDays = settings.ACCELA_INCREMENTAL_INTERVAL_DAYS;
-  const note = incrementalScheduleNote({ ...county, everyDays, windowDays: input.windowDays, autoSyncToCrm: input.autoSyncToCrm });
+  const note = incrementalScheduleNote({ countyId, countyName, everyDays, windowDays: input.windowDays, autoSyncToCrm: input.autoSyncToCrm });
   return ensureSchedule(client, incrementalScheduleId(countyId), {
     spec: { intervals: [{ every: `${settings.ACCELA_INCREMENTAL_INTERVAL_DAYS} days` }] },
     action: {
