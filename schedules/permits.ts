@@ -27,13 +27,12 @@ export async function ensureIncrementalSchedule(
   countyName?: string,
 ): Promise<string> {
   const intervalMs = settings.ACCELA_INCREMENTAL_INTERVAL_DAYS * DAY_MS;
-  const county = { countyId, countyName };
   const input = {
     countyId, countyName, windowDays: settings.ACCELA_INCREMENTAL_WINDOW_DAYS, autoSyncToCrm: crmAutoSyncEnabled(settings),
     pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
   };
   const everyDays = settings.ACCELA_INCREMENTAL_INTERVAL_DAYS;
-  const note = incrementalScheduleNote({ ...county, everyDays, windowDays: input.windowDays, autoSyncToCrm: input.autoSyncToCrm });
+  const note = incrementalScheduleNote({ countyId, countyName, everyDays, windowDays: input.windowDays, autoSyncToCrm: input.autoSyncToCrm });
   return ensureSchedule(client, incrementalScheduleId(countyId), {
     spec: {
       intervals: [{ every: intervalMs, offset: incrementalScheduleOffsetMs(countyId, intervalMs) }],

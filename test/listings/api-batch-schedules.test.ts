@@ -174,6 +174,8 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
       assert.deepEqual(await ensureAutotraderSchedules(context), ids, 'a second start updates in place');
       const fiesta = await temporal.client.schedule.getHandle(scrapeBatchScheduleId('model-ford-fiesta')).describe();
       assert.equal(fiesta.state.paused, true);
+      assert.match(fiesta.state.note ?? '', /^Daily at \d\d:\d\d UTC: AutoTrader scrape of Ford Fiesta \(1 model, batch model-ford-fiesta\).* Created paused \(sandbox\)/);
+      assert.equal(fiesta.action.type === 'startWorkflow' && fiesta.action.staticSummary, 'Ford Fiesta · daily scrape batch · 1 model');
       assert.equal(fiesta.action.type, 'startWorkflow');
       assert.equal(fiesta.action.type === 'startWorkflow' && fiesta.action.workflowType, 'scrapeBatchWorkflow');
       const attributes = fiesta.action.type === 'startWorkflow' ? fiesta.action.typedSearchAttributes : undefined;
