@@ -15,7 +15,7 @@ export interface DealFilter {
   minMargin?: number;
 }
 
-const dealCursor = listCursor('deals', [cursorKey.decimal, cursorKey.text]);
+export const dealListCursor = listCursor('deals', [cursorKey.decimal, cursorKey.text]);
 
 /** The statements `listDeals` runs (exported so a test can check their plans). */
 export function dealListQuery(filter: DealFilter) {
@@ -28,7 +28,7 @@ export function dealListQuery(filter: DealFilter) {
 
 /** A page of deals, best margin first (ties by advert id, descending), with the total matching the filter. */
 export async function listDeals(db: Database, filter: DealFilter, request: ListRequest) {
-  const page = await readList<any>(db, dealListQuery(filter), dealCursor, request);
+  const page = await readList<any>(db, dealListQuery(filter), dealListCursor, request);
   return { ...page, rows: page.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })) };
 }
 
@@ -80,7 +80,7 @@ export async function dealStatistics(db: Database) {
   return { byRating: byRating.rows, makes: makes.rows, daily: daily.rows };
 }
 
-const alertCursor = listCursor('alerts', [cursorKey.timestamp, cursorKey.id]);
+export const alertListCursor = listCursor('alerts', [cursorKey.timestamp, cursorKey.id]);
 
 /** The statements `listAlerts` runs (exported so a test can check their plans). */
 export function alertListQuery() {
@@ -93,7 +93,7 @@ export function alertListQuery() {
 
 /** A page of deal alerts, newest first, with the total. */
 export async function listAlerts(db: Database, request: ListRequest) {
-  const page = await readList<any>(db, alertListQuery(), alertCursor, request);
+  const page = await readList<any>(db, alertListQuery(), alertListCursor, request);
   return { ...page, rows: page.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })) };
 }
 
