@@ -123,6 +123,7 @@ export const cursorParameter = z
   .string()
   .min(1)
   .max(512)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not base64url')
   .optional()
   .openapi({ description: 'The next_cursor of the previous page: the next page, read from an index at any depth. Not with offset.' });
 
