@@ -123,8 +123,7 @@ export const cursorParameter = z
   .string()
   .min(1)
   .max(512)
-  // The alphabet of base64url: the schema itself tells a client what a cursor can hold.
-  .regex(/^[A-Za-z0-9_-]+$/, 'a cursor is the next_cursor of a page (base64url)')
+  .regex(/^[A-Za-z0-9_-]+$/, 'not base64url')
   .optional()
   .openapi({ description: 'The next_cursor of the previous page: the next page, read from an index at any depth. Not with offset.' });
 

@@ -242,10 +242,11 @@ export async function seedLargeDataset(url: string, size: DatasetSize): Promise<
     await timed('permits + leads + deals + alerts', () =>
       Promise.all(['permits', 'leads', 'deals', 'deal_alerts'].map((table) => copyTable(url, table, size))),
     );
-    await timed('sequences', () =>
-      Promise.all(['counties', 'properties', 'permits', 'leads', 'deal_alerts'].map((table) =>
-        admin.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT coalesce(max(id), 1) FROM ${table}))`))),
-    );
+    await timed('sequences', async () => {
+      for (const table of ['counties', 'properties', 'permits', 'leads', 'deal_alerts']) {
+        await admin.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT coalesce(max(id), 1) FROM ${table}))`);
+      }
+    });
     await timed('analyze', () => admin.query('VACUUM ANALYZE counties, properties, permits, leads, listings, deals, deal_alerts'));
   } finally {
     await admin.end();

@@ -13,7 +13,7 @@ export interface LeadListFilter {
   syncStatus?: LeadSyncStatus;
 }
 
-const leadCursor = listCursor('leads', [cursorKey.integer, cursorKey.id]);
+export const leadListCursor = listCursor('leads', [cursorKey.integer, cursorKey.id]);
 
 /** The statements `listLeads` runs (exported so a test can check their plans). */
 export function leadListQuery(filter: LeadListFilter) {
@@ -25,7 +25,7 @@ export function leadListQuery(filter: LeadListFilter) {
 
 /** Leads, best score first. */
 export function listLeads(db: Database, filter: LeadListFilter, request: ListRequest) {
-  return readList(db, leadListQuery(filter), leadCursor, request);
+  return readList(db, leadListQuery(filter), leadListCursor, request);
 }
 
 export async function setLeadNotes(db: Database, leadId: number, notes: string) {

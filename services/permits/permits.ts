@@ -22,7 +22,7 @@ export interface PermitListFilter {
 
 // A permit without an opened date sorts after every dated one (the index is on this expression).
 const OPENED_KEY = `coalesce(p.opened_date, '-infinity'::timestamp)`;
-const permitCursor = listCursor('permits', [cursorKey.timestamp, cursorKey.id]);
+export const permitListCursor = listCursor('permits', [cursorKey.timestamp, cursorKey.id]);
 
 /** The statements `listPermits` runs (exported so a test can check their plans). */
 export function permitListQuery(filter: PermitListFilter) {
@@ -35,7 +35,7 @@ export function permitListQuery(filter: PermitListFilter) {
 
 /** Permits, newest opened first (undated last); dates (`yyyy-MM-dd`) bound the opened date, both inclusive; `trade` keeps those tagged with it. */
 export function listPermits(db: Database, filter: PermitListFilter, request: ListRequest) {
-  return readList(db, permitListQuery(filter), permitCursor, request);
+  return readList(db, permitListQuery(filter), permitListCursor, request);
 }
 
 /** One permit with the record as received. */
@@ -52,7 +52,7 @@ export interface PropertyListFilter {
 
 // A property not scored sorts after every scored one (the indexes are on this expression).
 const SCORE_KEY = 'coalesce(lead_score, -1)';
-const propertyCursor = listCursor('properties', [cursorKey.integer, cursorKey.id]);
+export const propertyListCursor = listCursor('properties', [cursorKey.integer, cursorKey.id]);
 
 /** The statements `listProperties` runs (exported so a test can check their plans). */
 export function propertyListQuery(filter: PropertyListFilter) {
@@ -63,7 +63,7 @@ export function propertyListQuery(filter: PropertyListFilter) {
 
 /** Properties, best lead score first. */
 export function listProperties(db: Database, filter: PropertyListFilter, request: ListRequest) {
-  return readList(db, propertyListQuery(filter), propertyCursor, request);
+  return readList(db, propertyListQuery(filter), propertyListCursor, request);
 }
 
 export async function getProperty(db: Database, propertyId: number) {

@@ -17,7 +17,7 @@ export interface DealFilter {
   minMargin?: number;
 }
 
-const dealCursor = listCursor('deals', [cursorKey.decimal, cursorKey.text]);
+export const dealListCursor = listCursor('deals', [cursorKey.decimal, cursorKey.text]);
 
 /** The statements `listDeals` runs (exported so a test can check their plans). */
 export function dealListQuery(filter: DealFilter) {
@@ -30,7 +30,7 @@ export function dealListQuery(filter: DealFilter) {
 
 /** A page of deals, best margin first (ties by advert id, descending), with the total matching the filter. */
 export async function listDeals(db: Database, filter: DealFilter, request: ListRequest) {
-  const page = await readList<any>(db, dealListQuery(filter), dealCursor, request);
+  const page = await readList<any>(db, dealListQuery(filter), dealListCursor, request);
   return { ...page, rows: page.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })) };
 }
 
@@ -120,7 +120,7 @@ export interface AlertFilter {
   kind?: string;
 }
 
-const alertCursor = listCursor('alerts', [cursorKey.timestamp, cursorKey.id]);
+export const alertListCursor = listCursor('alerts', [cursorKey.timestamp, cursorKey.id]);
 
 /** The statements `listAlerts` runs (exported so a test can check their plans). */
 export function alertListQuery(filter: AlertFilter = {}) {
@@ -135,7 +135,7 @@ export function alertListQuery(filter: AlertFilter = {}) {
 
 /** A page of alerts (of one kind, or all), newest first, with the total. */
 export async function listAlerts(db: Database, filter: AlertFilter, request: ListRequest) {
-  const page = await readList<any>(db, alertListQuery(filter), alertCursor, request);
+  const page = await readList<any>(db, alertListQuery(filter), alertListCursor, request);
   return { ...page, rows: page.rows.map((row) => ({ ...row, created_at: iso(row.created_at) })) };
 }
 
