@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
-import { dealStats, findAlerts, findDeals, getDeal } from '../../services/listings/deals';
+import { DEAL_EXPORT_COLUMNS } from '../../domain/exports/export-columns';
+import { dealStats, exportDeals, findAlerts, findDeals, getDeal } from '../../services/listings/deals';
+import { exportContent, exportResponse } from '../export-stream';
 import { errorResponses, ok, pageNumberQuery, pagedList, successEnvelope } from '../envelope';
 import { numberParameter, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
@@ -53,19 +55,21 @@ const dealDetailSchema = dealSchema
   })
   .openapi('DealDetail');
 
+/** The deal list's filters; the export takes the same ones. */
+const dealFilterQuery = z.object({
+  make: trimmedText({ max: 60 }).optional(),
+  model: trimmedText({ max: 60 }).optional(),
+  rating: z.enum(DEAL_RATINGS as [string, ...string[]]).optional(),
+  min_margin: numberParameter({ min: -10, max: 10 }).optional().openapi({ description: 'e.g. 0.1 for 10 %' }),
+});
+
 const listDealsRoute = createRoute({
   method: 'get',
   path: '/api/deals',
   tags: ['Listings'],
   summary: 'Rated deals, best margin first',
   request: {
-    query: z.object({
-      make: trimmedText({ max: 60 }).optional(),
-      model: trimmedText({ max: 60 }).optional(),
-      rating: z.enum(DEAL_RATINGS as [string, ...string[]]).optional(),
-      min_margin: numberParameter({ min: -10, max: 10 }).optional().openapi({ description: 'e.g. 0.1 for 10 %' }),
-      ...pageQuery,
-    }),
+    query: dealFilterQuery.extend(pageQuery),
   },
   responses: {
     200: {
@@ -78,6 +82,16 @@ const listDealsRoute = createRoute({
     },
     ...errorResponses(400, 401),
   },
+});
+
+const exportDealsRoute = createRoute({
+  method: 'get',
+  path: '/api/deals/export',
+  tags: ['Listings'],
+  summary: 'Every rated deal matching the list filters, best margin first, streamed as CSV, or JSON lines with Accept: application/x-ndjson',
+  description: `Columns: ${DEAL_EXPORT_COLUMNS.map((column) => column.name).join(', ')}. CSV cells of source text starting with = + - @ tab or CR get a leading apostrophe.`,
+  request: { query: dealFilterQuery },
+  responses: { 200: exportContent('Deals, one per line after the CSV header'), ...errorResponses(400, 401) },
 });
 
 const dealRoute = createRoute({
@@ -171,6 +185,12 @@ export function dealRoutes(): Router {
     const { make, model, rating, min_margin, limit, page } = c.req.valid('query');
     const { deals, total } = await findDeals(c.get('deps'), { make, model, rating, minMargin: min_margin }, { limit, page });
     return ok(c, { deals, total, page, per_page: limit });
+  });
+
+  // Before /api/deals/{id}, which would take "export" for an advert id.
+  app.openapi(exportDealsRoute, async (c) => {
+    const { make, model, rating, min_margin } = c.req.valid('query');
+    return exportResponse(c, await exportDeals(c.get('deps'), { make, model, rating, minMargin: min_margin }), DEAL_EXPORT_COLUMNS, 'deals');
   });
 
   app.openapi(dealRoute, async (c) => ok(c, await getDeal(c.get('deps'), c.req.valid('param').id)));

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../domain/errors';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
-import { dealDetail, dealStatistics, type DealFilter, listAlerts, listDeals } from '../../stores/listings/deal-queries';
+import { dealDetail, dealStatistics, type DealFilter, exportDealRows, listAlerts, listDeals } from '../../stores/listings/deal-queries';
 import type { ListingServiceDependencies } from './dependencies';
 
 type Deps = Pick<ListingServiceDependencies, 'db'>;
@@ -10,6 +10,11 @@ const offsetOf = ({ limit, page }: PageRequest) => ({ limit, offset: (page - 1) 
 /** A page of rated deals, best margin first. */
 export function findDeals(deps: Deps, filter: DealFilter, page: PageRequest) {
   return listDeals(deps.db, filter, offsetOf(page));
+}
+
+/** Every rated deal matching the filter, best margin first, as a row stream for an export. */
+export function exportDeals(deps: Deps, filter: DealFilter) {
+  return exportDealRows(deps.db, filter);
 }
 
 /** One deal in detail; NotFoundError (404) when the advert has no deal. */

@@ -1,19 +1,30 @@
 import { NotFoundError } from '../../domain/errors';
+import type { Readable } from 'node:stream';
 import { type Database, withTransaction } from '../../platform/database';
+import { streamRows } from '../../platform/query-stream';
 import { refreshProperties } from '../../stores/permits/property-store';
 import type { LeadTier, PageWindow } from './permits';
 
 export type LeadSyncStatus = 'pending' | 'synced' | 'failed' | 'skipped';
 
-export type LeadListFilter = { countyId?: number; tier?: LeadTier; syncStatus?: LeadSyncStatus } & PageWindow;
+export type LeadFilter = { countyId?: number; tier?: LeadTier; syncStatus?: LeadSyncStatus };
+export type LeadListFilter = LeadFilter & PageWindow;
+
+/** The filter of the lead list and the lead export: `$1` county, `$2` tier, `$3` sync status, each optional. */
+const LEAD_FILTER = `WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR sync_status = $3)`;
+const leadFilterValues = (filter: LeadFilter) => [filter.countyId ?? null, filter.tier ?? null, filter.syncStatus ?? null];
 
 /** The statement `listLeads` runs (exported so a test can check its plan). */
 export function leadListQuery(filter: LeadListFilter) {
   return {
-    text: `SELECT * FROM leads WHERE ($1::bigint IS NULL OR county_id = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR sync_status = $3)
-      ORDER BY score DESC, id LIMIT $4 OFFSET $5`,
-    values: [filter.countyId ?? null, filter.tier ?? null, filter.syncStatus ?? null, filter.limit, filter.offset],
+    text: `SELECT * FROM leads ${LEAD_FILTER} ORDER BY score DESC, id LIMIT $4 OFFSET $5`,
+    values: [...leadFilterValues(filter), filter.limit, filter.offset],
   };
+}
+
+/** Every lead matching the filter, in the list's order, through a cursor (see `GET /api/leads/export`). */
+export function exportLeads(db: Database, filter: LeadFilter): Promise<Readable> {
+  return streamRows(db, { text: `SELECT * FROM leads ${LEAD_FILTER} ORDER BY score DESC, id`, values: leadFilterValues(filter) });
 }
 
 /** Leads, best score first. */

@@ -1,5 +1,7 @@
 import { totalKnownFromPage } from '../../domain/listings/page-total';
+import type { Readable } from 'node:stream';
 import type { Database } from '../../platform/database';
+import { streamRows } from '../../platform/query-stream';
 
 /** Reads of rated deals, alerts and the listing tables, for the API (the deal activity writes them). */
 
@@ -33,6 +35,14 @@ export function dealListQueries(filter: DealFilter, page: PageWindow) {
     },
     count: { text: `SELECT count(*)::int AS n FROM deals d ${DEAL_FILTER}`, values: dealFilterValues(filter) },
   };
+}
+
+/** Every deal matching the filter, in the list's order, through a cursor (see `GET /api/deals/export`). */
+export function exportDealRows(db: Database, filter: DealFilter): Promise<Readable> {
+  return streamRows(db, {
+    text: `SELECT ${DEAL_COLUMNS} FROM deals d JOIN listings l USING (advert_id) ${DEAL_FILTER} ORDER BY d.profit_margin DESC, d.advert_id`,
+    values: dealFilterValues(filter),
+  });
 }
 
 /** Counting reads every matching index entry, so it runs only when the page does not tell the total. */
