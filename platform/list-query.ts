@@ -72,14 +72,23 @@ export class ListQuery {
     const position = `ARRAY[${this.sortKeys.map((key) => `(${key})::text`).join(', ')}] AS ${POSITION_COLUMN}`;
     return {
       text: `SELECT ${this.select}, ${position} FROM ${this.from} ${where(conditions)}
-        ORDER BY ${this.sortKeys.map((key) => `${key} DESC`).join(', ')} LIMIT ${bind(window.limit + 1)}${window.offset ? ` OFFSET ${bind(window.offset)}` : ''}`,
+        ORDER BY ${this.order()} LIMIT ${bind(window.limit + 1)}${window.offset ? ` OFFSET ${bind(window.offset)}` : ''}`,
       values,
     };
+  }
+
+  /** Every matching row in the list's order, unpaged (an export streams it through a PostgreSQL cursor). */
+  everyRow(): Statement {
+    return { text: `SELECT ${this.select} FROM ${this.from} ${where(this.conditions)} ORDER BY ${this.order()}`, values: [...this.values] };
   }
 
   /** The rows matching the filters (no sort, no columns): its plan estimates them, `listTotal` counts them. */
   matching(): Statement {
     return { text: `SELECT FROM ${this.from} ${where(this.conditions)}`, values: [...this.values] };
+  }
+
+  private order(): string {
+    return this.sortKeys.map((key) => `${key} DESC`).join(', ');
   }
 
   private bind(value: unknown): string {

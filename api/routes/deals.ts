@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ALERT_KINDS } from '../../domain/listings/alert-delivery';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
+import { DEAL_EXPORT_COLUMNS } from '../../domain/exports/export-columns';
 import { MARKET_TRENDS } from '../../domain/listings/market-summary';
-import { dealStats, findAlerts, findDeals, getDeal, getMarket } from '../../services/listings/deals';
+import { dealStats, exportDeals, findAlerts, findDeals, getDeal, getMarket } from '../../services/listings/deals';
 import { errorResponses, ok, pageNumberQuery, pagedList, paginationOf, successEnvelope } from '../envelope';
+import { exportContent, exportResponse } from '../export-stream';
 import { numberParameter, trimmedText } from '../input-schemas';
 import { createRouter, type Router } from '../router';
 
@@ -65,19 +67,21 @@ const dealDetailSchema = dealSchema
   })
   .openapi('DealDetail');
 
+/** The deal list's filters; the export takes the same ones. */
+const dealFilterQuery = z.object({
+  make: trimmedText({ max: 60 }).optional(),
+  model: trimmedText({ max: 60 }).optional(),
+  rating: z.enum(DEAL_RATINGS as [string, ...string[]]).optional(),
+  min_margin: numberParameter({ min: -10, max: 10 }).optional().openapi({ description: 'e.g. 0.1 for 10 %' }),
+});
+
 const listDealsRoute = createRoute({
   method: 'get',
   path: '/api/deals',
   tags: ['Listings'],
   summary: 'Rated deals, best margin first',
   request: {
-    query: z.object({
-      make: trimmedText({ max: 60 }).optional(),
-      model: trimmedText({ max: 60 }).optional(),
-      rating: z.enum(DEAL_RATINGS as [string, ...string[]]).optional(),
-      min_margin: numberParameter({ min: -10, max: 10 }).optional().openapi({ description: 'e.g. 0.1 for 10 %' }),
-      ...pageQuery,
-    }),
+    query: dealFilterQuery.extend(pageQuery),
   },
   responses: {
     200: {
@@ -90,6 +94,16 @@ const listDealsRoute = createRoute({
     },
     ...errorResponses(400, 401),
   },
+});
+
+const exportDealsRoute = createRoute({
+  method: 'get',
+  path: '/api/deals/export',
+  tags: ['Listings'],
+  summary: 'Every rated deal matching the list filters, best margin first, streamed as CSV, or JSON lines with Accept: application/x-ndjson',
+  description: `Columns: ${DEAL_EXPORT_COLUMNS.map((column) => column.name).join(', ')}. CSV cells of source text starting with = + - @ tab or CR get a leading apostrophe.`,
+  request: { query: dealFilterQuery },
+  responses: { 200: exportContent('Deals, one per line after the CSV header'), ...errorResponses(400, 401) },
 });
 
 const dealRoute = createRoute({
@@ -232,6 +246,12 @@ export function dealRoutes(): Router {
     const { make, model, rating, min_margin, limit, page, cursor } = c.req.valid('query');
     const deals = await findDeals(c.get('deps'), { make, model, rating, minMargin: min_margin }, { limit, page, cursor });
     return ok(c, { deals: deals.rows, ...paginationOf(deals), page, per_page: limit });
+  });
+
+  // Before /api/deals/{id}, which would take "export" for an advert id.
+  app.openapi(exportDealsRoute, async (c) => {
+    const { make, model, rating, min_margin } = c.req.valid('query');
+    return exportResponse(c, await exportDeals(c.get('deps'), { make, model, rating, minMargin: min_margin }), DEAL_EXPORT_COLUMNS, 'deals');
   });
 
   app.openapi(dealRoute, async (c) => ok(c, await getDeal(c.get('deps'), c.req.valid('param').id)));

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createLeadsFromPermits, listLeads, setLeadNotes } from '../../services/permits/leads';
+import { LEAD_EXPORT_COLUMNS } from '../../domain/exports/export-columns';
+import { createLeadsFromPermits, exportLeads, listLeads, setLeadNotes } from '../../services/permits/leads';
+import { exportContent, exportResponse } from '../export-stream';
 import { getPermit, getProperty, listPermits, listProperties } from '../../services/permits/permits';
 import { errorResponses, jsonContent, listResponse, ok, okList, successResponse } from '../envelope';
 import { PERMIT_CLASSES_MAPPED, PERMIT_TYPES_MAPPED, STATUSES_MAPPED, WORK_CLASSES_MAPPED } from '../../domain/permits/blds';
@@ -21,9 +23,11 @@ const permitListQuery = z
   })
   .refine((q) => !q.date_from || !q.date_to || q.date_from <= q.date_to, { message: 'date_from must not be after date_to', path: ['date_from'] });
 const propertyListQuery = z.object({ county_id: countyFilter, tier: tier.optional(), ...pageQuery });
-const leadListQuery = z.object({
-  county_id: countyFilter, tier: tier.optional(), sync_status: z.enum(['pending', 'synced', 'failed', 'skipped']).optional(), ...pageQuery,
+/** The lead list's filters; the export takes the same ones. */
+const leadFilterQuery = z.object({
+  county_id: countyFilter, tier: tier.optional(), sync_status: z.enum(['pending', 'synced', 'failed', 'skipped']).optional(),
 });
+const leadListQuery = leadFilterQuery.extend(pageQuery);
 
 const permitSchema = z
   .object({
@@ -72,6 +76,13 @@ const routes = {
   properties: createRoute({ method: 'get', path: '/api/properties', tags, summary: 'Properties, best lead score first', request: { query: propertyListQuery }, responses: { 200: listResponse('Properties', propertySchema), ...errorResponses(400, 401) } }),
   property: createRoute({ method: 'get', path: '/api/properties/{id}', tags, summary: 'One property', request: { params: idPath }, responses: { 200: successResponse('Property', propertySchema), ...errorResponses(400, 401, 404) } }),
   leads: createRoute({ method: 'get', path: '/api/leads', tags, summary: 'Leads, best score first', request: { query: leadListQuery }, responses: { 200: listResponse('Leads', leadSchema), ...errorResponses(400, 401) } }),
+  leadsExport: createRoute({
+    method: 'get', path: '/api/leads/export', tags,
+    summary: 'Every lead matching the list filters, best score first, streamed as CSV, or JSON lines with Accept: application/x-ndjson',
+    description: `Columns: ${LEAD_EXPORT_COLUMNS.map((column) => column.name).join(', ')}. CSV cells of source text starting with = + - @ tab or CR get a leading apostrophe.`,
+    request: { query: leadFilterQuery },
+    responses: { 200: exportContent('Leads, one per line after the CSV header'), ...errorResponses(400, 401) },
+  }),
   createFromPermits: createRoute({ method: 'post', path: '/api/leads/create-from-permits', tags, summary: 'Re-aggregate the properties of these permits and create their leads where they qualify', request: { body: { required: true, ...jsonContent(createFromPermits) } }, responses: { 200: successResponse('Leads', createdLeads), ...errorResponses(400, 401, 404) } }),
   notes: createRoute({ method: 'put', path: '/api/leads/{id}/notes', tags, summary: 'Replace a lead’s notes', request: { params: idPath, body: { required: true, ...jsonContent(notesBody) } }, responses: { 200: successResponse('Lead', leadSchema), ...errorResponses(400, 401, 404) } }),
 };
@@ -99,6 +110,12 @@ export function permitDataRoutes(): Router {
     const q = c.req.valid('query');
     const page = await listLeads(c.get('deps').db, { countyId: q.county_id, tier: q.tier, syncStatus: q.sync_status }, q);
     return okList(c, page.rows.map(leadView), page);
+  });
+
+  app.openapi(routes.leadsExport, async (c) => {
+    const q = c.req.valid('query');
+    const rows = await exportLeads(c.get('deps').db, { countyId: q.county_id, tier: q.tier, syncStatus: q.sync_status });
+    return exportResponse(c, rows, LEAD_EXPORT_COLUMNS, 'leads');
   });
 
   app.openapi(routes.createFromPermits, async (c) => {

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../domain/errors';
 import { DEAL_RATINGS } from '../../domain/listings/deal-rating';
-import { type AlertFilter, dealDetail, dealStatistics, type DealFilter, listAlerts, listDeals, marketOfModel } from '../../stores/listings/deal-queries';
+import { type AlertFilter, dealDetail, dealStatistics, type DealFilter, exportDealRows, listAlerts, listDeals, marketOfModel } from '../../stores/listings/deal-queries';
 import { MARKET_TRENDS, TREND_WINDOW_DAYS } from '../../domain/listings/market-summary';
 import type { ListingServiceDependencies } from './dependencies';
 
@@ -11,6 +11,11 @@ const offsetOf = ({ limit, page, cursor }: PageRequest) => ({ limit, offset: (pa
 /** A page of rated deals, best margin first. */
 export function findDeals(deps: Deps, filter: DealFilter, page: PageRequest) {
   return listDeals(deps.db, filter, offsetOf(page));
+}
+
+/** Every rated deal matching the filter, best margin first, as a row stream for an export. */
+export function exportDeals(deps: Deps, filter: DealFilter) {
+  return exportDealRows(deps.db, filter);
 }
 
 /** One deal in detail; NotFoundError (404) when the advert has no deal. */

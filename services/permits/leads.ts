@@ -1,7 +1,9 @@
 import { NotFoundError } from '../../domain/errors';
+import type { Readable } from 'node:stream';
 import { cursorKey, listCursor } from '../../domain/list-cursor';
 import { type Database, withTransaction } from '../../platform/database';
 import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
+import { streamRows } from '../../platform/query-stream';
 import { refreshProperties } from '../../stores/permits/property-store';
 import type { LeadTier } from './permits';
 
@@ -21,6 +23,11 @@ export function leadListQuery(filter: LeadListFilter) {
     .filter(filter.countyId, (county) => `county_id = ${county}`)
     .filter(filter.tier, (tier) => `tier = ${tier}`)
     .filter(filter.syncStatus, (status) => `sync_status = ${status}`);
+}
+
+/** Every lead matching the filter, in the list's order, through a cursor (see `GET /api/leads/export`). */
+export function exportLeads(db: Database, filter: LeadListFilter): Promise<Readable> {
+  return streamRows(db, leadListQuery(filter).everyRow());
 }
 
 /** Leads, best score first. */

@@ -1,7 +1,9 @@
+import type { Readable } from 'node:stream';
 import { cursorKey, listCursor } from '../../domain/list-cursor';
 import type { MarketTrend } from '../../domain/listings/market-summary';
 import type { Database } from '../../platform/database';
 import { ListQuery, type ListRequest, readList } from '../../platform/list-query';
+import { streamRows } from '../../platform/query-stream';
 
 /** Reads of rated deals, alerts and the listing tables, for the API (the deal activity writes them). */
 
@@ -32,6 +34,11 @@ export function dealListQuery(filter: DealFilter) {
 export async function listDeals(db: Database, filter: DealFilter, request: ListRequest) {
   const page = await readList<any>(db, dealListQuery(filter), dealListCursor, request);
   return { ...page, rows: page.rows.map((row) => ({ ...row, analysed_at: row.analysed_at.toISOString() })) };
+}
+
+/** Every deal matching the filter, in the list's order, through a cursor (see `GET /api/deals/export`). */
+export function exportDealRows(db: Database, filter: DealFilter): Promise<Readable> {
+  return streamRows(db, dealListQuery(filter).everyRow());
 }
 
 /** One deal with its listing, price history, comparison sample and the model's market summary; null if none. */
