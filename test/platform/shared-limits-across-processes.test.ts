@@ -64,7 +64,7 @@ describe('rate limits hold across three HTTP worker processes (real Temporal, Po
     database = await createTestDatabase('limits_processes');
     temporal = await connectTestTemporal();
     workflowWorker = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows'], env });
-    httpWorkers = await startWorkerProcesses({ count: 3, roles: 'http', taskQueuePrefix: queues.workflows.replace(/-workflows$/, ''), databaseUrl: database.url, env });
+    httpWorkers = await startWorkerProcesses({ count: 3, roles: 'http', taskQueuePrefix: queues.workflows.replace(/-workflows$/, ''), databaseUrl: database.url, db: database.db, env });
   });
   after(async () => {
     await httpWorkers?.stop();
