@@ -74,6 +74,7 @@ async function runFleet(agencies: Agency[], httpProcesses: number) {
     roles: 'http',
     taskQueuePrefix: queues.workflows.replace(/-workflows$/, ''),
     databaseUrl: database.url,
+    db: database.db,
     env: simEnv,
   });
   try {

@@ -42,6 +42,8 @@ describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, sim
     env = {
       ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_PAGE_LIMIT: '25', ACCELA_WINDOW_DAYS: '183',
       ACCELA_ENRICH_BATCH_SIZE: '50', CRM_AUTO_SYNC: 'false',
+      // The simulator's window: the shared limit spreads the advertised 40 requests over it, not over an hour.
+      ACCELA_RATE_LIMIT_WINDOW_SECONDS: String(RATE_LIMIT.windowSeconds),
     };
     database = await createTestDatabase('permits');
     await useDistinctCountyIds(database.db);

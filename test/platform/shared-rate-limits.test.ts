@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { acquireScraperSlot } from '../../activities/listings/scraper-slots';
 import { createPool, type Database } from '../../platform/database';
 import { limitForWindow, RateLimitWaitTooLong, SharedRateLimits } from '../../platform/shared-rate-limits';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -29,7 +30,9 @@ describe('shared rate limits in PostgreSQL', () => {
   });
 
   it('three processes booking from one key together stay within its limit in every window', async () => {
-    const limit = limitForWindow(10, 1000, { safetyMs: 20 });
+    // The slack covers timers firing late on a loaded machine: a send is never early, but a late one can
+    // land next to its successor, as network delay does at a server.
+    const limit = limitForWindow(10, 1000, { safetyMs: 300 });
     const sends: number[] = [];
     await Promise.all(
       pools.flatMap((pool) => {
@@ -83,5 +86,34 @@ describe('shared rate limits in PostgreSQL', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled')), 100);
     await assert.rejects(limits.acquire('test:cancelled', { perSecond: 1, burst: 1 }, { signal: controller.signal }), /cancelled|abort/i);
+  });
+});
+
+describe('MAX_CONCURRENT_SCRAPERS across processes', () => {
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase('scraper_slots');
+  });
+  after(async () => database.drop());
+
+  it('three processes (pools) together hold at most maxSlots slots; a released slot goes to a waiter', async () => {
+    const pools = [0, 1, 2].map((n) => createPool(database.url, { max: 2, applicationName: `slots-process-${n}` }));
+    try {
+      const signal = new AbortController().signal;
+      const first = await acquireScraperSlot(pools[0]!, 2, { signal });
+      const second = await acquireScraperSlot(pools[1]!, 2, { signal });
+      assert.notEqual(first.slot, second.slot);
+      let third: Awaited<ReturnType<typeof acquireScraperSlot>> | null = null;
+      const waiting = acquireScraperSlot(pools[2]!, 2, { signal, pollMs: 100 }).then((slot) => (third = slot));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(third, null, 'the third process waits while both slots are held elsewhere');
+      await first.release();
+      await waiting;
+      assert.equal(third!.slot, first.slot);
+      await second.release();
+      await third!.release();
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
   });
 });

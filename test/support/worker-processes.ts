@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Database } from '../../platform/database';
 import { requireEnv } from './database';
+import { waitFor } from './wait-for';
 import { TEST_ENCRYPTION_KEY } from './encryption-key';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -33,6 +35,8 @@ export async function startWorkerProcesses(options: {
   roles: string;
   taskQueuePrefix: string;
   databaseUrl: string;
+  /** The same database: the processes are ready once each has sent its first heartbeat there. */
+  db: Database;
   env?: Record<string, string>;
 }): Promise<WorkerProcesses> {
   const children: ChildProcess[] = [];
@@ -55,6 +59,15 @@ export async function startWorkerProcesses(options: {
     children.push(child);
     peaks.push(0);
   }
+  const queue = `${options.taskQueuePrefix}-${options.roles.split(',')[0]!.trim()}`;
+  await waitFor(
+    `${options.count} worker processes to poll ${queue}`,
+    async () => {
+      const { rows } = await options.db.query<{ n: number }>('SELECT count(*)::int AS n FROM worker_heartbeats WHERE $1 = ANY(task_queues)', [queue]);
+      return rows[0]!.n >= options.count;
+    },
+    { timeoutMs: 300_000, intervalMs: 500 },
+  );
   const sampler = setInterval(() => children.forEach((child, i) => (peaks[i] = Math.max(peaks[i]!, rssMb(child.pid!)))), 500);
   return {
     pids: children.map((child) => child.pid!),
