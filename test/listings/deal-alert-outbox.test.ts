@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDealActivities } from '../../activities/listings/deal-activities';
 import { loadSettings } from '../../config/settings';
 import type { Database } from '../../platform/database';
@@ -92,8 +93,15 @@ describe('deal alerts go through an outbox (real PostgreSQL, a local webhook rec
     );
   });
 
-  const activitiesOn = (db: Database, env: Record<string, string> = { ALERT_WEBHOOK_URL: webhookUrl }) =>
-    createDealActivities({ db, settings: loadSettings({ ...process.env, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env }) });
+  /** The deal activities as a worker runs them: inside an activity context (their log lines need one). */
+  const activitiesOn = (db: Database, env: Record<string, string> = { ALERT_WEBHOOK_URL: webhookUrl }) => {
+    const activities = createDealActivities({ db, settings: loadSettings({ ...process.env, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env }) });
+    const context = new MockActivityEnvironment();
+    return {
+      analyseModelDeals: (input: Parameters<typeof activities.analyseModelDeals>[0]) => context.run(activities.analyseModelDeals, input) as ReturnType<typeof activities.analyseModelDeals>,
+      deliverDealAlerts: () => context.run(activities.deliverDealAlerts) as ReturnType<typeof activities.deliverDealAlerts>,
+    };
+  };
 
   const alertRows = async () =>
     (
