@@ -61,6 +61,9 @@ export function createPermitActivities(deps: ActivityDependencies) {
   async function countyOrFail(countyId: number) {
     const county = await loadCountyPullConfig(db, secrets, countyId);
     if (!county) throw countyNotFound(countyId);
+    if (typeof county === 'string') {
+      throw ApplicationFailure.create({ type: 'PlatformNotPulled', message: `county ${countyId} is a ${county} county: its pull is not built yet`, nonRetryable: true });
+    }
     return county;
   }
 

@@ -5,6 +5,7 @@ import {
 import { applyScheduleAction, getCountySchedule } from '../../services/permits/county-schedule';
 import { startPermitPull } from '../../services/permits/pull-jobs';
 import { errorResponses, jsonContent, ok, okWithStatus, successResponse } from '../envelope';
+import { fieldMappingSchema } from '../../domain/permits/open-data-record';
 import { boundedInteger, idPath, trimmedText, verbatimText } from '../input-schemas';
 import { iso, isoDate } from './permits-shared';
 import { createRouter, type Router } from '../router';
@@ -30,14 +31,56 @@ const credentialFields = {
   username: trimmedText({ max: 200 }),
   password: verbatimText({ min: 1, max: 500 }),
 };
+/** The host a Socrata dataset is published on (`data.cityofchicago.org`), or an http(s) base URL (a simulator's). */
+const socrataDomain = trimmedText({ max: 300 })
+  .refine((value) => {
+    try {
+      const url = new URL(/^https?:\/\//.test(value) ? value : `https://${value}`);
+      return url.pathname === '/' && !url.search && !url.hash && !url.username;
+    } catch {
+      return false;
+    }
+  }, 'not a host name or base URL (https://host[:port])')
+  .openapi({ example: 'data.cityofchicago.org' });
+const arcgisLayerUrl = trimmedText({ max: 1000 })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return /^https?:$/.test(url.protocol) && /\/(FeatureServer|MapServer)\/\d+\/?$/i.test(url.pathname) && !url.search && !url.username;
+    } catch {
+      return false;
+    }
+  }, 'not a layer URL (http(s)://…/FeatureServer/<n> or …/MapServer/<n>)')
+  .openapi({ example: 'https://services1.arcgis.com/CvuPhqcTQpZPT9qY/arcgis/rest/services/Building_Permits_Since_2014/FeatureServer/0' });
+const fieldMapping = fieldMappingSchema.openapi('PermitFieldMapping', { description: 'Which source column holds each canonical permit field (domain/permits/open-data-record.ts)' });
+const sourceToken = verbatimText({ min: 1, max: 500 }).nullable();
+const socrataSource = {
+  platform: z.literal('socrata'),
+  domain: socrataDomain,
+  dataset_id: z.string().regex(/^[a-z0-9]{4}-[a-z0-9]{4}$/, 'not a Socrata dataset id (four-four, e.g. ydr8-5enu)'),
+  field_mapping: fieldMapping,
+};
+const arcgisSource = { platform: z.literal('arcgis'), layer_url: arcgisLayerUrl, field_mapping: fieldMapping };
+const openDataSource = z.discriminatedUnion('platform', [z.strictObject(socrataSource), z.strictObject(arcgisSource)]).openapi('OpenDataSource');
+
 const countyCreate = z
-  .strictObject({
-    name: trimmedText({ max: 200 }),
-    ...credentialFields,
-    permit_type: trimmedText({ max: 200 }).default('Building/Residential/Trade/Mechanical'),
-    module: trimmedText({ max: 100 }).default('Building'),
-    time_zone: timeZone.default('America/New_York'),
-  })
+  .discriminatedUnion('platform', [
+    z.strictObject({
+      platform: z.literal('accela').default('accela'),
+      name: trimmedText({ max: 200 }),
+      ...credentialFields,
+      permit_type: trimmedText({ max: 200 }).default('Building/Residential/Trade/Mechanical'),
+      module: trimmedText({ max: 100 }).default('Building'),
+      time_zone: timeZone.default('America/New_York'),
+    }),
+    ...([socrataSource, arcgisSource] as const).map((source) => z.strictObject({
+      ...source,
+      name: trimmedText({ max: 200 }),
+      /** Socrata: the app token (X-App-Token); ArcGIS: a token for a secured layer. */
+      source_token: sourceToken.default(null),
+      time_zone: timeZone.default('America/New_York'),
+    })),
+  ])
   .openapi('CountyCreate');
 const countyUpdate = z
   .strictObject({
@@ -51,6 +94,8 @@ const countyUpdate = z
     permit_type: trimmedText({ max: 200 }).optional(),
     module: trimmedText({ max: 100 }).optional(),
     time_zone: timeZone.optional(),
+    source: openDataSource.optional().openapi({ description: 'Socrata or ArcGIS counties only; the platform cannot change' }),
+    source_token: sourceToken.optional().openapi({ description: 'Socrata or ArcGIS counties only; null removes it' }),
   })
   .openapi('CountyUpdate');
 const testCredentials = z.strictObject({ ...credentialFields, module: trimmedText({ max: 100 }).default('Building') }).openapi('AccelaCredentials');
@@ -59,12 +104,15 @@ const countySchema = z
   .object({
     id: z.number(),
     name: z.string(),
-    agency_name: z.string(),
+    platform: z.enum(['accela', 'socrata', 'arcgis']),
+    agency_name: z.string().openapi({ description: 'Accela agency; for Socrata and ArcGIS, the source (domain/dataset or layer URL)' }),
     environment: z.enum(['PROD', 'TEST']),
-    app_id: z.string(),
+    app_id: z.string().nullable(),
     app_secret: z.string().nullable().openapi({ example: 'ab****yz' }),
-    username: z.string(),
+    username: z.string().nullable(),
     password: z.string().nullable().openapi({ example: '****' }),
+    source: openDataSource.nullable(),
+    source_token: z.string().nullable().openapi({ example: 'ab****yz' }),
     permit_type: z.string(),
     module: z.string(),
     time_zone: z.string(),
@@ -100,8 +148,9 @@ const startedJob = z.object({ job_id: z.number(), workflow_id: z.string() }).ope
 
 function countyView(county: MaskedCounty): z.infer<typeof countySchema> {
   return {
-    id: county.id, name: county.name, agency_name: county.agency_name, environment: county.environment, app_id: county.app_id,
-    app_secret: county.app_secret, username: county.username, password: county.password, permit_type: county.permit_type,
+    id: county.id, name: county.name, platform: county.platform, agency_name: county.agency_name, environment: county.environment, app_id: county.app_id,
+    app_secret: county.app_secret, username: county.username, password: county.password, source: county.source_config,
+    source_token: county.source_token, permit_type: county.permit_type,
     module: county.module, time_zone: county.time_zone, created_at: iso(county.created_at)!, updated_at: iso(county.updated_at)!,
   };
 }
@@ -109,7 +158,7 @@ function countyView(county: MaskedCounty): z.infer<typeof countySchema> {
 const tags = ['Permits: counties'];
 
 const routes = {
-  create: createRoute({ method: 'post', path: '/api/counties', tags, summary: 'Add a county (Accela agency) with its credentials', request: { body: { required: true, ...jsonContent(countyCreate) } }, responses: { 201: successResponse('Created', countySchema), ...errorResponses(400, 401, 409) } }),
+  create: createRoute({ method: 'post', path: '/api/counties', tags, summary: 'Add a county: an Accela agency with its credentials, or a Socrata dataset or ArcGIS layer with its field mapping', request: { body: { required: true, ...jsonContent(countyCreate) } }, responses: { 201: successResponse('Created', countySchema), ...errorResponses(400, 401, 409) } }),
   list: createRoute({ method: 'get', path: '/api/counties', tags, summary: 'List counties (secrets masked)', responses: { 200: successResponse('Counties', z.array(countySchema)), ...errorResponses(401) } }),
   get: createRoute({ method: 'get', path: '/api/counties/{id}', tags, summary: 'One county (secrets masked)', request: { params: idPath }, responses: { 200: successResponse('County', countySchema), ...errorResponses(400, 401, 404) } }),
   update: createRoute({ method: 'put', path: '/api/counties/{id}', tags, summary: 'Change a county; secrets are replaced only when given', request: { params: idPath, body: { required: true, ...jsonContent(countyUpdate) } }, responses: { 200: successResponse('Updated', countySchema), ...errorResponses(400, 401, 404, 409) } }),

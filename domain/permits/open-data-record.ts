@@ -4,35 +4,38 @@ import { mapPermitClass, mapPermitType, mapStatus, mapWorkClass } from './blds';
 import type { ParsedRecord, PermitFields } from './permit-record';
 import { classifyTrades, isHvac } from './trades';
 
+/** A source column name: never blank, never NUL (PostgreSQL cannot store it in the county's JSONB config). */
+const sourceColumn = z.string().min(1).max(200).regex(/^[^\u0000]+$/, 'must not contain the NUL character (\\u0000)');
+
 /**
  * A jurisdiction's field mapping: which column of its Socrata dataset or ArcGIS layer holds each canonical permit
  * field. Only the permit number and the date to pull by are required; a column left out is simply not published.
  * The shipped examples for real datasets are in `domain/permits/example-mappings.ts`.
  */
 export const fieldMappingSchema = z.strictObject({
-  permit_number: z.string().min(1),
-  permit_type: z.string().min(1).optional(),
-  permit_type_mapped: z.string().min(1).optional(),
-  permit_class: z.string().min(1).optional(),
-  work_class: z.string().min(1).optional(),
-  description: z.string().min(1).optional(),
-  status: z.string().min(1).optional(),
-  status_mapped: z.string().min(1).optional(),
-  applied_date: z.string().min(1).optional(),
-  issued_date: z.string().min(1).optional(),
-  completed_date: z.string().min(1).optional(),
-  address: z.string().min(1).optional(),
-  city: z.string().min(1).optional(),
-  state: z.string().min(1).optional(),
-  postal_code: z.string().min(1).optional(),
-  owner: z.string().min(1).optional(),
-  contractor: z.string().min(1).optional(),
-  valuation: z.string().min(1).optional(),
-  parcel: z.string().min(1).optional(),
+  permit_number: sourceColumn,
+  permit_type: sourceColumn.optional(),
+  permit_type_mapped: sourceColumn.optional(),
+  permit_class: sourceColumn.optional(),
+  work_class: sourceColumn.optional(),
+  description: sourceColumn.optional(),
+  status: sourceColumn.optional(),
+  status_mapped: sourceColumn.optional(),
+  applied_date: sourceColumn.optional(),
+  issued_date: sourceColumn.optional(),
+  completed_date: sourceColumn.optional(),
+  address: sourceColumn.optional(),
+  city: sourceColumn.optional(),
+  state: sourceColumn.optional(),
+  postal_code: sourceColumn.optional(),
+  owner: sourceColumn.optional(),
+  contractor: sourceColumn.optional(),
+  valuation: sourceColumn.optional(),
+  parcel: sourceColumn.optional(),
   /** The date column year windows and date-window incrementals filter on (usually the issue or applied date). */
-  pull_date: z.string().min(1),
+  pull_date: sourceColumn,
   /** A last-edited column for incremental pulls; Socrata's system `:updated_at` is always available there. */
-  last_updated: z.string().min(1).optional(),
+  last_updated: sourceColumn.optional(),
 });
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 

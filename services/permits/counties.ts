@@ -2,12 +2,12 @@ import type { Client } from '@temporalio/client';
 import { accelaConnectionTestClient, type CountyCredentials } from '../../clients/accela/connections';
 import { AccelaApiError } from '../../clients/accela/errors';
 import type { Settings } from '../../config/settings';
-import { ConflictError, NotFoundError } from '../../domain/errors';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../../domain/errors';
 import type { Database } from '../../platform/database';
 import { maskSecret, type SecretBox } from '../../platform/encryption';
 import {
-  countyCredentials, type CountyFields, type CountyRow, deleteCounty as deleteCountyRow, findCounty, findCountyByAgency, insertCounty, listCounties as listCountyRows,
-  updateCounty as updateCountyRow,
+  countyCredentials, type CountyFields, type CountyRow, deleteCounty as deleteCountyRow, findCounty, findCountyByAgency, insertCounty, insertOpenDataCounty,
+  listCounties as listCountyRows, type OpenDataCountyFields, type OpenDataSourceConfig, openDataSourceName, updateCounty as updateCountyRow, updateOpenDataCounty,
 } from '../../stores/permits/county-store';
 import { findActiveJob } from '../../stores/permits/job-store';
 import { loadRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
@@ -19,7 +19,21 @@ export interface CountyContext {
 }
 
 /** A county as the API shows it: its secrets masked, never decrypted beyond this service. */
-export type MaskedCounty = Omit<CountyRow, 'app_secret_encrypted' | 'password_encrypted'> & { app_secret: string | null; password: string | null };
+export type MaskedCounty = Omit<CountyRow, 'app_secret_encrypted' | 'password_encrypted' | 'source_token_encrypted'> & {
+  app_secret: string | null;
+  password: string | null;
+  source_token: string | null;
+};
+
+/** A new county as the API takes it: an Accela agency (the default platform), or a Socrata dataset or ArcGIS layer. */
+export type NewCounty =
+  | ({ platform?: 'accela' } & CountyFields)
+  | ({ platform: 'socrata'; domain: string; dataset_id: string } & OpenDataFields)
+  | ({ platform: 'arcgis'; layer_url: string } & OpenDataFields);
+type OpenDataFields = Pick<OpenDataSourceConfig, 'field_mapping'> & Omit<OpenDataCountyFields, 'source'>;
+
+/** Changes to a county: Accela fields for an Accela county, `source` and `source_token` for an open-data one. */
+export type CountyChanges = Partial<CountyFields> & { source?: OpenDataSourceConfig; source_token?: string | null };
 
 export interface ConnectionTestOutcome {
   success: boolean;
@@ -29,8 +43,17 @@ export interface ConnectionTestOutcome {
 }
 
 function masked(row: CountyRow, secrets: SecretBox): MaskedCounty {
-  const { app_secret_encrypted, password_encrypted, ...rest } = row;
-  return { ...rest, app_secret: maskSecret(secrets.decrypt(app_secret_encrypted)), password: maskSecret(secrets.decrypt(password_encrypted)) };
+  const { app_secret_encrypted, password_encrypted, source_token_encrypted, ...rest } = row;
+  const open = (sealed: string | null) => maskSecret(sealed === null ? null : secrets.decrypt(sealed));
+  return { ...rest, app_secret: open(app_secret_encrypted), password: open(password_encrypted), source_token: open(source_token_encrypted) };
+}
+
+function openDataCounty(county: Extract<NewCounty, { platform: 'socrata' | 'arcgis' }>): OpenDataCountyFields {
+  const { name, source_token, time_zone, field_mapping } = county;
+  const source: OpenDataSourceConfig = county.platform === 'socrata'
+    ? { platform: 'socrata', domain: county.domain, dataset_id: county.dataset_id, field_mapping }
+    : { platform: 'arcgis', layer_url: county.layer_url, field_mapping };
+  return { name, source, source_token, time_zone };
 }
 
 async function requireCounty(db: Database, countyId: number): Promise<CountyRow> {
@@ -39,7 +62,14 @@ async function requireCounty(db: Database, countyId: number): Promise<CountyRow>
   return row;
 }
 
-export async function createCounty(context: CountyContext, fields: CountyFields): Promise<MaskedCounty> {
+export async function createCounty(context: CountyContext, county: NewCounty): Promise<MaskedCounty> {
+  if (county.platform === 'socrata' || county.platform === 'arcgis') {
+    const fields = openDataCounty(county);
+    const row = await insertOpenDataCounty(context.db, context.secrets, fields);
+    if (!row) throw new ConflictError(`a county for ${county.platform} source ${openDataSourceName(fields.source)} exists already`);
+    return masked(row, context.secrets);
+  }
+  const { platform: _accela, ...fields } = county;
   const row = await insertCounty(context.db, context.secrets, fields);
   if (!row) throw new ConflictError(`a county for agency ${fields.agency_name} (${fields.environment}, ${fields.permit_type}) exists already`);
   return masked(row, context.secrets);
@@ -53,8 +83,23 @@ export async function getCounty(context: CountyContext, countyId: number): Promi
   return masked(await requireCounty(context.db, countyId), context.secrets);
 }
 
-export async function updateCounty(context: CountyContext, countyId: number, changes: Partial<CountyFields>): Promise<MaskedCounty> {
-  const row = await updateCountyRow(context.db, context.secrets, countyId, changes);
+/** Accela fields on an open-data county, a source on an Accela county or a change of platform are InvalidRequestErrors. */
+export async function updateCounty(context: CountyContext, countyId: number, changes: CountyChanges): Promise<MaskedCounty> {
+  const current = await requireCounty(context.db, countyId);
+  const { source, source_token, name, time_zone, ...accelaOnly } = changes;
+  let row: CountyRow | 'missing' | 'duplicate';
+  if (current.platform === 'accela') {
+    const openDataOnly = Object.entries({ source, source_token }).filter(([, value]) => value !== undefined).map(([field]) => field);
+    if (openDataOnly.length > 0) throw new InvalidRequestError(`county ${countyId} is an Accela county: ${openDataOnly.join(', ')} apply to Socrata and ArcGIS counties only`);
+    row = await updateCountyRow(context.db, context.secrets, countyId, changes);
+  } else {
+    const given = Object.entries(accelaOnly).filter(([, value]) => value !== undefined).map(([field]) => field);
+    if (given.length > 0) throw new InvalidRequestError(`county ${countyId} is a ${current.platform} county: ${given.join(', ')} apply to Accela counties only`);
+    if (source && source.platform !== current.platform) {
+      throw new InvalidRequestError(`county ${countyId} is a ${current.platform} county: its source cannot become ${source.platform}`);
+    }
+    row = await updateOpenDataCounty(context.db, context.secrets, countyId, { name, time_zone, source, source_token });
+  }
   if (row === 'missing') throw new NotFoundError(`county ${countyId} does not exist`);
   if (row === 'duplicate') throw new ConflictError('another county has this agency, environment and permit type');
   return masked(row, context.secrets);
@@ -84,6 +129,7 @@ export async function testAccelaCredentials(settings: Settings, credentials: Cou
 /** `testAccelaCredentials` with a saved county's credentials and module. */
 export async function testCountyConnection(context: CountyContext & { settings: Settings }, countyId: number): Promise<ConnectionTestOutcome> {
   const row = await requireCounty(context.db, countyId);
+  if (row.platform !== 'accela') throw new InvalidRequestError(`county ${countyId} is a ${row.platform} county: its connection test is not built yet`);
   return testAccelaCredentials(context.settings, countyCredentials(row, context.secrets), row.module);
 }
 

@@ -1,6 +1,7 @@
 import type { CountyCredentials } from '../../clients/accela/connections';
 import type { Database } from '../../platform/database';
 import type { SecretBox } from '../../platform/encryption';
+import type { FieldMapping } from '../../domain/permits/open-data-record';
 import { isUniqueViolation } from './postgres-errors';
 
 export interface CountyPullConfig {
@@ -12,10 +13,19 @@ export interface CountyPullConfig {
   credentials: CountyCredentials;
 }
 
-/** A `counties` row as stored: secrets sealed. */
-export type CountyRow = Record<string, any> & { id: number; app_secret_encrypted: string; password_encrypted: string };
+export type CountyPlatform = 'accela' | 'socrata' | 'arcgis';
 
-/** The writable columns of a county; secrets in the clear (sealed here, never stored open). */
+/** A `counties` row as stored: secrets sealed (the Accela ones null on an open-data county, the source token on Accela). */
+export type CountyRow = Record<string, any> & {
+  id: number;
+  platform: CountyPlatform;
+  app_secret_encrypted: string | null;
+  password_encrypted: string | null;
+  source_config: OpenDataSourceConfig | null;
+  source_token_encrypted: string | null;
+};
+
+/** The writable columns of an Accela county; secrets in the clear (sealed here, never stored open). */
 export interface CountyFields {
   name: string;
   agency_name: string;
@@ -29,10 +39,34 @@ export interface CountyFields {
   time_zone: string;
 }
 
-/** A county's pull settings with its secrets decrypted: stays inside the activity, never crosses Temporal. */
-export async function loadCountyPullConfig(db: Pick<Database, 'query'>, secrets: SecretBox, countyId: number): Promise<CountyPullConfig | null> {
+/** Where a Socrata or ArcGIS county's permits are, and how its columns map to the canonical permit. */
+export type OpenDataSourceConfig =
+  | { platform: 'socrata'; domain: string; dataset_id: string; field_mapping: FieldMapping }
+  | { platform: 'arcgis'; layer_url: string; field_mapping: FieldMapping };
+
+/** The writable columns of a Socrata or ArcGIS county; the app token (Socrata) or token (ArcGIS) in the clear, optional. */
+export interface OpenDataCountyFields {
+  name: string;
+  source: OpenDataSourceConfig;
+  source_token: string | null;
+  time_zone: string;
+}
+
+/** What identifies an open-data source, stored as the county's `agency_name` so one source is added once. */
+export function openDataSourceName(source: OpenDataSourceConfig): string {
+  return source.platform === 'socrata' ? `${source.domain}/${source.dataset_id}` : source.layer_url;
+}
+
+/**
+ * An Accela county's pull settings with its secrets decrypted: stays inside the activity, never crosses Temporal.
+ * Null when the county does not exist; its platform when it is not pulled from Accela.
+ */
+export async function loadCountyPullConfig(
+  db: Pick<Database, 'query'>, secrets: SecretBox, countyId: number,
+): Promise<CountyPullConfig | Exclude<CountyPlatform, 'accela'> | null> {
   const row = await findCounty(db, countyId);
   if (!row) return null;
+  if (row.platform !== 'accela') return row.platform;
   return {
     id: Number(row.id),
     agencyName: row.agency_name,
@@ -44,6 +78,9 @@ export async function loadCountyPullConfig(db: Pick<Database, 'query'>, secrets:
 }
 
 export function countyCredentials(row: CountyRow, secrets: SecretBox): CountyCredentials {
+  if (row.platform !== 'accela' || row.app_secret_encrypted === null || row.password_encrypted === null) {
+    throw new Error(`county ${row.id} is a ${row.platform} county: it has no Accela credentials`);
+  }
   return {
     appId: row.app_id,
     appSecret: secrets.decrypt(row.app_secret_encrypted),
@@ -85,6 +122,33 @@ export async function insertCounty(db: Database, secrets: SecretBox, county: Cou
   }
 }
 
+/** Inserts a Socrata or ArcGIS county; null when one with the same source and permit type exists. */
+export async function insertOpenDataCounty(db: Database, secrets: SecretBox, county: OpenDataCountyFields): Promise<CountyRow | null> {
+  try {
+    const { rows } = await db.query<CountyRow>(
+      `INSERT INTO counties (name, platform, agency_name, source_config, source_token_encrypted, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [county.name, county.source.platform, openDataSourceName(county.source), county.source,
+        county.source_token === null ? null : secrets.encrypt(county.source_token), county.time_zone],
+    );
+    return rows[0]!;
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
+}
+
+/** Changes an open-data county's fields given; a null token removes it. Same outcomes as `updateCounty`. */
+export async function updateOpenDataCounty(
+  db: Database, secrets: SecretBox, countyId: number, changes: Partial<OpenDataCountyFields>,
+): Promise<CountyRow | 'missing' | 'duplicate'> {
+  return updateColumns(db, countyId, {
+    name: changes.name, time_zone: changes.time_zone,
+    source_config: changes.source, agency_name: changes.source && openDataSourceName(changes.source),
+    source_token_encrypted: changes.source_token === undefined ? undefined : changes.source_token === null ? null : secrets.encrypt(changes.source_token),
+  });
+}
+
 /**
  * Changes the fields given (secrets are replaced only when given). Returns the row, `missing` when the
  * county does not exist, or `duplicate` when the change collides with another county.
@@ -96,6 +160,11 @@ export async function updateCounty(db: Database, secrets: SecretBox, countyId: n
     app_secret_encrypted: changes.app_secret === undefined ? undefined : secrets.encrypt(changes.app_secret),
     password_encrypted: changes.password === undefined ? undefined : secrets.encrypt(changes.password),
   };
+  return updateColumns(db, countyId, columns);
+}
+
+/** Sets the columns whose value is not undefined (null clears one). */
+async function updateColumns(db: Database, countyId: number, columns: Record<string, unknown>): Promise<CountyRow | 'missing' | 'duplicate'> {
   const given = Object.entries(columns).filter(([, value]) => value !== undefined);
   const assignments = given.map(([column], index) => `${column} = $${index + 2}`);
   try {
