@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { BrowserContext, Page } from 'playwright-core';
+import { type SearchCriteria, withSearchFilterSpecs } from '../../clients/autotrader/search-url';
 import { findFleetModel } from '../../domain/listings/fleet';
 import { saveRejectedRecords } from '../../platform/rejects';
 import type { ActivityDependencies } from '../dependencies';
@@ -63,18 +64,19 @@ export function createListingScrapeActivities({ settings, db, browsers }: Activi
         await prepareContext(browserContext, baseUrl, settings.AUTOTRADER_PRESET_CONSENT);
         page = await browserContext.newPage();
         const seen = resumed ? await advertIdsOfRun(db, input.runId) : new Set<string>();
+        const criteria: SearchCriteria = {
+          make: fleetModel.make,
+          model: fleetModel.model,
+          postcode: settings.AUTOTRADER_POSTCODE,
+          radiusMiles: settings.AUTOTRADER_RADIUS_MILES,
+          fuelType: settings.AUTOTRADER_FUEL_TYPE,
+          transmission: settings.AUTOTRADER_TRANSMISSION,
+          yearFrom: settings.AUTOTRADER_YEAR_FROM,
+        };
         const outcome = await pageThroughResults({
           page,
           baseUrl,
-          criteria: {
-            make: fleetModel.make,
-            model: fleetModel.model,
-            postcode: settings.AUTOTRADER_POSTCODE,
-            radiusMiles: settings.AUTOTRADER_RADIUS_MILES,
-            fuelType: settings.AUTOTRADER_FUEL_TYPE,
-            transmission: settings.AUTOTRADER_TRANSMISSION,
-            yearFrom: settings.AUTOTRADER_YEAR_FROM,
-          },
+          criteria,
           cursor,
           seen,
           maxResults: input.maxResults,
@@ -82,7 +84,11 @@ export function createListingScrapeActivities({ settings, db, browsers }: Activi
           timeoutMs: settings.AUTOTRADER_PAGE_TIMEOUT_MS,
           sleep: (ms) => context.sleep(ms),
           onPage: async ({ pageNumber, fresh, parsed }) => {
-            const stored = await storeListingsPage(db, { runId: input.runId, make: fleetModel.make, model: fleetModel.model }, fresh);
+            const stored = await storeListingsPage(
+              db,
+              { runId: input.runId, make: fleetModel.make, model: fleetModel.model },
+              fresh.map((listing) => withSearchFilterSpecs(listing, criteria)),
+            );
             await saveRejectedRecords(
               db,
               parsed.rejected.map((card) => ({

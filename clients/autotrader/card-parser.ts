@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   advertIdFromUrl,
   parseLocation,
+  parseKeySpecs,
   parseMileage,
   parsePrice,
   parseRegisteredYear,
@@ -31,6 +32,9 @@ export const listingSchema = z.object({
   url: z.string().min(1),
   priceIndicator: z.enum(['great', 'good', 'fair', 'low', 'high']).nullable(),
   attentionGrabber: z.string().nullable(),
+  bodyType: z.string().nullable(),
+  fuelType: z.string().nullable(),
+  gearbox: z.string().nullable(),
 });
 
 const text = (node: Card) => node.first().text().replace(/\s+/g, ' ').trim();
@@ -195,6 +199,10 @@ function readCurrentCard(card: Card, advertId: string, $: cheerio.CheerioAPI) {
     distanceMiles,
     priceIndicator: priceIndicatorOf(card),
     attentionGrabber: optionalText(byTestId(card, 'search-listing-attention-grabber')),
+    // The 2025–26 card has no key specs (../shared/reference/autotrader.md A2).
+    bodyType: null,
+    fuelType: null,
+    gearbox: null,
   };
 }
 
@@ -241,6 +249,7 @@ function readLegacyCard(card: Card, advertId: string, $: cheerio.CheerioAPI) {
     distanceMiles,
     priceIndicator: priceIndicatorOf(card),
     attentionGrabber: optionalText(byTestId(card, 'search-listing-attention-grabber')),
+    ...parseKeySpecs(specs),
   };
 }
 

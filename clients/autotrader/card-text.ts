@@ -35,3 +35,26 @@ export function priceIndicatorFromTestId(testId: string): PriceIndicator | null 
 export function advertIdFromUrl(url: string): string | null {
   return /\/car-details\/(\d{10,20})/.exec(url)?.[1] ?? null;
 }
+
+/** Body, fuel and gearbox as a card's key specs state them; null where the card does not say. */
+export interface KeySpecs {
+  bodyType: string | null;
+  fuelType: string | null;
+  gearbox: string | null;
+}
+
+/** The site's body types (its `body-type` search filter values). */
+const BODY_TYPE = /^(hatchback|saloon|estate|suv|coupe|convertible|mpv|pickup|limousine|minibus|panel van|camper)$/i;
+/** The site's fuel types (its `fuel-type` search filter values, ../shared/reference/autotrader.md A1). */
+const FUEL_TYPE = /^(petrol|diesel|electric|hybrid|petrol hybrid|petrol plug-in hybrid|diesel hybrid|diesel plug-in hybrid|bi fuel)$/i;
+const GEARBOX = /^(manual|automatic)$/i;
+
+/**
+ * Reads body, fuel and gearbox out of the older layout's positional key-spec list ("2019 (69 reg)",
+ * "Hatchback", "32,000 miles", "1.0L", "100PS", "Manual", "Petrol"), each recognised by its
+ * vocabulary rather than its position, since cards leave out items they do not know.
+ */
+export function parseKeySpecs(specs: readonly string[]): KeySpecs {
+  const find = (pattern: RegExp) => specs.map((spec) => spec.trim()).find((spec) => pattern.test(spec)) ?? null;
+  return { bodyType: find(BODY_TYPE), fuelType: find(FUEL_TYPE), gearbox: find(GEARBOX) };
+}

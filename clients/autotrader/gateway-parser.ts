@@ -118,5 +118,9 @@ function toListing(advert: z.infer<typeof advertSchema>, baseUrl: string) {
     url: canonicalAdvertUrl(baseUrl, advert.advertId),
     priceIndicator: indicatorBadge ? priceIndicatorFromTestId(indicatorBadge.type) : null,
     attentionGrabber: advert.attentionGrabber || null,
+    // A gateway advert carries no body, fuel or gearbox field (recorded response F2), like the card it renders.
+    bodyType: null,
+    fuelType: null,
+    gearbox: null,
   };
 }

@@ -1,12 +1,12 @@
-import type { PriceIndicator } from './card-text';
+import type { KeySpecs, PriceIndicator } from './card-text';
 
 /** The slots the site fills with paid or recommended adverts; they are not organic results. */
 export const AD_SLOT_TYPES = ['PROMOTED_LISTING', 'FEATURED_LISTING', 'YOU_MAY_ALSO_LIKE', 'LEASING_LISTING'] as const;
 /** A known slot, or a card marked as not organic in a way naming none of them. */
 export type AdSlotType = (typeof AD_SLOT_TYPES)[number] | 'UNRECOGNISED_SLOT';
 
-/** One organic advert as shown on a search-result card. */
-export interface ScrapedListing {
+/** One organic advert as shown on a search-result card, with body, fuel and gearbox where the card states them. */
+export interface ScrapedListing extends KeySpecs {
   advertId: string;
   title: string;
   subtitle: string | null;

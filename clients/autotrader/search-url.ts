@@ -1,3 +1,5 @@
+import type { KeySpecs } from './card-text';
+
 /** What one model search asks for; the defaults are the original system's (petrol, manual, 25 miles, from 2018). */
 export interface SearchCriteria {
   make: string;
@@ -28,4 +30,13 @@ export function buildSearchUrl(baseUrl: string, criteria: SearchCriteria, page: 
   url.searchParams.set('sort', 'relevance');
   url.searchParams.set('page', String(page));
   return url.toString();
+}
+
+/**
+ * A search filtered by fuel type and transmission returns only cars that have them, so its results
+ * have them whether or not their cards say so (the 2025–26 card and the gateway JSON do not; the
+ * filters are the authoritative source, ../shared/reference/autotrader.md A2). The card's own value wins.
+ */
+export function withSearchFilterSpecs<T extends KeySpecs>(listing: T, criteria: Pick<SearchCriteria, 'fuelType' | 'transmission'>): T {
+  return { ...listing, fuelType: listing.fuelType ?? criteria.fuelType, gearbox: listing.gearbox ?? criteria.transmission };
 }

@@ -19,10 +19,14 @@ export async function listingsOfModel(db: Queryable, make: string, model: string
     price: number;
     subtitle: string | null;
     seller_type: 'private' | 'trade';
+    body_type: string | null;
+    fuel_type: string | null;
+    gearbox: string | null;
     first_seen: Date;
     last_seen: Date;
   }>(
-    `SELECT advert_id, year, plate, mileage, price, subtitle, seller_type, first_seen, last_seen FROM listings
+    `SELECT advert_id, year, plate, mileage, price, subtitle, seller_type, body_type, fuel_type, gearbox, first_seen, last_seen
+       FROM listings
       WHERE make = $1 AND model = $2 AND last_seen > now() - make_interval(days => $3)`,
     [make, model, windowDays],
   );
@@ -34,6 +38,9 @@ export async function listingsOfModel(db: Queryable, make: string, model: string
     price: r.price,
     subtitle: r.subtitle,
     sellerType: r.seller_type,
+    body: r.body_type,
+    fuel: r.fuel_type,
+    gearbox: r.gearbox,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
   }));

@@ -37,16 +37,20 @@ export async function storeListingsPage(
     const column = <K extends keyof ScrapedListing>(key: K) => listings.map((l) => l[key]);
     await client.query(
       `INSERT INTO listings (advert_id, title, subtitle, year, plate, mileage, price, seller_type, dealer_name, dealer_rating,
-                             location, distance_miles, url, price_indicator, attention_grabber, make, model, last_scrape_run_id)
-       SELECT *, $16::text, $17::text, $18::bigint
+                             location, distance_miles, url, price_indicator, attention_grabber, body_type, fuel_type, gearbox,
+                             make, model, last_scrape_run_id)
+       SELECT *, $19::text, $20::text, $21::bigint
          FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[],
-                     $10::numeric[], $11::text[], $12::int[], $13::text[], $14::text[], $15::text[])
+                     $10::numeric[], $11::text[], $12::int[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
        ON CONFLICT (advert_id) DO UPDATE SET
          title = EXCLUDED.title, subtitle = EXCLUDED.subtitle, year = EXCLUDED.year, plate = EXCLUDED.plate,
          mileage = EXCLUDED.mileage, price = EXCLUDED.price, seller_type = EXCLUDED.seller_type,
          dealer_name = EXCLUDED.dealer_name, dealer_rating = EXCLUDED.dealer_rating, location = EXCLUDED.location,
          distance_miles = EXCLUDED.distance_miles, url = EXCLUDED.url, price_indicator = EXCLUDED.price_indicator,
-         attention_grabber = EXCLUDED.attention_grabber, last_seen = now(), last_scrape_run_id = EXCLUDED.last_scrape_run_id`,
+         attention_grabber = EXCLUDED.attention_grabber,
+         -- a card that does not state them (current layout) keeps what an earlier one did
+         body_type = COALESCE(EXCLUDED.body_type, listings.body_type), fuel_type = COALESCE(EXCLUDED.fuel_type, listings.fuel_type),
+         gearbox = COALESCE(EXCLUDED.gearbox, listings.gearbox), last_seen = now(), last_scrape_run_id = EXCLUDED.last_scrape_run_id`,
       [
         ids,
         column('title'),
@@ -63,6 +67,9 @@ export async function storeListingsPage(
         column('url'),
         column('priceIndicator'),
         column('attentionGrabber'),
+        column('bodyType'),
+        column('fuelType'),
+        column('gearbox'),
         run.make,
         run.model,
         run.runId,

@@ -74,6 +74,9 @@ describe('card parser over the saved real AutoTrader UK results page', () => {
       url: `${BASE}/car-details/202605212601683`,
       priceIndicator: null,
       attentionGrabber: 'FULL SERVICE HISTORY - 2 KEYS',
+      bodyType: null,
+      fuelType: null,
+      gearbox: null,
     });
     const privateCard = byId.get('202604101440632')!;
     assert.equal(privateCard.sellerType, 'private');
@@ -83,6 +86,16 @@ describe('card parser over the saved real AutoTrader UK results page', () => {
     assert.equal(privateCard.plate, 'S');
     assert.equal(privateCard.town, 'Wednesbury');
     assert.equal(privateCard.distanceMiles, 11);
+  });
+
+  it('finds no body, fuel or gearbox on any real 2025–26 card: they are not on it (only hinted in the subtitle or seller text)', { skip: page.skip }, () => {
+    const listings = parse().listings;
+    assert.deepEqual(
+      listings.filter((l) => l.bodyType !== null || l.fuelType !== null || l.gearbox !== null).map((l) => l.advertId),
+      [],
+    );
+    // The seller's own words may name them ("3.8S Manual Coupe"): never taken for key specs.
+    assert.ok(listings.some((l) => /manual/i.test(l.attentionGrabber ?? '')));
   });
 
   it('reads the seller type and price indicators across the page', { skip: page.skip }, () => {
@@ -149,8 +162,16 @@ describe('card parser on the older search-listing-specs layout', () => {
       url: `${BASE}/car-details/202401011234567`,
       priceIndicator: null,
       attentionGrabber: null,
+      bodyType: 'Hatchback',
+      fuelType: 'Petrol',
+      gearbox: 'Manual',
     });
     assert.equal(result.listings[1]!.sellerType, 'private');
+    assert.deepEqual(
+      [result.listings[1]!.bodyType, result.listings[1]!.fuelType, result.listings[1]!.gearbox],
+      ['Hatchback', null, null],
+      'a card leaving specs out has them unknown',
+    );
     assert.equal(result.listings[1]!.town, 'York');
     assert.equal(result.rejected.length, 1);
     assert.equal(result.rejected[0]!.advertId, '202401017777777');
@@ -287,6 +308,9 @@ describe('gateway JSON parser over the saved real response', () => {
       url: `${BASE}/car-details/202606183396342`,
       priceIndicator: null,
       attentionGrabber: 'PX TO CLEAR',
+      bodyType: null,
+      fuelType: null,
+      gearbox: null,
     });
     for (const listing of result.listings) {
       assert.ok(listing.year! >= 1990 && listing.year! <= 2026);
@@ -294,6 +318,24 @@ describe('gateway JSON parser over the saved real response', () => {
       assert.ok(listing.price > 0);
       assert.ok(listing.town);
     }
+  });
+
+  it('finds no body, fuel or gearbox field in any real gateway advert, so none is read from it', { skip: gateway.skip }, () => {
+    const body = JSON.parse(readFileSync(gateway.path!, 'utf8'));
+    const keys = new Set<string>();
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (value && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          keys.add(key);
+          collect(inner);
+        }
+      }
+    };
+    collect(body[0].data.searchResults.listings);
+    assert.ok(keys.has('make') && keys.has('year'), 'the advert context is there');
+    assert.deepEqual([...keys].filter((key) => /body|fuel|gear|transmission/i.test(key)), []);
+    assert.ok(parse().listings.every((l) => l.bodyType === null && l.fuelType === null && l.gearbox === null));
   });
 
   it('keeps an organic advert without a readable price as a rejected record with the reason', { skip: gateway.skip }, () => {

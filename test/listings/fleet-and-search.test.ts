@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { detectBotChallenge } from '../../clients/autotrader/challenge';
-import { buildSearchUrl, ORIGINAL_SEARCH_DEFAULTS } from '../../clients/autotrader/search-url';
+import { parseKeySpecs } from '../../clients/autotrader/card-text';
+import { buildSearchUrl, ORIGINAL_SEARCH_DEFAULTS, withSearchFilterSpecs } from '../../clients/autotrader/search-url';
 import { planBatches } from '../../domain/listings/batch-plan';
 import { FLEET, FLEET_MODELS, findFleetModel } from '../../domain/listings/fleet';
 
@@ -52,6 +53,32 @@ describe('search URL', () => {
       page: '7',
     });
     assert.throws(() => buildSearchUrl('http://x', { make: 'a', model: 'b', postcode: 'p', ...ORIGINAL_SEARCH_DEFAULTS }, 0), /page/);
+  });
+});
+
+describe('body, fuel and gearbox of a listing', () => {
+  it('reads them from key specs by vocabulary, whatever their position or what the card leaves out', () => {
+    assert.deepEqual(parseKeySpecs(['2019 (69 reg)', 'Estate', '31,200 miles', '1.5L', '150PS', 'Automatic', 'Petrol Plug-in Hybrid']), {
+      bodyType: 'Estate',
+      fuelType: 'Petrol Plug-in Hybrid',
+      gearbox: 'Automatic',
+    });
+    assert.deepEqual(parseKeySpecs(['Diesel', '2018 (18 reg)', 'SUV']), { bodyType: 'SUV', fuelType: 'Diesel', gearbox: null });
+    assert.deepEqual(parseKeySpecs([]), { bodyType: null, fuelType: null, gearbox: null });
+  });
+
+  it('takes fuel and gearbox from the search filters when the card does not state them; the card wins when it does', () => {
+    const criteria = { fuelType: 'Petrol', transmission: 'Manual' };
+    assert.deepEqual(withSearchFilterSpecs({ bodyType: null, fuelType: null, gearbox: null }, criteria), {
+      bodyType: null,
+      fuelType: 'Petrol',
+      gearbox: 'Manual',
+    });
+    assert.deepEqual(withSearchFilterSpecs({ bodyType: 'Saloon', fuelType: 'Petrol Hybrid', gearbox: 'Automatic' }, criteria), {
+      bodyType: 'Saloon',
+      fuelType: 'Petrol Hybrid',
+      gearbox: 'Automatic',
+    });
   });
 });
 

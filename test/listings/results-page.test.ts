@@ -30,6 +30,10 @@ const expectedListing = (car: SimulatedCar): Omit<ScrapedListing, 'url'> => ({
   distanceMiles: car.distanceMiles,
   priceIndicator: car.priceIndicator,
   attentionGrabber: car.attentionGrabber || null,
+  // the current card and the gateway JSON state no key specs, as on the real site
+  bodyType: null,
+  fuelType: null,
+  gearbox: null,
 });
 
 describe('results pages in real Chromium (simulator, no Temporal)', () => {
@@ -129,8 +133,8 @@ describe('results pages in real Chromium (simulator, no Temporal)', () => {
       const truth = legacy.organicResults(QUERY).slice(0, 20);
       assert.equal(parsed.layout, 'legacy');
       assert.deepEqual(
-        parsed.listings.map((l) => [l.advertId, l.price, l.mileage, l.year, l.sellerType, l.town, l.distanceMiles]),
-        truth.map((car) => [car.advertId, car.price, car.mileage, car.year, car.sellerType, car.town, car.distanceMiles]),
+        parsed.listings.map((l) => [l.advertId, l.price, l.mileage, l.year, l.sellerType, l.town, l.distanceMiles, l.bodyType, l.fuelType, l.gearbox]),
+        truth.map((car) => [car.advertId, car.price, car.mileage, car.year, car.sellerType, car.town, car.distanceMiles, car.bodyType, car.fuelType, car.transmission]),
       );
       const trade = parsed.listings.find((l) => l.sellerType === 'trade')!;
       assert.equal(trade.dealerName, `${trade.town} Motors`);

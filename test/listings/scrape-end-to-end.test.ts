@@ -76,7 +76,8 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
     assert.equal(result.stopReason, 'all_results_seen');
 
     const { rows } = await database.db.query(
-      `SELECT advert_id, year, mileage, price, subtitle, seller_type, location, distance_miles, url, make, model FROM listings ORDER BY advert_id`,
+      `SELECT advert_id, year, mileage, price, subtitle, seller_type, location, distance_miles, url, make, model, body_type, fuel_type, gearbox
+         FROM listings ORDER BY advert_id`,
     );
     assert.deepEqual(
       rows.map((r) => r.advert_id),
@@ -90,6 +91,8 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
         [car.make, car.model, car.year, car.mileage, car.price, car.subtitle, car.sellerType, car.town, car.distanceMiles],
       );
       assert.equal(row.url, `${simulator.url}/car-details/${car.advertId}`);
+      // The current card states no key specs: fuel and gearbox come from the search filters, the body stays unknown.
+      assert.deepEqual([row.body_type, row.fuel_type, row.gearbox], [null, car.fuelType, car.transmission]);
     }
     const history = await database.db.query('SELECT count(*)::int AS n FROM listing_price_history');
     assert.equal(history.rows[0].n, expected.length);
