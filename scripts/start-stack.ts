@@ -6,6 +6,7 @@ import { runMigrations } from '../platform/database';
 import { localApiKey, localEncryptionKey } from '../platform/local-secrets';
 import { logger } from '../platform/logger';
 import { type RunningTemporal, startTemporalDevServer } from '../platform/temporal-server';
+import { sandboxBannerLines } from '../sandbox/banner';
 import { seedSandbox } from '../sandbox/seed-demo';
 import { sandboxSimulators, sandboxSourceUrls } from '../simulators/registry';
 import { waitForPollers } from './wait-for-pollers';
@@ -75,8 +76,9 @@ async function main() {
       env.TEMPORAL_ADDRESS = temporal.address;
     }
 
+    const simulatorUrls = sandboxSourceUrls('127.0.0.1', explicit.SIMULATOR_BASE_PORT);
     if (explicit.SOURCES === 'sandbox') {
-      for (const [key, url] of Object.entries(sandboxSourceUrls('127.0.0.1', explicit.SIMULATOR_BASE_PORT))) {
+      for (const [key, url] of Object.entries(simulatorUrls)) {
         if (!process.env[key]) env[key] = url;
       }
       await startSimulators(supervisor, env);
@@ -101,6 +103,15 @@ async function main() {
       `  API key:         ${settings.API_KEYS[0]}`,
       ...notices.map((notice) => `  ${notice}`),
       '  Try: curl -H "X-API-Key: <key>" ' + `${apiUrl}/api/health`,
+      ...(settings.SOURCES === 'sandbox'
+        ? sandboxBannerLines({
+            api: apiUrl,
+            temporalUi: temporal?.uiUrl,
+            namespace: settings.TEMPORAL_NAMESPACE,
+            highlevelSimulator: simulatorUrls.HIGHLEVEL_BASE_URL!,
+            alertWebhook: simulatorUrls.ALERT_WEBHOOK_URL!,
+          })
+        : []),
       '  Ctrl-C stops everything.',
       '',
     ];
