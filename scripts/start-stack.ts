@@ -3,6 +3,7 @@ import { startApiServer } from '../api/server';
 import { loadSettings, type Settings, workerNodeOptions } from '../config/settings';
 import { type ChildOptions, ProcessSupervisor, restartPolicy } from '../platform/child-processes';
 import { runMigrations } from '../platform/database';
+import { freePort } from '../platform/free-port';
 import { localApiKey, localEncryptionKey } from '../platform/local-secrets';
 import { logger } from '../platform/logger';
 import { type RunningTemporal, startTemporalDevServer } from '../platform/temporal-server';
@@ -84,6 +85,8 @@ async function main() {
       await startSimulators(supervisor, env);
     }
 
+    // The worker child's metrics (most pipeline figures live there) on a port of their own, kept across its restarts.
+    if (explicit.WORKER_METRICS_PORT === undefined) env.WORKER_METRICS_PORT = String(await freePort());
     const settings: Settings = loadSettings(env);
     spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, {}, workerNodeOptions(settings));
     const api = await startApiServer(settings, {
@@ -101,6 +104,7 @@ async function main() {
       `  API docs:        ${apiUrl}/docs`,
       `  Temporal Web UI: ${temporal?.uiUrl ?? `(external server at ${settings.TEMPORAL_ADDRESS})`}`,
       `  API key:         ${settings.API_KEYS[0]}`,
+      `  Worker metrics:  http://${settings.API_HOST}:${settings.WORKER_METRICS_PORT}/metrics`,
       ...notices.map((notice) => `  ${notice}`),
       '  Try: curl -H "X-API-Key: <key>" ' + `${apiUrl}/api/health`,
       ...(settings.SOURCES === 'sandbox'

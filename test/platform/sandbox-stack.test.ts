@@ -28,13 +28,17 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
       AUTOTRADER_SANDBOX_MODELS: 'Ford:Fiesta,Volkswagen:Golf',
     });
     try {
-      const apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, 180_000))[1]!;
+      const apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, 300_000))[1]!;
       const banner = (await waitForOutput(stack.output, /Prospector is running[\s\S]*?Ctrl-C stops everything\./, 10_000))[0];
       const wide = banner.split('\n').filter((line) => line.length > BANNER_MAX_WIDTH);
       assert.deepEqual(wide, [], 'every banner line fits a terminal');
       for (const mention of ['/api/leads', '/api/summit/sync-status', '/contacts/search', '/api/alerts', '/api/registrations/lease-expiry', '/workflows']) {
         assert.ok(banner.includes(mention), `the banner names ${mention}`);
       }
+
+      const metricsUrl = banner.match(/Worker metrics:\s+(\S+)/)?.[1];
+      assert.ok(metricsUrl, 'the banner names the worker metrics');
+      await waitFor('the worker metrics', async () => (await fetch(metricsUrl).catch(() => null))?.status === 200, { timeoutMs: 60_000, intervalMs: 1_000 });
 
       const api = `http://127.0.0.1:${folder.ports.api}`;
       const get = async (url: string) => {
@@ -81,8 +85,10 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
         { timeoutMs: 60_000, intervalMs: 1_000 },
       );
       assert.ok(alerts.some((alert) => received.some((delivery) => delivery.body.id === alert.id)), 'a sent alert is one the receiver holds');
-    } finally {
-      assert.equal(await stopStack(stack.child), 0);
+    } catch (error) {
+      await stopStack(stack.child);
+      throw new Error(`${(error as Error).message}\nlast stack output:\n${stack.output().slice(-8_000)}`, { cause: error });
     }
+    assert.equal(await stopStack(stack.child), 0, 'the sandbox stops cleanly');
   });
 });
