@@ -81,7 +81,7 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
         'the delivered alert marked sent',
         async () => {
           const { body } = await get(`${api}/api/alerts`);
-          const sent = (body.data as { id: number; webhook_status: string }[]).filter((alert) => alert.webhook_status === 'sent');
+          const sent = (body.data.alerts as { id: number; webhook_status: string }[]).filter((alert) => alert.webhook_status === 'sent');
           return sent.length > 0 ? sent : null;
         },
         { timeoutMs: 60_000, intervalMs: 1_000 },
