@@ -75,13 +75,14 @@ export const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 
-/** The external base URLs a pipeline talks to; sandbox mode points them at the local simulators. */
+/** The external URLs a pipeline talks to; sandbox mode points them at the local simulators. */
 export const sourceUrlKeys = [
   'CEPIK_BASE_URL',
   'ACCELA_API_URL',
   'ACCELA_AUTH_URL',
   'AUTOTRADER_BASE_URL',
   'HIGHLEVEL_BASE_URL',
+  'ALERT_WEBHOOK_URL',
 ] as const;
 export type SourceUrlKey = (typeof sourceUrlKeys)[number];
 

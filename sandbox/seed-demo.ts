@@ -30,13 +30,16 @@ const platformSelfTest: SandboxSeeder = {
   },
 };
 
-/** Every source's sandbox seeder, in order; each pipeline adds its own. */
+/**
+ * Every source's sandbox seeder, in order; each pipeline adds its own. The CRM seeder comes last: it
+ * waits for the demo permit pull's leads.
+ */
 export const sandboxSeeders: SandboxSeeder[] = [
   platformSelfTest,
   cepikSandboxSeeder,
   accelaSandboxSeeder,
-  crmSandboxSeeder,
   autotraderSandboxSeeder,
+  crmSandboxSeeder,
 ];
 
 export async function seedSandbox(context: SandboxContext): Promise<void> {

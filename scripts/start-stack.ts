@@ -3,9 +3,11 @@ import { startApiServer } from '../api/server';
 import { loadSettings, type Settings, workerNodeOptions } from '../config/settings';
 import { type ChildOptions, ProcessSupervisor, restartPolicy } from '../platform/child-processes';
 import { runMigrations } from '../platform/database';
+import { freePort } from '../platform/free-port';
 import { localApiKey, localEncryptionKey } from '../platform/local-secrets';
 import { logger } from '../platform/logger';
 import { type RunningTemporal, startTemporalDevServer } from '../platform/temporal-server';
+import { sandboxBannerLines } from '../sandbox/banner';
 import { seedSandbox } from '../sandbox/seed-demo';
 import { sandboxSimulators, sandboxSourceUrls } from '../simulators/registry';
 import { waitForPollers } from './wait-for-pollers';
@@ -75,13 +77,16 @@ async function main() {
       env.TEMPORAL_ADDRESS = temporal.address;
     }
 
+    const simulatorUrls = sandboxSourceUrls('127.0.0.1', explicit.SIMULATOR_BASE_PORT);
     if (explicit.SOURCES === 'sandbox') {
-      for (const [key, url] of Object.entries(sandboxSourceUrls('127.0.0.1', explicit.SIMULATOR_BASE_PORT))) {
+      for (const [key, url] of Object.entries(simulatorUrls)) {
         if (!process.env[key]) env[key] = url;
       }
       await startSimulators(supervisor, env);
     }
 
+    // The worker child's metrics (most pipeline figures live there) on a port of their own, kept across its restarts.
+    if (explicit.WORKER_METRICS_PORT === undefined) env.WORKER_METRICS_PORT = String(await freePort());
     const settings: Settings = loadSettings(env);
     spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, {}, workerNodeOptions(settings));
     const api = await startApiServer(settings, {
@@ -99,8 +104,18 @@ async function main() {
       `  API docs:        ${apiUrl}/docs`,
       `  Temporal Web UI: ${temporal?.uiUrl ?? `(external server at ${settings.TEMPORAL_ADDRESS})`}`,
       `  API key:         ${settings.API_KEYS[0]}`,
+      `  Worker metrics:  http://${settings.API_HOST}:${settings.WORKER_METRICS_PORT}/metrics`,
       ...notices.map((notice) => `  ${notice}`),
       '  Try: curl -H "X-API-Key: <key>" ' + `${apiUrl}/api/health`,
+      ...(settings.SOURCES === 'sandbox'
+        ? sandboxBannerLines({
+            api: apiUrl,
+            temporalUi: temporal?.uiUrl,
+            namespace: settings.TEMPORAL_NAMESPACE,
+            highlevelSimulator: simulatorUrls.HIGHLEVEL_BASE_URL!,
+            alertWebhook: simulatorUrls.ALERT_WEBHOOK_URL!,
+          })
+        : []),
       '  Ctrl-C stops everything.',
       '',
     ];

@@ -1,5 +1,6 @@
 import type { SourceUrlKey } from '../config/settings';
 import { accelaSimulatorDefinition } from './accela/definition';
+import { alertWebhookSimulatorDefinition } from './alert-webhook/definition';
 import { autotraderSimulatorDefinition } from './autotrader/definition';
 import { cepikSimulatorDefinition } from './cepik/definition';
 import { highlevelSimulatorDefinition } from './highlevel/definition';
@@ -26,6 +27,7 @@ export const sandboxSimulators: SimulatorDefinition[] = [
   cepikSimulatorDefinition,
   autotraderSimulatorDefinition,
   highlevelSimulatorDefinition,
+  alertWebhookSimulatorDefinition,
 ];
 
 /** The base URLs the pipelines use in sandbox mode: each source's simulator on its fixed port. */

@@ -149,6 +149,11 @@ export async function countyRateLimitStats(db: Database, countyId: number) {
 }
 
 /** The id of the first county of this agency and environment, created with these fields when there is none. */
+/** The id of the county of this agency and environment, if one is configured. */
+export async function findCountyIdByAgency(db: Database, agencyName: string, environment: 'PROD' | 'TEST'): Promise<number | undefined> {
+  return (await findCountyByAgency(db, agencyName, environment))?.id;
+}
+
 export async function ensureDemoCounty(context: CountyContext, fields: CountyFields): Promise<number> {
   const existing = await findCountyByAgency(context.db, fields.agency_name, fields.environment);
   if (existing) return existing.id;

@@ -211,3 +211,14 @@ export async function deletePermitJob(context: Pick<PullJobContext, 'db' | 'temp
 export async function findLiveOrCompletedHistoricalPull(db: Database, countyId: number): Promise<PullJobRow | null> {
   return findLiveOrCompletedHistoricalJob(db, countyId);
 }
+
+/**
+ * Waits for the county's newest historical pull to end (its workflow writes the job row before it returns),
+ * so the leads it made exist; false when none ran or runs. The sandbox's CRM demo sync waits on it.
+ */
+export async function historicalPullFinished(context: Pick<PullJobContext, 'db' | 'temporal'>, countyId: number): Promise<boolean> {
+  const job = await findLiveOrCompletedHistoricalJob(context.db, countyId);
+  if (!job) return false;
+  if (job.status !== 'completed') await context.temporal.workflow.getHandle(job.workflow_id ?? permitPullWorkflowId(countyId)).result();
+  return true;
+}
