@@ -10,6 +10,7 @@ import { startWorkerProcesses } from '../test/support/worker-processes';
 import { startSimulatorProcess } from './accela-simulator-child';
 import { reportBenchmark } from './results-file';
 import type { SummaryRow } from './summary-table';
+import { mostInAnyWindow } from '../test/support/rate-windows';
 
 /**
  * A fleet of counties at once (issue 11, item 2): BENCH_FLEET_AGENCIES agencies (default 30), each its
@@ -149,16 +150,6 @@ async function runFleet(agencies: Agency[], httpProcesses: number) {
     await database.drop();
     await sim.close();
   }
-}
-
-function mostInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let first = 0, last = 0; first < sorted.length; first++) {
-    while (last < sorted.length && sorted[last]! < sorted[first]! + windowMs) last++;
-    most = Math.max(most, last - first);
-  }
-  return most;
 }
 
 async function main() {

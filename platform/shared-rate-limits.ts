@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Database } from './database';
+import { type Database, withTransaction } from './database';
 import { type BucketLimit, type BucketState, EMPTY_BUCKET, pauseBucket, takeFromBucket } from './rate-limit-bucket';
 
 export type { BucketLimit } from './rate-limit-bucket';
@@ -76,9 +76,7 @@ export class SharedRateLimits implements RateLimitGate {
     key: string,
     work: (state: BucketState, nowMs: number, save: (state: BucketState, bookedWaitMs: number | null) => Promise<void>) => Promise<T>,
   ): Promise<T> {
-    const client = await this.db.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.db, async (client) => {
       // The no-op update of an existing row takes its lock, like SELECT … FOR UPDATE, in the same statement.
       const { rows } = await client.query<BucketRow>(
         `INSERT INTO rate_limit_buckets (key) VALUES ($1)
@@ -87,7 +85,7 @@ export class SharedRateLimits implements RateLimitGate {
         [key],
       );
       const row = rows[0]!;
-      const result = await work({ nextFreeAtMs: row.next_free_at_ms, pausedUntilMs: row.paused_until_ms }, Number(row.now_ms), async (state, bookedWaitMs) => {
+      return work({ nextFreeAtMs: row.next_free_at_ms, pausedUntilMs: row.paused_until_ms }, Number(row.now_ms), async (state, bookedWaitMs) => {
         await client.query(
           `UPDATE rate_limit_buckets
               SET next_free_at_ms = $2, paused_until_ms = $3, updated_at = now(),
@@ -96,14 +94,7 @@ export class SharedRateLimits implements RateLimitGate {
           [key, state.nextFreeAtMs, state.pausedUntilMs, bookedWaitMs === null ? 0 : 1, bookedWaitMs ?? 0],
         );
       });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

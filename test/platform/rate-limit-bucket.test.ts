@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EMPTY_BUCKET, limitForWindow, pauseBucket, takeFromBucket, type BucketLimit, type BucketState } from '../../platform/rate-limit-bucket';
 import { seededRandom } from '../../simulators/accela/random';
+import { mostInAnyWindow } from '../support/rate-windows';
 
 /** Books `count` requests arriving at the given times; returns the send time each was given. */
 function bookAll(limit: BucketLimit, arrivals: number[], start: BucketState = EMPTY_BUCKET): number[] {
@@ -11,17 +12,6 @@ function bookAll(limit: BucketLimit, arrivals: number[], start: BucketState = EM
     state = take.state!;
     return now + take.waitMs;
   });
-}
-
-/** The most sends in any half-open window of `windowMs`, sliding over every send. */
-function mostInAnyWindow(sends: number[], windowMs: number): number {
-  const sorted = [...sends].sort((a, b) => a - b);
-  let most = 0;
-  for (let first = 0, last = 0; first < sorted.length; first++) {
-    while (last < sorted.length && sorted[last]! < sorted[first]! + windowMs) last++;
-    most = Math.max(most, last - first);
-  }
-  return most;
 }
 
 describe('rate-limit bucket (GCRA)', () => {

@@ -10,20 +10,11 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { insertCounty, waitForJobEnd } from '../permits/permit-test-support';
 import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
 import { startWorkerProcesses, type WorkerProcesses } from '../support/worker-processes';
+import { mostInAnyWindow } from '../support/rate-windows';
 
 const ACCELA_LIMIT = 12;
 const ACCELA_WINDOW_SECONDS = 2;
 const CEPIK_SERVER_PER_SECOND = 4;
-
-function mostInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let first = 0, last = 0; first < sorted.length; first++) {
-    while (last < sorted.length && sorted[last]! < sorted[first]! + windowMs) last++;
-    most = Math.max(most, last - first);
-  }
-  return most;
-}
 
 /**
  * Issue 11, item 3: the HTTP queue on three worker processes of their own (workers/main.ts), the limits

@@ -4,16 +4,7 @@ import { acquireScraperSlot } from '../../activities/listings/scraper-slots';
 import { createPool, type Database } from '../../platform/database';
 import { limitForWindow, RateLimitWaitTooLong, SharedRateLimits } from '../../platform/shared-rate-limits';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-
-function mostInAnyWindow(sends: number[], windowMs: number): number {
-  const sorted = [...sends].sort((a, b) => a - b);
-  let most = 0;
-  for (let first = 0, last = 0; first < sorted.length; first++) {
-    while (last < sorted.length && sorted[last]! < sorted[first]! + windowMs) last++;
-    most = Math.max(most, last - first);
-  }
-  return most;
-}
+import { mostInAnyWindow } from '../support/rate-windows';
 
 describe('shared rate limits in PostgreSQL', () => {
   let database: TestDatabase;
