@@ -26,7 +26,7 @@ export const LEAD_EXPORT_COLUMNS: readonly ExportColumn[] = [
 /** `GET /api/deals/export`, in this order. */
 export const DEAL_EXPORT_COLUMNS: readonly ExportColumn[] = [
   value('advert_id'), text('make'), text('model'), text('title'), text('subtitle'), value('year'), value('mileage'), value('price'),
-  value('estimated_value'), value('profit_margin'), value('rating'), value('sample_size'), value('confidence'), value('seller_type'),
+  value('estimated_value'), value('conservative_value'), value('confidence_level'), value('low_confidence'), value('profit_margin'), value('rating'), value('sample_size'), value('confidence'), value('seller_type'),
   text('location'), value('distance_miles'), text('url'), value('analysed_at'),
 ];
 
