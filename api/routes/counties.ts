@@ -111,7 +111,9 @@ const countySchema = z
     app_secret: z.string().nullable().openapi({ example: 'ab****yz' }),
     username: z.string().nullable(),
     password: z.string().nullable().openapi({ example: '****' }),
-    source: openDataSource.nullable(),
+    // Absent for an Accela county: a nullable reference would be written `oneOf: [$ref, {nullable}]` in OpenAPI 3.0,
+    // which every source object matches twice.
+    source: openDataSource.optional(),
     source_token: z.string().nullable().openapi({ example: 'ab****yz' }),
     permit_type: z.string(),
     module: z.string(),
@@ -149,7 +151,7 @@ const startedJob = z.object({ job_id: z.number(), workflow_id: z.string() }).ope
 function countyView(county: MaskedCounty): z.infer<typeof countySchema> {
   return {
     id: county.id, name: county.name, platform: county.platform, agency_name: county.agency_name, environment: county.environment, app_id: county.app_id,
-    app_secret: county.app_secret, username: county.username, password: county.password, source: county.source_config,
+    app_secret: county.app_secret, username: county.username, password: county.password, source: county.source_config ?? undefined,
     source_token: county.source_token, permit_type: county.permit_type,
     module: county.module, time_zone: county.time_zone, created_at: iso(county.created_at)!, updated_at: iso(county.updated_at)!,
   };

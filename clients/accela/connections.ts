@@ -65,7 +65,12 @@ export class AccelaConnections {
   }
 
   private sharedLimit(advertisedLimit: number | null) {
-    if (advertisedLimit !== null) return limitForWindow(advertisedLimit, this.settings.ACCELA_RATE_LIMIT_WINDOW_SECONDS * 1000);
+    if (advertisedLimit !== null) {
+      const windowMs = this.settings.ACCELA_RATE_LIMIT_WINDOW_SECONDS * 1000;
+      // A send reaches the server some time after it was booked (queueing, network): a share of a short
+      // window, at most a second, keeps two bookings one window apart from landing in one server window.
+      return limitForWindow(advertisedLimit, windowMs, { safetyMs: Math.min(1000, windowMs / 4) });
+    }
     const gapMs = this.settings.ACCELA_ENRICH_DELAY_MS;
     return gapMs > 0 ? { perSecond: 1000 / gapMs, burst: 1 } : null;
   }

@@ -35,8 +35,8 @@ describe('list endpoints page by cursor (real PostgreSQL, through the Hono app)'
     );
     // Five margins only: the advert id breaks the ties.
     await db.query(
-      `INSERT INTO deals (advert_id, make, model, price, estimated_value, profit_margin, rating, sample_size, confidence, sample_summary)
-       SELECT advert_id, make, model, price, price, (substr(advert_id, 10)::int % 5) / 10.0, 'good', 10, 0.5, '{}' FROM listings`,
+      `INSERT INTO deals (advert_id, make, model, price, estimated_value, conservative_value, confidence_level, profit_margin, rating, sample_size, confidence, sample_summary)
+       SELECT advert_id, make, model, price, price, price, 0.95, (substr(advert_id, 10)::int % 5) / 10.0, 'good', 10, 0.5, '{}' FROM listings`,
     );
     const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     api = createTestApi({ db, client, queues: taskQueues('list-pagination') });

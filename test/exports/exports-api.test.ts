@@ -75,8 +75,8 @@ describe('lead and deal exports (real PostgreSQL, 300,000 leads)', () => {
          FROM generate_series(1, 300) AS i`,
     );
     await db.query(
-      `INSERT INTO deals (advert_id, make, model, price, estimated_value, profit_margin, rating, sample_size, confidence, sample_summary)
-       SELECT advert_id, make, model, price, price + 500, ((row_number() OVER (ORDER BY advert_id)) % 50 - 10) / 100.0, 'good', 10, 0.5, '{}' FROM listings`,
+      `INSERT INTO deals (advert_id, make, model, price, estimated_value, conservative_value, confidence_level, profit_margin, rating, sample_size, confidence, sample_summary)
+       SELECT advert_id, make, model, price, price + 500, price + 300, 0.95, ((row_number() OVER (ORDER BY advert_id)) % 50 - 10) / 100.0, 'good', 10, 0.5, '{}' FROM listings`,
     );
   });
   after(async () => {
