@@ -174,7 +174,7 @@ describe('lead and deal exports (real PostgreSQL, 300,000 leads)', () => {
     await readStream(response, lineSplitter((line) => lines.push(line)));
     assert.equal(lines[0], DEAL_EXPORT_COLUMNS.map((column) => column.name).join(','));
     const { rows } = await database.db.query<{ advert_id: string }>(
-      `SELECT advert_id FROM deals WHERE model = 'Fiesta' AND profit_margin >= 0.1 ORDER BY profit_margin DESC, advert_id`,
+      `SELECT advert_id FROM deals WHERE model = 'Fiesta' AND profit_margin >= 0.1 ORDER BY profit_margin DESC, advert_id DESC`,
     );
     assert.deepEqual(lines.slice(1).map((line) => line.split(',')[0]), rows.map((row) => row.advert_id));
     const all: string[] = [];
