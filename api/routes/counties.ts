@@ -33,6 +33,7 @@ const credentialFields = {
 };
 /** The host a Socrata dataset is published on (`data.cityofchicago.org`), or an http(s) base URL (a simulator's). */
 const socrataDomain = trimmedText({ max: 300 })
+  .regex(/^(https?:\/\/)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d+)?\/?$/, 'not a host name or base URL (https://host[:port])')
   .refine((value) => {
     try {
       const url = new URL(/^https?:\/\//.test(value) ? value : `https://${value}`);
@@ -43,6 +44,8 @@ const socrataDomain = trimmedText({ max: 300 })
   }, 'not a host name or base URL (https://host[:port])')
   .openapi({ example: 'data.cityofchicago.org' });
 const arcgisLayerUrl = trimmedText({ max: 1000 })
+  // The schema states the shape, so a client built from the document never sends another.
+  .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%-]+)*\/(FeatureServer|MapServer)\/\d+\/?$/, 'not a layer URL (http(s)://…/FeatureServer/<n> or …/MapServer/<n>)')
   .refine((value) => {
     try {
       const url = new URL(value);
@@ -165,7 +168,7 @@ const routes = {
   get: createRoute({ method: 'get', path: '/api/counties/{id}', tags, summary: 'One county (secrets masked)', request: { params: idPath }, responses: { 200: successResponse('County', countySchema), ...errorResponses(400, 401, 404) } }),
   update: createRoute({ method: 'put', path: '/api/counties/{id}', tags, summary: 'Change a county; secrets are replaced only when given', request: { params: idPath, body: { required: true, ...jsonContent(countyUpdate) } }, responses: { 200: successResponse('Updated', countySchema), ...errorResponses(400, 401, 404, 409) } }),
   remove: createRoute({ method: 'delete', path: '/api/counties/{id}', tags, summary: 'Delete a county, its data and its schedule', request: { params: idPath }, responses: { 200: successResponse('Deleted', z.object({ deleted: z.literal(true) })), ...errorResponses(400, 401, 404, 409) } }),
-  test: createRoute({ method: 'post', path: '/api/counties/{id}/test', tags, summary: 'Obtain a token and make one records call with the county’s credentials', request: { params: idPath }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401, 404) } }),
+  test: createRoute({ method: 'post', path: '/api/counties/{id}/test', tags, summary: 'Obtain a token and make one records call with the county’s credentials', request: { params: idPath }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401, 404, 409) } }),
   testCredentials: createRoute({ method: 'post', path: '/api/counties/test-credentials', tags, summary: 'Test Accela credentials before saving them', request: { body: { required: true, ...jsonContent(testCredentials) } }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401) } }),
   rateLimit: createRoute({ method: 'get', path: '/api/counties/{id}/rate-limit-stats', tags, summary: 'Last X-RateLimit-* values seen, requests made, 429s, time spent waiting', request: { params: idPath }, responses: { 200: successResponse('Stats', rateLimitSchema), ...errorResponses(400, 401, 404) } }),
   schedule: createRoute({ method: 'get', path: '/api/counties/{id}/schedule', tags, summary: 'The county’s weekly incremental pull schedule', request: { params: idPath }, responses: { 200: successResponse('Schedule', scheduleSchema), ...errorResponses(400, 401, 404) } }),

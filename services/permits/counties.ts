@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { accelaConnectionTestClient, type CountyCredentials } from '../../clients/accela/connections';
 import { AccelaApiError } from '../../clients/accela/errors';
 import type { Settings } from '../../config/settings';
-import { ConflictError, InvalidRequestError, NotFoundError } from '../../domain/errors';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Database } from '../../platform/database';
 import { maskSecret, type SecretBox } from '../../platform/encryption';
 import {
@@ -90,13 +90,13 @@ export async function updateCounty(context: CountyContext, countyId: number, cha
   let row: CountyRow | 'missing' | 'duplicate';
   if (current.platform === 'accela') {
     const openDataOnly = Object.entries({ source, source_token }).filter(([, value]) => value !== undefined).map(([field]) => field);
-    if (openDataOnly.length > 0) throw new InvalidRequestError(`county ${countyId} is an Accela county: ${openDataOnly.join(', ')} apply to Socrata and ArcGIS counties only`);
+    if (openDataOnly.length > 0) throw new ConflictError(`county ${countyId} is an Accela county: ${openDataOnly.join(', ')} apply to Socrata and ArcGIS counties only`);
     row = await updateCountyRow(context.db, context.secrets, countyId, changes);
   } else {
     const given = Object.entries(accelaOnly).filter(([, value]) => value !== undefined).map(([field]) => field);
-    if (given.length > 0) throw new InvalidRequestError(`county ${countyId} is a ${current.platform} county: ${given.join(', ')} apply to Accela counties only`);
+    if (given.length > 0) throw new ConflictError(`county ${countyId} is a ${current.platform} county: ${given.join(', ')} apply to Accela counties only`);
     if (source && source.platform !== current.platform) {
-      throw new InvalidRequestError(`county ${countyId} is a ${current.platform} county: its source cannot become ${source.platform}`);
+      throw new ConflictError(`county ${countyId} is a ${current.platform} county: its source cannot become ${source.platform}`);
     }
     row = await updateOpenDataCounty(context.db, context.secrets, countyId, { name, time_zone, source, source_token });
   }
@@ -129,7 +129,7 @@ export async function testAccelaCredentials(settings: Settings, credentials: Cou
 /** `testAccelaCredentials` with a saved county's credentials and module. */
 export async function testCountyConnection(context: CountyContext & { settings: Settings }, countyId: number): Promise<ConnectionTestOutcome> {
   const row = await requireCounty(context.db, countyId);
-  if (row.platform !== 'accela') throw new InvalidRequestError(`county ${countyId} is a ${row.platform} county: its connection test is not built yet`);
+  if (row.platform !== 'accela') throw new ConflictError(`county ${countyId} is a ${row.platform} county: its connection test is not built yet`);
   return testAccelaCredentials(context.settings, countyCredentials(row, context.secrets), row.module);
 }
 

@@ -1,6 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Settings } from '../../config/settings';
-import { ConflictError, InvalidRequestError, NotFoundError } from '../../domain/errors';
+import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Database } from '../../platform/database';
 import type { ListRequest } from '../../platform/list-query';
 import type { TaskQueues } from '../../platform/task-queues';
@@ -105,7 +105,7 @@ export async function reconcileLivePermitJobs(context: Pick<PullJobContext, 'db'
  */
 export async function startPermitPull(context: PullJobContext, countyId: number, request: PullRequest): Promise<PullJobRow & { workflow_id: string }> {
   const county = await requireCounty(context.db, countyId);
-  if (county.platform !== 'accela') throw new InvalidRequestError(`county ${countyId} is a ${county.platform} county: its pull is not built yet`);
+  if (county.platform !== 'accela') throw new ConflictError(`county ${countyId} is a ${county.platform} county: its pull is not built yet`);
   const parameters = request.jobType === 'initial_pull'
     ? { years: request.years ?? context.settings.ACCELA_HISTORICAL_YEARS }
     : { date_from: request.dateFrom ?? null, date_to: request.dateTo ?? null, limit: request.maxPermits ?? null, status: request.status ?? null };

@@ -134,13 +134,13 @@ describe('permit pipeline HTTP API', () => {
     const retokened = await call(`/api/counties/${county.id}`, { method: 'PUT', body: { source_token: null, source: { ...county.source, dataset_id: 'abcd-1234' } } });
     assert.deepEqual([retokened.status, retokened.body.data.source_token, retokened.body.data.agency_name], [200, null, 'data.cityofchicago.org/abcd-1234']);
     const platformChange = await call(`/api/counties/${county.id}`, { method: 'PUT', body: { source: { platform: 'arcgis', layer_url: layerUrl, field_mapping: mapping } } });
-    assert.equal(platformChange.status, 400);
+    assert.equal(platformChange.status, 409);
     assert.match(platformChange.body.error.message, /cannot become arcgis/);
-    assert.equal((await call(`/api/counties/${county.id}`, { method: 'PUT', body: { password: 'x' } })).status, 400);
-    assert.equal((await call(`/api/counties/${countyIds[0]}`, { method: 'PUT', body: { source_token: 'x' } })).status, 400);
+    assert.equal((await call(`/api/counties/${county.id}`, { method: 'PUT', body: { password: 'x' } })).status, 409);
+    assert.equal((await call(`/api/counties/${countyIds[0]}`, { method: 'PUT', body: { source_token: 'x' } })).status, 409);
     // Until the open-data pull is built, a pull of such a county is refused up front, not failed in a workflow.
     const pull = await call(`/api/counties/${county.id}/pull-permits`, { method: 'POST', body: { date_from: '2024-01-01', date_to: '2024-01-31' } });
-    assert.equal(pull.status, 400);
+    assert.equal(pull.status, 409);
     assert.match(pull.body.error.message, /socrata county/);
   });
 
