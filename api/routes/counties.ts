@@ -32,7 +32,9 @@ const credentialFields = {
   password: verbatimText({ min: 1, max: 500 }),
 };
 /** The host a Socrata dataset is published on (`data.cityofchicago.org`), or an http(s) base URL (a simulator's). */
-const socrataDomain = trimmedText({ max: 300 })
+const socrataDomain = z
+  .string()
+  .max(300)
   .regex(/^(https?:\/\/)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d+)?\/?$/, 'not a host name or base URL (https://host[:port])')
   .refine((value) => {
     try {
@@ -43,8 +45,11 @@ const socrataDomain = trimmedText({ max: 300 })
     }
   }, 'not a host name or base URL (https://host[:port])')
   .openapi({ example: 'data.cityofchicago.org' });
-const arcgisLayerUrl = trimmedText({ max: 1000 })
-  // The schema states the shape, so a client built from the document never sends another.
+// Each states its shape as its one pattern (the document keeps one per string), so a client built from it
+// never sends another; the refinement then parses it.
+const arcgisLayerUrl = z
+  .string()
+  .max(1000)
   .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%-]+)*\/(FeatureServer|MapServer)\/\d+\/?$/, 'not a layer URL (http(s)://…/FeatureServer/<n> or …/MapServer/<n>)')
   .refine((value) => {
     try {
