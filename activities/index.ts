@@ -5,7 +5,7 @@ import { createCrmSyncActivities } from './crm/sync-activities';
 import type { ActivityDependencies } from './dependencies';
 import { createListingBrowserActivities, createListingHttpActivities } from './listings';
 import { autotraderFailureMapper } from './listings/failures';
-import { accelaFailureMapper } from './permits/failures';
+import { accelaFailureMapper, openDataFailureMapper } from './permits/failures';
 import { createPermitActivities } from './permits/pull-activities';
 import { createBrowserProbeActivities } from './platform/browser-probe';
 import { createPlatformActivities } from './platform/self-test';
@@ -39,5 +39,5 @@ export function createBrowserActivities(deps: ActivityDependencies) {
  * workers' activity interceptor (temporal/activity-failures.ts); each source adds its mapper here.
  */
 export function createFailureMappers(settings: Settings): FailureMapper[] {
-  return [accelaFailureMapper, cepikFailureMapper, highLevelFailureMapper, autotraderFailureMapper(settings)];
+  return [accelaFailureMapper, openDataFailureMapper, cepikFailureMapper, highLevelFailureMapper, autotraderFailureMapper(settings)];
 }

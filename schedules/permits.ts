@@ -6,7 +6,7 @@ import { findCounty } from '../stores/permits/county-store';
 import { countiesWithCompletedHistoricalPull } from '../stores/permits/job-store';
 import { ensureSchedule } from '../temporal/ensure-schedule';
 import { incrementalPullMetadata, incrementalScheduleNote } from '../temporal/run-summaries';
-import { searchAttributes } from '../temporal/search-attributes';
+import { type PermitSource, searchAttributes } from '../temporal/search-attributes';
 import { incrementalPullWorkflowId, incrementalScheduleId } from '../workflows/permits/ids';
 import type { accelaIncrementalPullWorkflow } from '../workflows/permits/incremental-pull';
 import type { EnsureSchedules } from './registry';
@@ -25,6 +25,7 @@ export async function ensureIncrementalSchedule(
   countyId: number,
   workflowsQueue: string,
   countyName?: string,
+  source: PermitSource = 'accela',
 ): Promise<string> {
   const intervalMs = settings.ACCELA_INCREMENTAL_INTERVAL_DAYS * DAY_MS;
   const input = {
@@ -32,7 +33,7 @@ export async function ensureIncrementalSchedule(
     pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
   };
   const everyDays = settings.ACCELA_INCREMENTAL_INTERVAL_DAYS;
-  const note = incrementalScheduleNote({ countyId, countyName, everyDays, windowDays: input.windowDays, autoSyncToCrm: input.autoSyncToCrm });
+  const note = incrementalScheduleNote({ countyId, countyName, source, everyDays, windowDays: input.windowDays, autoSyncToCrm: input.autoSyncToCrm });
   return ensureSchedule(client, incrementalScheduleId(countyId), {
     spec: {
       intervals: [{ every: intervalMs, offset: incrementalScheduleOffsetMs(countyId, intervalMs) }],
@@ -44,8 +45,8 @@ export async function ensureIncrementalSchedule(
       workflowId: incrementalPullWorkflowId(countyId),
       taskQueue: workflowsQueue,
       args: [input] as Parameters<typeof accelaIncrementalPullWorkflow>,
-      ...incrementalPullMetadata({ ...input, scheduleEveryDays: everyDays }),
-      typedSearchAttributes: searchAttributes({ source: 'accela', pullKind: 'incremental_pull', countyId }),
+      ...incrementalPullMetadata({ ...input, source, scheduleEveryDays: everyDays }),
+      typedSearchAttributes: searchAttributes({ source, pullKind: 'incremental_pull', countyId }),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: `${settings.ACCELA_SCHEDULE_CATCHUP_WINDOW_HOURS} hours` },
   }, { note });
@@ -56,7 +57,7 @@ export const ensurePermitSchedules: EnsureSchedules = async (context) => {
   const ids: string[] = [];
   for (const countyId of await countiesWithCompletedHistoricalPull(context.db)) {
     const county = await findCounty(context.db, countyId);
-    ids.push(await ensureIncrementalSchedule(context.client, context.settings, countyId, context.queues.workflows, county ? String(county.name) : undefined));
+    ids.push(await ensureIncrementalSchedule(context.client, context.settings, countyId, context.queues.workflows, county ? String(county.name) : undefined, county?.platform));
   }
   return ids;
 };

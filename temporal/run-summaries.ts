@@ -2,6 +2,7 @@ import type { CrmSyncProgress } from '../domain/crm/sync-progress';
 import type { PageCounts } from '../domain/permits/page-counts';
 import type { PullCursor } from '../domain/permits/pull-cursor';
 import type { DateWindow } from '../domain/registrations/windows';
+import type { PermitSource } from './search-attributes';
 
 /**
  * What the Temporal Web UI says about a run, in words: the one-line static summary of the workflow
@@ -52,17 +53,22 @@ export interface CountyRef {
   countyId: number;
   /** As stored in `counties.name`; older runs and schedules may not carry it. */
   countyName?: string;
+  /** Where the county's permits come from; runs started before it was passed are Accela's. */
+  source?: PermitSource;
 }
+
+const PLATFORM_NAMES: Record<PermitSource, string> = { accela: 'Accela', socrata: 'Socrata', arcgis: 'ArcGIS' };
+const platformName = (input: CountyRef) => PLATFORM_NAMES[input.source ?? 'accela'];
 
 export const countyLabel = ({ countyId, countyName }: CountyRef) => countyName?.trim() || `County ${countyId}`;
 
 const permitJobPath = (jobId: number) => `/api/background-jobs/jobs/${jobId}`;
 
-function permitJobLinks(jobId: number | undefined, countyId: number): string[] {
+function permitJobLinks(jobId: number | undefined, countyId: number, source: PermitSource = 'accela'): string[] {
   return [
     ...(jobId !== undefined ? [apiLine('GET', permitJobPath(jobId), 'Job and live progress'), apiLine('POST', `${permitJobPath(jobId)}/cancel`, 'Cancel after the page in flight')] : []),
     apiLine('GET', `/api/background-jobs/counties/${countyId}/jobs`, "The county's jobs"),
-    apiLine('GET', `/api/counties/${countyId}/rate-limit-stats`, 'Accela rate limit: requests, 429s, time spent waiting'),
+    ...(source === 'accela' ? [apiLine('GET', `/api/counties/${countyId}/rate-limit-stats`, 'Accela rate limit: requests, 429s, time spent waiting')] : []),
   ];
 }
 
@@ -70,7 +76,7 @@ export function historicalPullMetadata(input: CountyRef & { jobId: number; years
   return {
     staticSummary: [countyLabel(input), `${input.years}-year permit pull`, `job ${input.jobId}`].join(SEPARATOR),
     staticDetails: [
-      `**Historical permit pull** of ${countyLabel(input)} (county ${input.countyId}) from Accela: one child workflow per year, oldest first; ` +
+      `**Historical permit pull** of ${countyLabel(input)} (county ${input.countyId}) from ${platformName(input)}: one child workflow per year, oldest first; ` +
         'then the weekly incremental schedule is ensured.',
       table([
         ['years back', input.years],
@@ -78,7 +84,7 @@ export function historicalPullMetadata(input: CountyRef & { jobId: number; years
         ['date window per request', `${input.windowDays} days`],
         ['job', input.jobId],
       ]),
-      ...permitJobLinks(input.jobId, input.countyId),
+      ...permitJobLinks(input.jobId, input.countyId, input.source),
     ].join('\n\n'),
   };
 }
@@ -89,7 +95,7 @@ export function yearPullMetadata(input: CountyRef & { jobId: number; year: numbe
     staticDetails: [
       `**One year of a historical permit pull**: ${countyLabel(input)} (county ${input.countyId}), permits opened in ${input.year}, page by page.`,
       table([['year', String(input.year)], ['position', `${input.yearIndex + 1} of ${input.yearsTotal}`], ['job', input.jobId]]),
-      ...permitJobLinks(input.jobId, input.countyId),
+      ...permitJobLinks(input.jobId, input.countyId, input.source),
     ].join('\n\n'),
   };
 }
@@ -112,7 +118,7 @@ export function incrementalPullMetadata(
   return {
     staticSummary: [countyLabel(input), kind, ...(input.jobId !== undefined ? [`job ${input.jobId}`] : [])].join(SEPARATOR),
     staticDetails: [
-      `**Incremental permit pull** of ${countyLabel(input)} (county ${input.countyId}) from Accela: the window by opened date, then by update date.`,
+      `**Incremental permit pull** of ${countyLabel(input)} (county ${input.countyId}) from ${platformName(input)}: the window by opened date, then by update date.`,
       table([
         ['window', explicitWindow ?? `the ${input.windowDays ?? 8} days before the scheduled time`],
         ['started by', input.scheduleEveryDays !== undefined ? `the county's schedule, every ${input.scheduleEveryDays} days` : 'the API'],
@@ -121,7 +127,7 @@ export function incrementalPullMetadata(
         ['CRM sync afterwards', input.autoSyncToCrm ? 'yes' : 'no'],
         ['job', input.jobId ?? 'created by the run (see the county\'s jobs)'],
       ]),
-      ...permitJobLinks(input.jobId, input.countyId),
+      ...permitJobLinks(input.jobId, input.countyId, input.source),
     ].join('\n\n'),
   };
 }
@@ -129,7 +135,7 @@ export function incrementalPullMetadata(
 /** The note of a county's weekly schedule: what it runs and for whom. */
 export function incrementalScheduleNote(input: CountyRef & { everyDays: number; windowDays: number; autoSyncToCrm: boolean }): string {
   return (
-    `Every ${input.everyDays} days: incremental Accela permit pull for ${countyLabel(input)} (county ${input.countyId}), ` +
+    `Every ${input.everyDays} days: incremental ${platformName(input)} permit pull for ${countyLabel(input)} (county ${input.countyId}), ` +
     `the ${input.windowDays} days before each run, upserting permits, properties and leads` +
     `${input.autoSyncToCrm ? ', then the CRM sync' : ''}. Created when the county's historical pull completed.`
   );

@@ -14,7 +14,10 @@ export const ModelAttribute = defineSearchAttributeKey('Model', SearchAttributeT
 
 export const customSearchAttributes = [SourceAttribute, PullKindAttribute, CountyIdAttribute, RegionAttribute, MakeAttribute, ModelAttribute] as const;
 
-export type Source = 'accela' | 'cepik' | 'autotrader' | 'highlevel' | 'platform';
+export type Source = 'accela' | 'socrata' | 'arcgis' | 'cepik' | 'autotrader' | 'highlevel' | 'platform';
+
+/** The platforms a county's permits are pulled from (`counties.platform`). */
+export type PermitSource = Extract<Source, 'accela' | 'socrata' | 'arcgis'>;
 
 export interface RunAttributes {
   source: Source;

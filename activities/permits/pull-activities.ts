@@ -3,19 +3,21 @@ import { AccelaConnections } from '../../clients/accela/connections';
 import type { AccelaRecord } from '../../domain/permits/accela-record';
 import { addCounts, emptyCounts } from '../../domain/permits/page-counts';
 import { type ParsedRecord, matchesPermitType, parseAccelaRecord } from '../../domain/permits/permit-record';
-import { advanceCursor, cursorProgress, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
+import { localDay, readMappedPermit } from '../../domain/permits/open-data-record';
+import { advanceCursor, cursorProgress, nextDateFieldCursor, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
 import { withTransaction } from '../../platform/database';
 import { SharedRateLimits } from '../../platform/shared-rate-limits';
 import { type RejectedRecord, saveRejectedRecords } from '../../platform/rejects';
 import { siblingTaskQueue } from '../../platform/task-queues';
 import { ensureIncrementalSchedule } from '../../schedules/permits';
-import { type CountyPullConfig, loadCountyPullConfig } from '../../stores/permits/county-store';
+import { type AccelaPullConfig, type CountyPullConfig, findCounty, loadCountyPullConfig, type OpenDataPullConfig } from '../../stores/permits/county-store';
 import { ensureRunningJob, finishJob, type JobStatus, type JobType, markJobRunning, markYearCompleted, type PageCounts, recordPage } from '../../stores/permits/job-store';
 import { upsertPermits, type PermitToSave } from '../../stores/permits/permit-store';
 import { permitsFetchedTotal, permitsSavedTotal } from '../../platform/metrics';
 import { refreshProperties } from '../../stores/permits/property-store';
 import { addRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
 import type { ActivityDependencies } from '../dependencies';
+import { OpenDataPageReader } from './open-data-pages';
 
 export interface PermitPageInput {
   countyId: number;
@@ -51,19 +53,17 @@ interface PagesProgress {
   pages: number;
 }
 
-const SOURCE = 'accela';
-
 export function createPermitActivities(deps: ActivityDependencies) {
   const { db, secrets, settings } = deps;
-  const connections = new AccelaConnections(settings, new SharedRateLimits(db));
+  const sharedLimits = new SharedRateLimits(db);
+  const connections = new AccelaConnections(settings, sharedLimits);
+  /** A reader per activity: its metadata and id caches live as long as the activity's pages. */
+  const openDataReader = () => new OpenDataPageReader(settings, sharedLimits);
 
   const countyNotFound = (countyId: number) => ApplicationFailure.create({ type: 'CountyNotFound', message: `county ${countyId} does not exist`, nonRetryable: true });
   async function countyOrFail(countyId: number) {
     const county = await loadCountyPullConfig(db, secrets, countyId);
     if (!county) throw countyNotFound(countyId);
-    if (typeof county === 'string') {
-      throw ApplicationFailure.create({ type: 'PlatformNotPulled', message: `county ${countyId} is a ${county} county: its pull is not built yet`, nonRetryable: true });
-    }
     return county;
   }
 
@@ -72,8 +72,16 @@ export function createPermitActivities(deps: ActivityDependencies) {
     if (report) await addRateLimitStats(db, countyId, report);
   }
 
-  /** One page in one transaction; `beat` heartbeats (after every API call) with what the caller has done so far. */
-  async function pullPage(county: CountyPullConfig, input: PermitPageInput, beat: () => void): Promise<PermitPageResult> {
+  /** What a page fetched: the permits to save, the records to reject, how many were listed, where the pull goes next. */
+  interface FetchedPage {
+    toSave: PermitToSave[];
+    rejects: RejectedRecord[];
+    pulled: number;
+    nextCursor: PullCursor | null;
+  }
+
+  /** An Accela page: list it, keep the county's permit type, enrich the listed records in batches. */
+  async function fetchAccelaPage(county: AccelaPullConfig, input: PermitPageInput, beat: () => void): Promise<FetchedPage> {
     const client = connections.clientFor(county.id, county.credentials, beat);
     const jobRef = `permit-pull-job:${input.jobId}`;
     try {
@@ -92,7 +100,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
       const listed = new Map<string, AccelaRecord>();
       for (const raw of page.records) {
         const parsed = parseAccelaRecord(raw);
-        if (!parsed.ok) rejects.push({ source: SOURCE, entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: raw, jobRef });
+        if (!parsed.ok) rejects.push({ source: 'accela', entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: raw, jobRef });
         else if (matchesPermitType(parsed.fields.typePath, county.permitType)) listed.set(parsed.record.id, parsed.record);
       }
       const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE, settings.ACCELA_ENRICH_CONCURRENCY, beat);
@@ -102,38 +110,71 @@ export function createPermitActivities(deps: ActivityDependencies) {
         const enrichedRaw = found.get(id);
         const parsed: ParsedRecord = parseAccelaRecord(enrichedRaw ?? listedRecord);
         if (!parsed.ok) {
-          rejects.push({ source: SOURCE, entity: 'permit', externalId: id, reason: `enriched record: ${parsed.reason}`, payload: enrichedRaw, jobRef });
+          rejects.push({ source: 'accela', entity: 'permit', externalId: id, reason: `enriched record: ${parsed.reason}`, payload: enrichedRaw, jobRef });
           continue;
         }
         toSave.push({ fields: parsed.fields, enriched: enrichedRaw !== undefined, raw: enrichedRaw ?? listedRecord });
       }
-      const counts = await withTransaction(db, async (tx) => {
-        // The stores take the county's write lock: pages of different years write in turns, while
-        // their fetching and enriching overlap.
-        const permits = await upsertPermits(tx, county.id, toSave);
-        const properties = await refreshProperties(tx, county.id, permits.addressKeys, input.asOf);
-        const pageCounts: PageCounts = {
-          permitsPulled: listed.size,
-          permitsSaved: permits.inserted + permits.updated,
-          propertiesCreated: properties.created,
-          propertiesUpdated: properties.updated,
-          leadsCreated: properties.leadsCreated,
-          rejected: rejects.length,
-        };
-        const fraction = cursorProgress(input.cursor);
-        const firstTime = await recordPage(tx, input.jobId, pageKey(input.cursor), pageCounts, { currentYear: input.progress.year, fraction });
-        // A retried page saved its rejects the first time.
-        if (firstTime) await saveRejectedRecords(tx, rejects);
-        return pageCounts;
-      });
-      // Counted once the page's transaction committed (a retried page counts again: it was pulled again).
-      permitsFetchedTotal.inc(counts.permitsPulled);
-      permitsSavedTotal.inc(counts.permitsSaved);
       if (missing.length > 0) Context.current().log.warn('records missing from enrichment, saved unenriched', { count: missing.length });
-      return { counts, nextCursor: advanceCursor(input.cursor, page.hasMore, settings.ACCELA_PAGE_LIMIT, settings.ACCELA_WINDOW_DAYS) };
+      return { toSave, rejects, pulled: listed.size, nextCursor: advanceCursor(input.cursor, page.hasMore, settings.ACCELA_PAGE_LIMIT, settings.ACCELA_WINDOW_DAYS) };
     } finally {
       await persistRateLimitStats(county.id).catch(() => undefined);
     }
+  }
+
+  /**
+   * A Socrata or ArcGIS page, each record read through the county's field mapping. A record the mapping cannot
+   * read (no permit number, a date unreadable, impossible or in the future) is rejected with the reason.
+   */
+  async function fetchOpenDataPage(county: OpenDataPullConfig, reader: OpenDataPageReader, input: PermitPageInput, beat: () => void): Promise<FetchedPage> {
+    const page = await reader.readPage(county, input.cursor, beat);
+    if (page.noDateColumn) return { toSave: [], rejects: [], pulled: 0, nextCursor: nextDateFieldCursor(input.cursor, settings.ACCELA_WINDOW_DAYS) };
+    const jobRef = `permit-pull-job:${input.jobId}`;
+    const today = localDay(Date.now(), county.timeZone);
+    const context = { timeZone: county.timeZone, today: input.asOf > today ? input.asOf : today };
+    const rejects: RejectedRecord[] = [];
+    // A permit number seen twice in one page (a republished row) is saved once, as its last row has it.
+    const byNumber = new Map<string, PermitToSave>();
+    for (const row of page.records) {
+      const parsed = readMappedPermit(row, county.source.field_mapping, context);
+      if (!parsed.ok) rejects.push({ source: county.platform, entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: row, jobRef });
+      // Published records are whole: there is nothing further to fetch, so they count as enriched.
+      else byNumber.set(parsed.fields.recordId, { fields: parsed.fields, enriched: true, raw: row });
+    }
+    return {
+      toSave: [...byNumber.values()],
+      rejects,
+      pulled: page.records.length - rejects.length,
+      nextCursor: advanceCursor(input.cursor, page.hasMore, page.pageSize, settings.ACCELA_WINDOW_DAYS),
+    };
+  }
+
+  /** One page in one transaction; `beat` heartbeats (after every API call) with what the caller has done so far. */
+  async function pullPage(county: CountyPullConfig, reader: OpenDataPageReader, input: PermitPageInput, beat: () => void): Promise<PermitPageResult> {
+    const fetched = county.platform === 'accela' ? await fetchAccelaPage(county, input, beat) : await fetchOpenDataPage(county, reader, input, beat);
+    const counts = await withTransaction(db, async (tx) => {
+      // The stores take the county's write lock: pages of different years write in turns, while
+      // their fetching overlaps.
+      const permits = await upsertPermits(tx, county.id, fetched.toSave);
+      const properties = await refreshProperties(tx, county.id, permits.addressKeys, input.asOf);
+      const pageCounts: PageCounts = {
+        permitsPulled: fetched.pulled,
+        permitsSaved: permits.inserted + permits.updated,
+        propertiesCreated: properties.created,
+        propertiesUpdated: properties.updated,
+        leadsCreated: properties.leadsCreated,
+        rejected: fetched.rejects.length,
+      };
+      const fraction = cursorProgress(input.cursor);
+      const firstTime = await recordPage(tx, input.jobId, pageKey(input.cursor), pageCounts, { currentYear: input.progress.year, fraction });
+      // A retried page saved its rejects the first time.
+      if (firstTime) await saveRejectedRecords(tx, fetched.rejects);
+      return pageCounts;
+    });
+    // Counted once the page's transaction committed (a retried page counts again: it was pulled again).
+    permitsFetchedTotal.inc(counts.permitsPulled);
+    permitsSavedTotal.inc(counts.permitsSaved);
+    return { counts, nextCursor: fetched.nextCursor };
   }
 
   return {
@@ -143,7 +184,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
      * before `pullPermitPages` existed call this one.)
      */
     async pullPermitPage(input: PermitPageInput): Promise<PermitPageResult> {
-      return pullPage(await countyOrFail(input.countyId), input, () => heartbeat());
+      return pullPage(await countyOrFail(input.countyId), openDataReader(), input, () => heartbeat());
     },
 
     /**
@@ -153,11 +194,12 @@ export function createPermitActivities(deps: ActivityDependencies) {
      */
     async pullPermitPages(input: PermitPagesInput): Promise<PermitPagesResult> {
       const county = await countyOrFail(input.countyId);
+      const reader = openDataReader();
       const maxPages = Math.min(input.maxPages ?? Infinity, settings.ACCELA_PAGES_PER_ACTIVITY);
       const resumed = Context.current().info.heartbeatDetails as PagesProgress | undefined;
       let progress: PagesProgress = resumed ?? { cursor: input.cursor, counts: emptyCounts(), pages: 0 };
       while (progress.cursor && progress.pages < maxPages && !(input.maxPermits && progress.counts.permitsPulled >= input.maxPermits)) {
-        const page = await pullPage(county, { ...input, cursor: progress.cursor }, () => heartbeat(progress));
+        const page = await pullPage(county, reader, { ...input, cursor: progress.cursor }, () => heartbeat(progress));
         progress = { cursor: page.nextCursor, counts: addCounts(progress.counts, page.counts), pages: progress.pages + 1 };
         heartbeat(progress);
       }
@@ -190,7 +232,9 @@ export function createPermitActivities(deps: ActivityDependencies) {
     async ensurePermitSchedule(input: { countyId: number; countyName?: string }): Promise<{ scheduleId: string }> {
       const context = Context.current();
       const workflowsQueue = siblingTaskQueue(context.info.taskQueue.replace(/-http$/, '-workflows'), 'workflows');
-      return { scheduleId: await ensureIncrementalSchedule(context.client, settings, input.countyId, workflowsQueue, input.countyName) };
+      const county = await findCounty(db, input.countyId);
+      if (!county) throw countyNotFound(input.countyId);
+      return { scheduleId: await ensureIncrementalSchedule(context.client, settings, input.countyId, workflowsQueue, input.countyName, county.platform) };
     },
   };
 }

@@ -47,7 +47,7 @@ export function advanceCursor(cursor: PullCursor, hasMore: boolean, pageLimit: n
     const windowFrom = addDays(cursor.windowTo, 1);
     return { ...cursor, windowFrom, windowTo: minDate(addDays(windowFrom, windowDays - 1), cursor.rangeTo), offset: 0 };
   }
-  return firstCursor({ from: cursor.rangeFrom, to: cursor.rangeTo }, cursor.thenDateFields, windowDays);
+  return nextDateFieldCursor(cursor, windowDays);
 }
 
 /** A stable name for the page a cursor points at (used to count each page once). */
@@ -77,4 +77,9 @@ export function yearRange(year: number, today: string): { from: string; to: stri
 export function incrementalRange(scheduledAt: Date, windowDays: number): { from: string; to: string } {
   const to = scheduledAt.toISOString().slice(0, 10);
   return { from: addDays(to, -windowDays), to };
+}
+
+/** The same range by the cursor's next date field, or null when it has none (a source without that date skips it). */
+export function nextDateFieldCursor(cursor: PullCursor, windowDays: number): PullCursor | null {
+  return firstCursor({ from: cursor.rangeFrom, to: cursor.rangeTo }, cursor.thenDateFields, windowDays);
 }

@@ -105,7 +105,6 @@ export async function reconcileLivePermitJobs(context: Pick<PullJobContext, 'db'
  */
 export async function startPermitPull(context: PullJobContext, countyId: number, request: PullRequest): Promise<PullJobRow & { workflow_id: string }> {
   const county = await requireCounty(context.db, countyId);
-  if (county.platform !== 'accela') throw new ConflictError(`county ${countyId} is a ${county.platform} county: its pull is not built yet`);
   const parameters = request.jobType === 'initial_pull'
     ? { years: request.years ?? context.settings.ACCELA_HISTORICAL_YEARS }
     : { date_from: request.dateFrom ?? null, date_to: request.dateTo ?? null, limit: request.maxPermits ?? null, status: request.status ?? null };
@@ -122,14 +121,14 @@ export async function startPermitPull(context: PullJobContext, countyId: number,
     workflowId,
     taskQueue: context.queues.workflows,
     workflowIdConflictPolicy: 'FAIL' as const,
-    typedSearchAttributes: searchAttributes({ source: 'accela', pullKind: request.jobType, countyId }),
+    typedSearchAttributes: searchAttributes({ source: county.platform, pullKind: request.jobType, countyId }),
   };
   const { settings } = context;
   try {
     if (request.jobType === 'initial_pull') {
       const input = {
         countyId, countyName: String(county.name), jobId, years: parameters.years as number, windowDays: settings.ACCELA_WINDOW_DAYS,
-        yearConcurrency: settings.ACCELA_YEAR_CONCURRENCY, pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS,
+        yearConcurrency: settings.ACCELA_YEAR_CONCURRENCY, pageHeartbeatTimeoutSeconds: settings.ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS, source: county.platform,
       };
       await context.temporal.workflow.start<typeof accelaHistoricalPullWorkflow>('accelaHistoricalPullWorkflow', {
         ...common,
@@ -144,7 +143,7 @@ export async function startPermitPull(context: PullJobContext, countyId: number,
       };
       await context.temporal.workflow.start<typeof accelaIncrementalPullWorkflow>('accelaIncrementalPullWorkflow', {
         ...common,
-        ...incrementalPullMetadata(input),
+        ...incrementalPullMetadata({ ...input, source: county.platform }),
         args: [input],
       });
     }

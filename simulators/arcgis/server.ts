@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FieldMapping } from '../../domain/permits/open-data-record';
 import { type SimulatedPermit, simulatedPermits } from '../open-data-permits';
 import { type RandomFaultOptions, RandomFaults } from '../random-faults';
 
@@ -30,6 +31,13 @@ export interface ArcGisSimulatorOptions {
 
 export const LAYER_PATH = '/arcgis/rest/services/Building_Permits/FeatureServer/0';
 
+/** The field mapping of the simulated layer (what a data engineer would enter for it; tests and the sandbox use it). */
+export const SIMULATED_ARCGIS_MAPPING = {
+  permit_number: 'PermitNumber', permit_type: 'WorkItems', description: 'ScopeofWork', status: 'BuildingPermitStatusDescription',
+  applied_date: 'ApplicationDate', issued_date: 'IssuedDate', completed_date: 'CompletedDate', address: 'DeliveryAddress',
+  contractor: 'CompanyName', valuation: 'TotalCost', pull_date: 'ApplicationDate', last_updated: 'EditDate',
+} as const satisfies FieldMapping;
+
 const FIELDS: ReadonlyArray<[name: string, type: string]> = [
   ['OBJECTID', 'esriFieldTypeOID'], ['PermitNumber', 'esriFieldTypeString'], ['WorkItems', 'esriFieldTypeString'], ['ScopeofWork', 'esriFieldTypeString'],
   ['BuildingPermitStatusDescription', 'esriFieldTypeString'], ['ApplicationDate', 'esriFieldTypeDate'], ['IssuedDate', 'esriFieldTypeDate'],
@@ -59,6 +67,14 @@ export class ArcGisSimulator {
     }));
     this.latencyMs = options.latencyMs ?? 0;
     this.faults = new RandomFaults(options.faults);
+  }
+
+  /** Changes one permit's status and its `EditDate`, as an editor of the layer would. */
+  updatePermit(index: number, status: string, updatedAt: Date): void {
+    const permit = this.permits[index]!;
+    permit.status = status;
+    permit.updatedAt = updatedAt.toISOString();
+    this.features[index] = { ...this.features[index]!, BuildingPermitStatusDescription: status, EditDate: updatedAt.getTime() };
   }
 
   get maxRecordCount(): number {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RandomFaultOptions, RandomFaults } from '../random-faults';
+import type { FieldMapping } from '../../domain/permits/open-data-record';
 import { type SimulatedPermit, simulatedPermits } from '../open-data-permits';
 
 /**
@@ -36,6 +37,13 @@ export const SOCRATA_COLUMNS: ReadonlyArray<[field: string, type: string]> = [
   ['originalzip', 'text'], ['companyname', 'text'], ['estprojectcostdec', 'text'],
 ];
 const SYSTEM_COLUMNS = [':id', ':created_at', ':updated_at'];
+
+/** The field mapping of the simulated dataset (what a data engineer would enter for it; tests and the sandbox use it). */
+export const SIMULATED_SOCRATA_MAPPING = {
+  permit_number: 'permitnum', permit_type: 'permittype', description: 'description', status: 'statuscurrent', applied_date: 'applieddate',
+  issued_date: 'issueddate', completed_date: 'completeddate', address: 'originaladdress1', city: 'originalcity', postal_code: 'originalzip',
+  contractor: 'companyname', valuation: 'estprojectcostdec', pull_date: 'applieddate', last_updated: ':updated_at',
+} as const satisfies FieldMapping;
 const MAX_LIMIT = 50_000;
 
 type Row = Record<string, string>;

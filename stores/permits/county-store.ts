@@ -4,7 +4,9 @@ import type { SecretBox } from '../../platform/encryption';
 import type { FieldMapping } from '../../domain/permits/open-data-record';
 import { isUniqueViolation } from './postgres-errors';
 
-export interface CountyPullConfig {
+/** An Accela county's pull settings with its secrets decrypted. */
+export interface AccelaPullConfig {
+  platform: 'accela';
   id: number;
   agencyName: string;
   module: string;
@@ -12,6 +14,18 @@ export interface CountyPullConfig {
   timeZone: string;
   credentials: CountyCredentials;
 }
+
+/** A Socrata or ArcGIS county's pull settings: its source, field mapping and token decrypted. */
+export interface OpenDataPullConfig {
+  platform: 'socrata' | 'arcgis';
+  id: number;
+  timeZone: string;
+  source: OpenDataSourceConfig;
+  token: string | null;
+}
+
+/** A county's pull settings, secrets decrypted: they stay inside the activity and never cross Temporal. */
+export type CountyPullConfig = AccelaPullConfig | OpenDataPullConfig;
 
 export type CountyPlatform = 'accela' | 'socrata' | 'arcgis';
 
@@ -57,17 +71,17 @@ export function openDataSourceName(source: OpenDataSourceConfig): string {
   return source.platform === 'socrata' ? `${source.domain}/${source.dataset_id}` : source.layer_url;
 }
 
-/**
- * An Accela county's pull settings with its secrets decrypted: stays inside the activity, never crosses Temporal.
- * Null when the county does not exist; its platform when it is not pulled from Accela.
- */
-export async function loadCountyPullConfig(
-  db: Pick<Database, 'query'>, secrets: SecretBox, countyId: number,
-): Promise<CountyPullConfig | Exclude<CountyPlatform, 'accela'> | null> {
+/** A county's pull settings with its secrets decrypted, or null when the county does not exist. */
+export async function loadCountyPullConfig(db: Pick<Database, 'query'>, secrets: SecretBox, countyId: number): Promise<CountyPullConfig | null> {
   const row = await findCounty(db, countyId);
   if (!row) return null;
-  if (row.platform !== 'accela') return row.platform;
+  if (row.platform !== 'accela') {
+    if (!row.source_config) throw new Error(`county ${row.id} is a ${row.platform} county without a source`);
+    const token = row.source_token_encrypted === null ? null : secrets.decrypt(row.source_token_encrypted);
+    return { platform: row.platform, id: Number(row.id), timeZone: row.time_zone, source: row.source_config, token };
+  }
   return {
+    platform: 'accela',
     id: Number(row.id),
     agencyName: row.agency_name,
     module: row.module,

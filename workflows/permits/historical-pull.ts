@@ -6,7 +6,7 @@ import { emptyCounts } from '../../domain/permits/page-counts';
 import { historicalYears } from '../../domain/permits/pull-cursor';
 import { rootCauseMessage } from '../../temporal/root-cause';
 import { permitPullCurrentDetails, yearPullMetadata } from '../../temporal/run-summaries';
-import { searchAttributes } from '../../temporal/search-attributes';
+import { type PermitSource, searchAttributes } from '../../temporal/search-attributes';
 import { forEachBounded } from '../../temporal/workflow-concurrency';
 import { jobActivities } from './activity-proxies';
 import { permitYearWorkflowId } from './ids';
@@ -28,6 +28,8 @@ export interface HistoricalPullInput {
   yearConcurrency?: number;
   /** How soon a page whose worker died is retried elsewhere. */
   pageHeartbeatTimeoutSeconds?: number;
+  /** The county's platform, for the year runs' `Source` search attribute (runs started before it was passed: Accela). */
+  source?: PermitSource;
 }
 
 export interface HistoricalPullResult {
@@ -101,14 +103,14 @@ export async function accelaHistoricalPullWorkflow(input: HistoricalPullInput): 
       const result = await CancellationScope.nonCancellable(async () => {
         const yearInput = {
           countyId: input.countyId, countyName: input.countyName, jobId: input.jobId, year, yearIndex, yearsTotal: years.length, today,
-          windowDays: input.windowDays, pageHeartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
+          windowDays: input.windowDays, pageHeartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds, source: input.source,
         };
         const child = await startChild(accelaYearPullWorkflow, {
           workflowId: permitYearWorkflowId(input.countyId, input.jobId, year),
           args: [yearInput],
           ...yearPullMetadata(yearInput),
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          typedSearchAttributes: searchAttributes({ source: 'accela', pullKind: 'initial_pull', countyId: input.countyId }),
+          typedSearchAttributes: searchAttributes({ source: input.source ?? 'accela', pullKind: 'initial_pull', countyId: input.countyId }),
         });
         inFlight.set(year, child);
         showProgress();

@@ -2,6 +2,7 @@ import { continueAsNew, getExternalWorkflowHandle, setCurrentDetails, setHandler
 import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
 import { cursorProgress, firstCursor, type PullCursor, yearRange } from '../../domain/permits/pull-cursor';
 import { permitPageActivitySummary, permitPullCurrentDetails } from '../../temporal/run-summaries';
+import type { PermitSource } from '../../temporal/search-attributes';
 import { type PageLoopState, runPageLoop } from './page-loop';
 import { permitPullProgressQuery, yearProgressSignal } from './progress';
 
@@ -9,6 +10,8 @@ export interface YearPullInput {
   countyId: number;
   /** For the Web UI's texts (absent in runs started before it was passed). */
   countyName?: string;
+  /** The county's platform, for the Web UI's texts (absent in runs started before it was passed: Accela). */
+  source?: PermitSource;
   jobId: number;
   year: number;
   yearIndex: number;
