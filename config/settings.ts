@@ -4,6 +4,7 @@ import { highlevelSettings } from './highlevel-settings';
 import { cepikSettings } from './cepik-settings';
 import { accelaSettings } from './accela-settings';
 import { autotraderSettings } from './autotrader-settings';
+import { openDataSettings } from './open-data-settings';
 
 /**
  * Every setting Prospector reads from the environment, with its default.
@@ -61,6 +62,7 @@ export const settingsSchema = z.object({
   SIMULATOR_HOST: z.string().default('127.0.0.1'),
   SIMULATOR_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(4100),
   ...accelaSettings,
+  ...openDataSettings,
   ...highlevelSettings,
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // Unset: readable lines on a terminal, JSON otherwise (platform/logger.ts).
