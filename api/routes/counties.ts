@@ -61,7 +61,9 @@ const arcgisLayerUrl = z
     }
   }, 'not a layer URL (http(s)://…/FeatureServer/<n> or …/MapServer/<n>)')
   .openapi({ example: 'https://services1.arcgis.com/CvuPhqcTQpZPT9qY/arcgis/rest/services/Building_Permits_Since_2014/FeatureServer/0' });
-const fieldMapping = fieldMappingSchema.openapi('PermitFieldMapping', { description: 'Which source column holds each canonical permit field (domain/permits/open-data-record.ts)' });
+// Built here from the domain's shape: a schema zod made before @hono/zod-openapi was first imported has no
+// `.openapi` (the API server imports the services, and so the domain, before its routes).
+const fieldMapping = z.strictObject(fieldMappingSchema.shape).openapi('PermitFieldMapping', { description: 'Which source column holds each canonical permit field (domain/permits/open-data-record.ts)' });
 const sourceToken = verbatimText({ min: 1, max: 500 }).nullable();
 const socrataSource = {
   platform: z.literal('socrata'),

@@ -56,7 +56,7 @@ function httpReachability(source: string, baseUrl: string): SourceProbe {
  * Socrata dataset or ArcGIS layer with its metadata against the field mapping (which records the source's
  * last-modified time on the county for its data freshness).
  */
-const countySources: SourceProbeProvider = async (context) =>
+export const countySources: SourceProbeProvider = async (context) =>
   (await listCounties(context.db)).map((county) => ({
     source: county.platform,
     target: `county ${county.id} (${String(county.name)})`,
