@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
-  countyRateLimitStats, createCounty, deleteCounty, getCounty, listCounties, type MaskedCounty, testAccelaCredentials, testCountyConnection, updateCounty,
+  type ConnectionTestOutcome, countyRateLimitStats, createCounty, deleteCounty, getCounty, listCounties, type MaskedCounty, testAccelaCredentials, testCountyConnection,
+  testOpenDataSource, updateCounty,
 } from '../../services/permits/counties';
 import { applyScheduleAction, getCountySchedule } from '../../services/permits/county-schedule';
 import { startPermitPull } from '../../services/permits/pull-jobs';
@@ -60,7 +61,9 @@ const arcgisLayerUrl = z
     }
   }, 'not a layer URL (http(s)://…/FeatureServer/<n> or …/MapServer/<n>)')
   .openapi({ example: 'https://services1.arcgis.com/CvuPhqcTQpZPT9qY/arcgis/rest/services/Building_Permits_Since_2014/FeatureServer/0' });
-const fieldMapping = fieldMappingSchema.openapi('PermitFieldMapping', { description: 'Which source column holds each canonical permit field (domain/permits/open-data-record.ts)' });
+// Built here from the domain's shape: a schema zod made before @hono/zod-openapi was first imported has no
+// `.openapi` (the API server imports the services, and so the domain, before its routes).
+const fieldMapping = z.strictObject(fieldMappingSchema.shape).openapi('PermitFieldMapping', { description: 'Which source column holds each canonical permit field (domain/permits/open-data-record.ts)' });
 const sourceToken = verbatimText({ min: 1, max: 500 }).nullable();
 const socrataSource = {
   platform: z.literal('socrata'),
@@ -106,7 +109,12 @@ const countyUpdate = z
     source_token: sourceToken.optional().openapi({ description: 'Socrata or ArcGIS counties only; null removes it' }),
   })
   .openapi('CountyUpdate');
-const testCredentials = z.strictObject({ ...credentialFields, module: trimmedText({ max: 100 }).default('Building') }).openapi('AccelaCredentials');
+const testCredentials = z
+  .discriminatedUnion('platform', [
+    z.strictObject({ platform: z.literal('accela').default('accela'), ...credentialFields, module: trimmedText({ max: 100 }).default('Building') }),
+    ...([socrataSource, arcgisSource] as const).map((source) => z.strictObject({ ...source, source_token: sourceToken.default(null) })),
+  ])
+  .openapi('ConnectionTestRequest', { description: 'Accela credentials (the default platform), or a Socrata dataset or ArcGIS layer with its field mapping' });
 
 const countySchema = z
   .object({
@@ -128,11 +136,24 @@ const countySchema = z
     time_zone: z.string(),
     created_at: z.string(),
     updated_at: z.string(),
+    data_status: z.enum(['current', 'stale', 'failing', 'never_pulled']).openapi({
+      description: 'failing: the newest finished pull failed; stale: no successful pull within the schedule interval plus a day, or the source changed over a day ago after the last successful pull began; never_pulled: no pull has finished',
+    }),
+    data_status_reason: z.string().nullable().openapi({ description: 'Why the data is not current' }),
+    last_successful_pull_at: z.string().nullable().openapi({ description: 'When the newest completed pull finished' }),
+    source_modified_at: z.string().nullable().openapi({ description: 'The source’s own last-modified time as last seen (Socrata rowsUpdatedAt, ArcGIS editingInfo.lastEditDate); null for Accela' }),
   })
   .openapi('County');
 const connectionTestSchema = z
-  .object({ success: z.boolean(), records_seen: z.number().nullable(), error_code: z.string().nullable(), error_message: z.string().nullable() })
-  .openapi('AccelaConnectionTest');
+  .object({
+    success: z.boolean().openapi({ description: 'Connected and, for Socrata and ArcGIS, every mapped column present' }),
+    records_seen: z.number().nullable(),
+    error_code: z.string().nullable().openapi({ description: 'Accela’s code; Socrata’s code or http_<status>; ArcGIS’s numeric code (498: invalid token); missing_columns' }),
+    error_message: z.string().nullable(),
+    missing_columns: z.array(z.string()).openapi({ description: 'Mapped source columns the live metadata does not list (always empty for Accela)' }),
+    source_modified_at: z.string().nullable().openapi({ description: 'The source’s own last-modified time; null for Accela' }),
+  })
+  .openapi('ConnectionTest');
 const rateLimitSchema = z
   .object({
     limit: z.number().nullable(), remaining: z.number().nullable(), reset_at: z.string().nullable(),
@@ -162,7 +183,13 @@ function countyView(county: MaskedCounty): z.infer<typeof countySchema> {
     app_secret: county.app_secret, username: county.username, password: county.password, source: county.source_config ?? undefined,
     source_token: county.source_token, permit_type: county.permit_type,
     module: county.module, time_zone: county.time_zone, created_at: iso(county.created_at)!, updated_at: iso(county.updated_at)!,
+    data_status: county.data_status, data_status_reason: county.data_status_reason, last_successful_pull_at: iso(county.last_successful_pull_at),
+    source_modified_at: iso(county.source_modified_at),
   };
+}
+
+function connectionTestView(outcome: ConnectionTestOutcome): z.infer<typeof connectionTestSchema> {
+  return { ...outcome, source_modified_at: iso(outcome.source_modified_at) };
 }
 
 const tags = ['Permits: counties'];
@@ -173,8 +200,8 @@ const routes = {
   get: createRoute({ method: 'get', path: '/api/counties/{id}', tags, summary: 'One county (secrets masked)', request: { params: idPath }, responses: { 200: successResponse('County', countySchema), ...errorResponses(400, 401, 404) } }),
   update: createRoute({ method: 'put', path: '/api/counties/{id}', tags, summary: 'Change a county; secrets are replaced only when given', request: { params: idPath, body: { required: true, ...jsonContent(countyUpdate) } }, responses: { 200: successResponse('Updated', countySchema), ...errorResponses(400, 401, 404, 409) } }),
   remove: createRoute({ method: 'delete', path: '/api/counties/{id}', tags, summary: 'Delete a county, its data and its schedule', request: { params: idPath }, responses: { 200: successResponse('Deleted', z.object({ deleted: z.literal(true) })), ...errorResponses(400, 401, 404, 409) } }),
-  test: createRoute({ method: 'post', path: '/api/counties/{id}/test', tags, summary: 'Obtain a token and make one records call with the county’s credentials', request: { params: idPath }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401, 404, 409) } }),
-  testCredentials: createRoute({ method: 'post', path: '/api/counties/test-credentials', tags, summary: 'Test Accela credentials before saving them', request: { body: { required: true, ...jsonContent(testCredentials) } }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401) } }),
+  test: createRoute({ method: 'post', path: '/api/counties/{id}/test', tags, summary: 'Test the county’s connection: Accela, a token and one records call; Socrata or ArcGIS, the live metadata against its field mapping and a row count', request: { params: idPath }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401, 404) } }),
+  testCredentials: createRoute({ method: 'post', path: '/api/counties/test-credentials', tags, summary: 'Test Accela credentials, or a Socrata dataset or ArcGIS layer with its field mapping, before saving them', request: { body: { required: true, ...jsonContent(testCredentials) } }, responses: { 200: successResponse('Outcome', connectionTestSchema), ...errorResponses(400, 401) } }),
   rateLimit: createRoute({ method: 'get', path: '/api/counties/{id}/rate-limit-stats', tags, summary: 'Last X-RateLimit-* values seen, requests made, 429s, time spent waiting', request: { params: idPath }, responses: { 200: successResponse('Stats', rateLimitSchema), ...errorResponses(400, 401, 404) } }),
   schedule: createRoute({ method: 'get', path: '/api/counties/{id}/schedule', tags, summary: 'The county’s weekly incremental pull schedule', request: { params: idPath }, responses: { 200: successResponse('Schedule', scheduleSchema), ...errorResponses(400, 401, 404) } }),
   scheduleAction: createRoute({
@@ -201,14 +228,23 @@ export function countyRoutes(): Router {
     return ok(c, { deleted: true as const });
   });
 
-  app.openapi(routes.test, async (c) => ok(c, await testCountyConnection(c.get('deps'), c.req.valid('param').id)));
+  app.openapi(routes.test, async (c) => ok(c, connectionTestView(await testCountyConnection(c.get('deps'), c.req.valid('param').id))));
 
   app.openapi(routes.testCredentials, async (c) => {
-    const { module, ...credentials } = c.req.valid('json');
-    return ok(c, await testAccelaCredentials(c.get('deps').settings, {
-      agencyName: credentials.agency_name, environment: credentials.environment, appId: credentials.app_id, appSecret: credentials.app_secret,
-      username: credentials.username, password: credentials.password,
-    }, module));
+    const body = c.req.valid('json');
+    const { settings } = c.get('deps');
+    if (body.platform === 'socrata') {
+      const { domain, dataset_id, field_mapping, source_token } = body;
+      return ok(c, connectionTestView(await testOpenDataSource(settings, { platform: 'socrata', domain, dataset_id, field_mapping }, source_token)));
+    }
+    if (body.platform === 'arcgis') {
+      const { layer_url, field_mapping, source_token } = body;
+      return ok(c, connectionTestView(await testOpenDataSource(settings, { platform: 'arcgis', layer_url, field_mapping }, source_token)));
+    }
+    return ok(c, connectionTestView(await testAccelaCredentials(settings, {
+      agencyName: body.agency_name, environment: body.environment, appId: body.app_id, appSecret: body.app_secret,
+      username: body.username, password: body.password,
+    }, body.module)));
   });
 
   app.openapi(routes.rateLimit, async (c) => {

@@ -3,26 +3,37 @@ import { accelaConnectionTestClient, type CountyCredentials } from '../../client
 import { AccelaApiError } from '../../clients/accela/errors';
 import type { Settings } from '../../config/settings';
 import { ConflictError, NotFoundError } from '../../domain/errors';
+import type { DataStatus } from '../../domain/permits/freshness';
 import type { Database } from '../../platform/database';
 import { maskSecret, type SecretBox } from '../../platform/encryption';
 import {
   countyCredentials, type CountyFields, type CountyRow, deleteCounty as deleteCountyRow, findCounty, findCountyByAgency, insertCounty, insertOpenDataCounty,
   listCounties as listCountyRows, type OpenDataCountyFields, type OpenDataSourceConfig, openDataSourceName, updateCounty as updateCountyRow, updateOpenDataCounty,
 } from '../../stores/permits/county-store';
+import { recordSourceModifiedAt } from '../../stores/permits/county-freshness-store';
 import { findActiveJob } from '../../stores/permits/job-store';
 import { loadRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
+import { countiesFreshness, type FreshnessContext } from './county-freshness';
 import { deleteCountySchedule } from './county-schedule';
+import { checkOpenDataSource, describeMissingColumns, type OpenDataSourceCheck, platformErrorCode } from './open-data-connection';
 
 export interface CountyContext {
   db: Database;
   secrets: SecretBox;
 }
 
-/** A county as the API shows it: its secrets masked, never decrypted beyond this service. */
+/** What showing a county needs: its data freshness too. */
+export type CountyViewContext = CountyContext & FreshnessContext;
+
+/** A county as the API shows it: its secrets masked, never decrypted beyond this service, and its data's freshness. */
 export type MaskedCounty = Omit<CountyRow, 'app_secret_encrypted' | 'password_encrypted' | 'source_token_encrypted'> & {
   app_secret: string | null;
   password: string | null;
   source_token: string | null;
+  source_modified_at: Date | null;
+  data_status: DataStatus;
+  data_status_reason: string | null;
+  last_successful_pull_at: Date | null;
 };
 
 /** A new county as the API takes it: an Accela agency (the default platform), or a Socrata dataset or ArcGIS layer. */
@@ -35,17 +46,36 @@ type OpenDataFields = Pick<OpenDataSourceConfig, 'field_mapping'> & Omit<OpenDat
 /** Changes to a county: Accela fields for an Accela county, `source` and `source_token` for an open-data one. */
 export type CountyChanges = Partial<CountyFields> & { source?: OpenDataSourceConfig; source_token?: string | null };
 
+/**
+ * A connection test's finding. Accela: a token and one records call. Socrata and ArcGIS: the live metadata, every
+ * mapped column looked up in it (`missing_columns`, success only when none is missing) and a row count.
+ */
 export interface ConnectionTestOutcome {
   success: boolean;
   records_seen: number | null;
   error_code: string | null;
   error_message: string | null;
+  /** Mapped source columns the live metadata does not list (always empty for Accela, which has no mapping). */
+  missing_columns: string[];
+  /** The source's own last-modified time (null for Accela, which publishes none, and when the source did not answer). */
+  source_modified_at: Date | null;
 }
 
-function masked(row: CountyRow, secrets: SecretBox): MaskedCounty {
-  const { app_secret_encrypted, password_encrypted, source_token_encrypted, ...rest } = row;
-  const open = (sealed: string | null) => maskSecret(sealed === null ? null : secrets.decrypt(sealed));
-  return { ...rest, app_secret: open(app_secret_encrypted), password: open(password_encrypted), source_token: open(source_token_encrypted) };
+async function masked(context: CountyViewContext, rows: readonly CountyRow[]): Promise<MaskedCounty[]> {
+  const freshness = await countiesFreshness(context, rows);
+  return rows.map((row) => {
+    const { app_secret_encrypted, password_encrypted, source_token_encrypted, ...rest } = row;
+    const open = (sealed: string | null) => maskSecret(sealed === null ? null : context.secrets.decrypt(sealed));
+    const { status, reason, lastSuccessfulPullAt, sourceModifiedAt } = freshness.get(Number(row.id))!;
+    return {
+      ...rest, app_secret: open(app_secret_encrypted), password: open(password_encrypted), source_token: open(source_token_encrypted),
+      source_modified_at: sourceModifiedAt, data_status: status, data_status_reason: reason, last_successful_pull_at: lastSuccessfulPullAt,
+    };
+  });
+}
+
+async function maskedOne(context: CountyViewContext, row: CountyRow): Promise<MaskedCounty> {
+  return (await masked(context, [row]))[0]!;
 }
 
 function openDataCounty(county: Extract<NewCounty, { platform: 'socrata' | 'arcgis' }>): OpenDataCountyFields {
@@ -62,29 +92,29 @@ async function requireCounty(db: Database, countyId: number): Promise<CountyRow>
   return row;
 }
 
-export async function createCounty(context: CountyContext, county: NewCounty): Promise<MaskedCounty> {
+export async function createCounty(context: CountyViewContext, county: NewCounty): Promise<MaskedCounty> {
   if (county.platform === 'socrata' || county.platform === 'arcgis') {
     const fields = openDataCounty(county);
     const row = await insertOpenDataCounty(context.db, context.secrets, fields);
     if (!row) throw new ConflictError(`a county for ${county.platform} source ${openDataSourceName(fields.source)} exists already`);
-    return masked(row, context.secrets);
+    return maskedOne(context, row);
   }
   const { platform: _accela, ...fields } = county;
   const row = await insertCounty(context.db, context.secrets, fields);
   if (!row) throw new ConflictError(`a county for agency ${fields.agency_name} (${fields.environment}, ${fields.permit_type}) exists already`);
-  return masked(row, context.secrets);
+  return maskedOne(context, row);
 }
 
-export async function listCounties(context: CountyContext): Promise<MaskedCounty[]> {
-  return (await listCountyRows(context.db)).map((row) => masked(row, context.secrets));
+export async function listCounties(context: CountyViewContext): Promise<MaskedCounty[]> {
+  return masked(context, await listCountyRows(context.db));
 }
 
-export async function getCounty(context: CountyContext, countyId: number): Promise<MaskedCounty> {
-  return masked(await requireCounty(context.db, countyId), context.secrets);
+export async function getCounty(context: CountyViewContext, countyId: number): Promise<MaskedCounty> {
+  return maskedOne(context, await requireCounty(context.db, countyId));
 }
 
 /** Accela fields on an open-data county, a source on an Accela county or a change of platform are InvalidRequestErrors. */
-export async function updateCounty(context: CountyContext, countyId: number, changes: CountyChanges): Promise<MaskedCounty> {
+export async function updateCounty(context: CountyViewContext, countyId: number, changes: CountyChanges): Promise<MaskedCounty> {
   const current = await requireCounty(context.db, countyId);
   const { source, source_token, name, time_zone, ...accelaOnly } = changes;
   let row: CountyRow | 'missing' | 'duplicate';
@@ -102,7 +132,7 @@ export async function updateCounty(context: CountyContext, countyId: number, cha
   }
   if (row === 'missing') throw new NotFoundError(`county ${countyId} does not exist`);
   if (row === 'duplicate') throw new ConflictError('another county has this agency, environment and permit type');
-  return masked(row, context.secrets);
+  return maskedOne(context, row);
 }
 
 /** Deletes a county, its data and its schedule; a county with a pull running is a ConflictError. */
@@ -119,17 +149,50 @@ export async function testAccelaCredentials(settings: Settings, credentials: Cou
   const client = accelaConnectionTestClient(settings, credentials);
   try {
     const { recordsSeen } = await client.testConnection(module);
-    return { success: true, records_seen: recordsSeen, error_code: null, error_message: null };
+    return { success: true, records_seen: recordsSeen, error_code: null, error_message: null, missing_columns: [], source_modified_at: null };
   } catch (error) {
-    if (error instanceof AccelaApiError) return { success: false, records_seen: null, error_code: error.code, error_message: error.message };
+    if (error instanceof AccelaApiError) return { success: false, records_seen: null, error_code: error.code, error_message: error.message, missing_columns: [], source_modified_at: null };
     throw error;
   }
 }
 
-/** `testAccelaCredentials` with a saved county's credentials and module. */
+/** A Socrata or ArcGIS check as a connection test's outcome: a mapped column the source lacks fails it, by name. */
+function openDataOutcome(check: OpenDataSourceCheck): ConnectionTestOutcome {
+  if (!check.connected) {
+    return { success: false, records_seen: null, error_code: platformErrorCode(check.error), error_message: check.error.message, missing_columns: [], source_modified_at: null };
+  }
+  const missing = check.missingColumns;
+  return {
+    success: missing.length === 0,
+    records_seen: check.recordsSeen,
+    error_code: missing.length === 0 ? null : 'missing_columns',
+    error_message: missing.length === 0 ? null : `the source has no column ${describeMissingColumns(check.mapping, missing)} of the field mapping`,
+    missing_columns: missing,
+    source_modified_at: check.sourceModifiedAt,
+  };
+}
+
+/** Tests a Socrata dataset or ArcGIS layer and its field mapping before a county is saved with them. */
+export async function testOpenDataSource(settings: Settings, source: OpenDataSourceConfig, token: string | null): Promise<ConnectionTestOutcome> {
+  return openDataOutcome(await checkOpenDataSource(settings, source, token));
+}
+
+/**
+ * Checks a saved open-data county's source and mapping against the live metadata and records the source's
+ * last-modified time on the county (its data freshness compares it with the pulls).
+ */
+export async function checkCountySource(context: CountyContext & { settings: Settings }, row: CountyRow): Promise<OpenDataSourceCheck> {
+  if (!row.source_config) throw new Error(`county ${row.id} is an Accela county: it has no open-data source`);
+  const token = row.source_token_encrypted === null ? null : context.secrets.decrypt(row.source_token_encrypted);
+  const check = await checkOpenDataSource(context.settings, row.source_config, token);
+  if (check.connected && check.sourceModifiedAt) await recordSourceModifiedAt(context.db, row.id, check.sourceModifiedAt);
+  return check;
+}
+
+/** A saved county's connection test: Accela credentials and module, or its open-data source and mapping. */
 export async function testCountyConnection(context: CountyContext & { settings: Settings }, countyId: number): Promise<ConnectionTestOutcome> {
   const row = await requireCounty(context.db, countyId);
-  if (row.platform !== 'accela') throw new ConflictError(`county ${countyId} is a ${row.platform} county: its connection test is not built yet`);
+  if (row.platform !== 'accela') return openDataOutcome(await checkCountySource(context, row));
   return testAccelaCredentials(context.settings, countyCredentials(row, context.secrets), row.module);
 }
 

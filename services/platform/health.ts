@@ -14,6 +14,7 @@ import {
   overallStatus,
   summarize,
 } from './health-components';
+import { checkDataFreshness } from './health-freshness';
 import { checkJobs } from './health-jobs';
 
 export interface HealthReport {
@@ -38,17 +39,19 @@ export async function checkHealth(deps: {
   processes?: () => ChildStatus[];
   sourceHealth?: () => ComponentHealth;
 }): Promise<HealthReport> {
-  const [database, temporal, workers, jobs] = await Promise.all([
+  const [database, temporal, workers, jobs, dataFreshness] = await Promise.all([
     checkDatabase(deps.db),
     checkTemporal(deps.temporal, deps.namespace),
     checkWorkers(deps.temporal, deps.namespace, deps.queues, deps.db),
     checkJobs(deps.db, deps.temporal),
+    checkDataFreshness(deps.db, deps.settings),
   ]);
   const components = {
     database,
     temporal,
     workers,
     jobs,
+    data_freshness: dataFreshness,
     encryption: checkEncryption(deps.settings.ENCRYPTION_KEY),
     configuration: checkConfiguration(deps.settings),
     ...(deps.processes ? { processes: checkProcesses(deps.processes()) } : {}),

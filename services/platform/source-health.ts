@@ -6,7 +6,9 @@ import type { Database } from '../../platform/database';
 import type { SecretBox } from '../../platform/encryption';
 import { logger } from '../../platform/logger';
 import { crmConfigSummary, testCrmConnection } from '../crm/config';
-import { listCounties, testCountyConnection } from '../permits/counties';
+import { checkCountySource, testCountyConnection } from '../permits/counties';
+import { credentialsRefused, describeMissingColumns } from '../permits/open-data-connection';
+import { listCounties } from '../../stores/permits/county-store';
 import type { ComponentHealth } from './health-components';
 
 /** One thing to probe: a county's Accela agency, a site, a CRM account. */
@@ -49,12 +51,30 @@ function httpReachability(source: string, baseUrl: string): SourceProbe {
   };
 }
 
-/** Every county's Accela agency: a token and one records call with its own credentials. */
-const accelaCounties: SourceProbeProvider = async (context) =>
-  (await listCounties(context)).map((county) => ({
-    source: 'accela',
+/**
+ * Every county's source, probed with its connection test: an Accela agency with a token and one records call, a
+ * Socrata dataset or ArcGIS layer with its metadata against the field mapping (which records the source's
+ * last-modified time on the county for its data freshness).
+ */
+export const countySources: SourceProbeProvider = async (context) =>
+  (await listCounties(context.db)).map((county) => ({
+    source: county.platform,
     target: `county ${county.id} (${String(county.name)})`,
-    async probe() {
+    async probe(): Promise<SourceProbeResult> {
+      if (county.platform !== 'accela') {
+        const check = await checkCountySource(context, county);
+        // A refused token is the county's to fix; any other failure (unknown dataset, 5xx, no answer) leaves the source unreadable.
+        if (!check.connected) {
+          return credentialsRefused(check.error)
+            ? { reachable: true, authenticated: false, message: check.error.message }
+            : { reachable: false, authenticated: null, message: check.error.message };
+        }
+        const message = `metadata and count answered (${check.recordsSeen} records)`;
+        if (check.missingColumns.length > 0) {
+          return { reachable: true, authenticated: true, missing_columns: check.missingColumns, message: `${message}; mapped columns missing: ${describeMissingColumns(check.mapping, check.missingColumns)}` };
+        }
+        return { reachable: true, authenticated: true, message };
+      }
       try {
         const outcome = await testCountyConnection(context, county.id);
         if (outcome.success) return { reachable: true, authenticated: true, message: `records call answered (${outcome.records_seen} records)` };
@@ -86,7 +106,7 @@ const highLevelAccount: SourceProbeProvider = async (context) => {
 
 /** Every external source's probes; a new source adds its provider here. */
 export const sourceProbeProviders: SourceProbeProvider[] = [
-  accelaCounties,
+  countySources,
   async ({ settings }) => [httpReachability('cepik', settings.CEPIK_BASE_URL)],
   async ({ settings }) => [httpReachability('autotrader', settings.AUTOTRADER_BASE_URL)],
   highLevelAccount,

@@ -41,7 +41,7 @@ describe('HTTP API contract', () => {
     const body = (await response.json()) as { success: boolean; data: { status: string; components: Record<string, unknown> } };
     assert.equal(body.success, true);
     assert.equal(body.data.status, 'degraded');
-    assert.deepEqual(Object.keys(body.data.components).sort(), ['configuration', 'database', 'encryption', 'jobs', 'temporal', 'workers']);
+    assert.deepEqual(Object.keys(body.data.components).sort(), ['configuration', 'data_freshness', 'database', 'encryption', 'jobs', 'temporal', 'workers']);
   });
 
   it('answers a method health does not have with 405, key or not: the path is public (found by the API fuzz test)', async () => {

@@ -48,6 +48,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     for (const closer of closers.reverse()) await closer().catch((error) => console.error('fuzz target clean-up:', error));
   };
   try {
+    closers.push(fenceFetchToLoopback());
     const temporal = await connectTestTemporal();
     closers.push(() => temporal.teardown());
     const namespace = await createNamespace(temporal.connection);
@@ -71,6 +72,8 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
       HIGHLEVEL_BASE_URL: highlevel.url,
       // No worker runs the pulls: a report not in the cache is answered 202 (poll the job) at once, not after 50 s.
       CEPIK_REPORT_WAIT_SECONDS: '0.01',
+      // A made-up Socrata domain or layer URL on this machine (a closed port, another server) answers or fails fast.
+      OPEN_DATA_TIMEOUT_MS: '2000',
     };
     const queues = uniqueQueues('fuzz');
     const api = createTestApi({ db: database.db, client, queues, env, namespace });
@@ -88,6 +91,25 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     await close();
     throw error;
   }
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * The connection test of a Socrata or ArcGIS source calls the domain or layer URL in the request, and the fuzzer
+ * makes those up: in this process fetch reaches this machine's loopback only, and any other host fails as an
+ * unreachable one would (no lookup, no packet). Returns the undo.
+ */
+function fenceFetchToLoopback(): () => Promise<void> {
+  const original = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (!isLoopback(url.hostname)) return Promise.reject(new TypeError(`fetch failed: the fuzz target reaches loopback only, not ${url.host}`));
+    return original(input, init);
+  };
+  return async () => {
+    globalThis.fetch = original;
+  };
 }
 
 type Connection = Awaited<ReturnType<typeof connectTestTemporal>>['connection'];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { loadSettings } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { createCounty } from '../../services/permits/counties';
 import { createLeadsFromPermits } from '../../services/permits/leads';
@@ -19,7 +20,7 @@ describe('leads from permits take the county write lock', () => {
   before(async () => {
     database = await createTestDatabase('permits_lock');
     const secrets = SecretBox.fromBase64(generateEncryptionKey());
-    countyId = (await createCounty({ db: database.db, secrets }, {
+    countyId = (await createCounty({ db: database.db, secrets, settings: loadSettings({}) }, {
       name: 'Lock County', agency_name: 'LOCK', environment: 'TEST', app_id: 'app', app_secret: 'secret', username: 'user', password: 'password',
       permit_type: 'Building/Residential/Trade/Mechanical', module: 'Building', time_zone: 'America/New_York',
     })).id;

@@ -45,7 +45,7 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
   };
   const countyIds: number[] = [];
   const pullContext = () => ({ db: database.db, temporal: temporal.client, queues, settings: loadSettings({ ...process.env, ...env }) });
-  const counties = () => ({ db: database.db, secrets: workers.secrets });
+  const counties = () => ({ db: database.db, secrets: workers.secrets, settings: loadSettings({ ...process.env, ...env }) });
 
   before(async () => {
     // Socrata: 429s once requests without an app token pass 4 in a second (the pull paces 5 a second); now and then a 500.

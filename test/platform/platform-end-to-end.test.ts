@@ -50,7 +50,7 @@ describe('platform end to end (real Temporal dev server, real PostgreSQL, real C
     const api = createTestApi({ db: database.db, client: temporal.client, queues });
     const report = await health(api);
     assert.equal(report.status, 'healthy', JSON.stringify(report.components));
-    assert.deepEqual(report.summary, { total: 6, healthy: 6, degraded: 0, down: 0, unknown: 0 });
+    assert.deepEqual(report.summary, { total: 7, healthy: 7, degraded: 0, down: 0, unknown: 0 });
     assert.ok(report.components.database.response_time_ms >= 0);
   });
 
