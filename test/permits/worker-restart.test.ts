@@ -9,6 +9,9 @@ import { loadSettings } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { taskQueues } from '../../platform/task-queues';
 import { startAccelaSimulator } from '../../simulators/accela/server';
+import { groundTruth } from '../../simulators/open-data-permits';
+import { SIMULATED_SOCRATA_MAPPING, startSocrataSimulator } from '../../simulators/socrata/server';
+import { createCounty } from '../../services/permits/counties';
 import { incrementalScheduleId } from '../../workflows/permits/ids';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { connectTestTemporal } from '../support/temporal';
@@ -17,15 +20,16 @@ import { countyState, insertCounty, jobRow, useDistinctCountyIds, waitForJobEnd 
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-describe('Accela pull survives a worker killed mid-pull', () => {
+describe('Accela and Socrata pulls survive a worker killed mid-pull', () => {
   let database: TestDatabase;
   let temporal: TestWorkflowEnvironment;
   let sim: Awaited<ReturnType<typeof startAccelaSimulator>>;
+  let socrata: Awaited<ReturnType<typeof startSocrataSimulator>>;
   const encryptionKey = generateEncryptionKey();
   const queues = taskQueues(`test-permits-kill-${randomBytes(3).toString('hex')}`);
   let env: Record<string, string>;
   const children: ChildProcess[] = [];
-  let countyId = 0;
+  const countyIds: number[] = [];
 
   /** The real worker process (workers/main.ts), as `npm start` runs it. */
   const startWorkerProcess = () => {
@@ -40,8 +44,10 @@ describe('Accela pull survives a worker killed mid-pull', () => {
 
   before(async () => {
     sim = await startAccelaSimulator({ seed: 'kill', permitsPerAgency: 1500, latencyMs: 15 });
+    socrata = await startSocrataSimulator({ permits: 1200, seed: 4, latencyMs: 15 });
     env = {
       ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_PAGE_LIMIT: '20', ACCELA_WINDOW_DAYS: '366',
+      OPEN_DATA_PAGE_LIMIT: '20', SOCRATA_REQUESTS_PER_SECOND: '100',
       ACCELA_YEAR_CONCURRENCY: '2', ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS: '4', CRM_AUTO_SYNC: 'false',
     };
     database = await createTestDatabase('permits_kill');
@@ -50,14 +56,14 @@ describe('Accela pull survives a worker killed mid-pull', () => {
   });
   after(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-    if (countyId) await temporal?.client.schedule.getHandle(incrementalScheduleId(countyId)).delete().catch(() => undefined);
+    for (const countyId of countyIds) await temporal?.client.schedule.getHandle(incrementalScheduleId(countyId)).delete().catch(() => undefined);
     await temporal?.teardown();
     await database?.drop();
-    await sim?.close();
+    await Promise.all([sim?.close(), socrata?.close()]);
   });
 
-  it('finishes with exact counts after SIGKILL and a restart', async () => {
-    countyId = await insertCounty(database.db, SecretBox.fromBase64(encryptionKey), sim.simulator, 'LEECO');
+  /** Starts the pull on one worker, kills it after a few pages, restarts it; returns the job as it ended and at the kill. */
+  async function pullThroughKill(countyId: number) {
     const first = startWorkerProcess();
     const settings = loadSettings({ ...process.env, ...env });
     const { id: jobId } = await startPermitPull({ db: database.db, temporal: temporal.client, queues, settings }, countyId, { jobType: 'initial_pull', years: 30 });
@@ -67,10 +73,19 @@ describe('Accela pull survives a worker killed mid-pull', () => {
     const atKill = await jobRow(database.db, jobId);
     assert.equal(atKill.status, 'running');
 
-    startWorkerProcess();
+    const second = startWorkerProcess();
     const job = await waitForJobEnd(database.db, jobId, 150_000);
+    second.kill('SIGTERM');
+    await new Promise((resolve) => second.once('exit', resolve));
     assert.equal(job.status, 'completed', job.error_message);
     assert.ok(job.current_batch > atKill.current_batch, 'the new worker carried on');
+    return job;
+  }
+
+  it('finishes with exact counts after SIGKILL and a restart', async () => {
+    const countyId = await insertCounty(database.db, SecretBox.fromBase64(encryptionKey), sim.simulator, 'LEECO');
+    countyIds.push(countyId);
+    const job = await pullThroughKill(countyId);
     const truth = sim.simulator.agency('LEECO').groundTruth('Building/Residential/Trade/Mechanical', new Date().toISOString().slice(0, 10));
     const state = await countyState(database.db, countyId);
     assert.deepEqual(state.permitIds, truth.permitIds);
@@ -79,5 +94,20 @@ describe('Accela pull survives a worker killed mid-pull', () => {
     assert.equal(job.permits_pulled, truth.permitIds.length, 'no page counted twice');
     assert.equal(job.permits_saved, truth.permitIds.length);
     assert.equal(job.properties_created, truth.propertyKeys.length);
+  });
+
+  it('Socrata: finishes with exact counts after SIGKILL and a restart', async () => {
+    const secrets = SecretBox.fromBase64(encryptionKey);
+    const county = await createCounty({ db: database.db, secrets, settings: loadSettings({ ...process.env, ...env }) }, {
+      platform: 'socrata', name: 'Springfield (Socrata)', domain: socrata.url, dataset_id: socrata.simulator.datasetId,
+      field_mapping: SIMULATED_SOCRATA_MAPPING, source_token: null, time_zone: 'America/New_York',
+    });
+    countyIds.push(county.id);
+    const job = await pullThroughKill(county.id);
+    const truth = groundTruth(socrata.simulator.permits, `${new Date().getUTCFullYear() - 29}-01-01`, new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+    const state = await countyState(database.db, county.id);
+    assert.deepEqual(state.permitIds, [...truth.permitNumbers].sort());
+    assert.equal(job.permits_pulled, truth.permitNumbers.length, 'no page counted twice');
+    assert.equal(job.permits_saved, truth.permitNumbers.length);
   });
 });
