@@ -209,7 +209,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
     /** Marks the API-created job running, or creates the job of a scheduled run (one active pull per county). */
     async startPermitPullJob(input: { countyId: number; jobId?: number; workflowId: string; jobType: JobType; parameters: Record<string, unknown>; yearsTotal: number }): Promise<{ jobId: number }> {
       if (input.jobId !== undefined) {
-        await markJobRunning(db, input.jobId, input.workflowId, input.yearsTotal);
+        await markJobRunning(db, input.jobId, input.workflowId, input.yearsTotal, input.parameters);
         return { jobId: input.jobId };
       }
       const job = await ensureRunningJob(db, input);

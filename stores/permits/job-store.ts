@@ -57,12 +57,16 @@ export async function recordPage(
 
 export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-export async function markJobRunning(db: Database, jobId: number, workflowId: string, yearsTotal: number): Promise<void> {
+/**
+ * Marks an API-created job running. The workflow's `parameters` fill in what the request left to it (an incremental
+ * pull's window is decided at its start), so the row says what was pulled.
+ */
+export async function markJobRunning(db: Database, jobId: number, workflowId: string, yearsTotal: number, parameters: Record<string, unknown> = {}): Promise<void> {
   await db.query(
     `UPDATE permit_pull_jobs SET status = 'running', workflow_id = $2, years_total = $3,
-       started_at = COALESCE(started_at, now()), updated_at = now()
+       parameters = parameters || jsonb_strip_nulls($4::jsonb), started_at = COALESCE(started_at, now()), updated_at = now()
      WHERE id = $1 AND status IN ('pending', 'running')`,
-    [jobId, workflowId, yearsTotal],
+    [jobId, workflowId, yearsTotal, JSON.stringify(parameters)],
   );
 }
 

@@ -137,6 +137,7 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
     const windowStart = new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10);
     const result = await temporal.client.workflow.getHandle(workflowId).result();
     assert.deepEqual([result.dateFrom, result.dateTo], [windowStart, today()]);
+    assert.deepEqual([job.parameters.date_from, job.parameters.date_to], [windowStart, today()], 'the job row says which window was pulled');
     const inWindow = groundTruth(simulator.permits, windowStart, tomorrow()).permitNumbers.length;
     // Rows applied for after today are in the last-updated pass too, and rejected as future-dated there.
     const updatedInWindow = simulator.permits.filter((permit) => permit.malformed === null && permit.appliedDate <= today() && updatedSince(permit, windowStart)).length;
