@@ -138,10 +138,6 @@ describe('permit pipeline HTTP API', () => {
     assert.match(platformChange.body.error.message, /cannot become arcgis/);
     assert.equal((await call(`/api/counties/${county.id}`, { method: 'PUT', body: { password: 'x' } })).status, 409);
     assert.equal((await call(`/api/counties/${countyIds[0]}`, { method: 'PUT', body: { source_token: 'x' } })).status, 409);
-    // Until the open-data pull is built, a pull of such a county is refused up front, not failed in a workflow.
-    const pull = await call(`/api/counties/${county.id}/pull-permits`, { method: 'POST', body: { date_from: '2024-01-01', date_to: '2024-01-31' } });
-    assert.equal(pull.status, 409);
-    assert.match(pull.body.error.message, /socrata county/);
   });
 
   it('runs a historical pull through the jobs API, then lists permits, properties and leads', async () => {
