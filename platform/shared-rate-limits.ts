@@ -19,8 +19,11 @@ export class RateLimitWaitTooLong extends Error {
 export interface AcquireOptions {
   /** Refuse with `RateLimitWaitTooLong` rather than book a send further off than this. */
   maxWaitMs?: number;
-  /** Called at least every `onWaitEveryMs` while waiting: an activity heartbeats here. */
-  onWait?: () => void;
+  /**
+   * Called when a wait begins and at least every `onWaitEveryMs` while it lasts, with the time still to wait: an
+   * activity heartbeats here (and may tell its workflow what it waits for).
+   */
+  onWait?: (waitLeftMs: number) => void;
   onWaitEveryMs?: number;
   signal?: AbortSignal;
 }
@@ -117,14 +120,14 @@ export class LocalRateLimits implements RateLimitGate {
   }
 }
 
-/** Sleeps `ms` in slices, calling `onWait` between them (a long wait keeps an activity's heartbeat). */
+/** Sleeps `ms` in slices, calling `onWait` before each (a long wait keeps an activity's heartbeat). */
 async function waitOut(ms: number, options: AcquireOptions): Promise<void> {
   const slice = options.onWaitEveryMs ?? DEFAULT_ON_WAIT_EVERY_MS;
   let left = ms;
   while (left > 0) {
+    options.onWait?.(left);
     const step = Math.min(left, slice);
     await sleep(step, undefined, { signal: options.signal });
     left -= step;
-    if (left > 0) options.onWait?.();
   }
 }

@@ -162,6 +162,8 @@ export interface PermitPullState {
   years?: { completed: number; total: number; inFlight: number[] };
   /** The page the run is fetching now (year and incremental pulls). */
   nextPage?: PullCursor | null;
+  /** What the page in flight waits for, as its activity reported it. */
+  waiting?: { reason: string; untilMs: number } | null;
 }
 
 function rateAndEta(state: { startedAtMs: number; nowMs: number; fraction?: number; done: number; unit: string }): Array<[string, string | undefined]> {
@@ -191,11 +193,13 @@ export function permitPullCurrentDetails(state: PermitPullState): string {
     ? `year ${Math.min(state.years.completed + 1, state.years.total)} of ${state.years.total}` +
       (state.years.inFlight.length > 0 ? ` (pulling ${[...state.years.inFlight].sort((a, b) => a - b).join(', ')})` : '')
     : undefined;
+  const waitingSeconds = state.waiting ? Math.ceil((state.waiting.untilMs - state.nowMs) / 1000) : 0;
   const now =
     state.status !== 'running'
       ? undefined
       : state.nextPage
-        ? `fetching page ${state.pages + 1}: ${pageSummary(state.nextPage)}`
+        ? `fetching page ${state.pages + 1}: ${pageSummary(state.nextPage)}` +
+          (waitingSeconds > 0 ? `, waiting ${waitingSeconds} s for ${state.waiting!.reason}` : '')
         : state.years
           ? 'waiting for the years in flight'
           : undefined;

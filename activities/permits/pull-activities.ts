@@ -17,6 +17,7 @@ import { permitsFetchedTotal, permitsSavedTotal } from '../../platform/metrics';
 import { refreshProperties } from '../../stores/permits/property-store';
 import { addRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
 import type { ActivityDependencies } from '../dependencies';
+import { PERMIT_PULL_WAITING_SIGNAL, type PullWaiting } from '../../workflows/permits/ids';
 import { OpenDataPageReader } from './open-data-pages';
 
 export interface PermitPageInput {
@@ -53,6 +54,30 @@ interface PagesProgress {
   pages: number;
 }
 
+/** Waits shorter than this are over before an operator could read about them: only longer ones are reported. */
+const REPORTED_WAIT_MS = 5_000;
+
+/**
+ * A rate-limit wait's callback: heartbeats, and when a long wait begins tells the activity's workflow what it waits
+ * for (the run's current details in the Web UI say so until the next page). Best effort: the wait goes on regardless.
+ */
+function reportingWaits(beat: () => void, reason: string): (waitLeftMs: number) => void {
+  const context = Context.current();
+  let reportedUntilMs = 0;
+  return (waitLeftMs) => {
+    beat();
+    const untilMs = Date.now() + waitLeftMs;
+    // Later slices of the same wait end when it was reported to end.
+    const run = context.info.workflowExecution;
+    if (!run || waitLeftMs < REPORTED_WAIT_MS || Math.abs(untilMs - reportedUntilMs) < 1_000) return;
+    reportedUntilMs = untilMs;
+    const waiting: PullWaiting = { reason, untilMs };
+    void Promise.resolve()
+      .then(() => context.client.workflow.getHandle(run.workflowId, run.runId).signal(PERMIT_PULL_WAITING_SIGNAL, waiting))
+      .catch(() => undefined);
+  };
+}
+
 export function createPermitActivities(deps: ActivityDependencies) {
   const { db, secrets, settings } = deps;
   const sharedLimits = new SharedRateLimits(db);
@@ -82,7 +107,7 @@ export function createPermitActivities(deps: ActivityDependencies) {
 
   /** An Accela page: list it, keep the county's permit type, enrich the listed records in batches. */
   async function fetchAccelaPage(county: AccelaPullConfig, input: PermitPageInput, beat: () => void): Promise<FetchedPage> {
-    const client = connections.clientFor(county.id, county.credentials, beat);
+    const client = connections.clientFor(county.id, county.credentials, reportingWaits(beat, 'the Accela rate-limit window'));
     const jobRef = `permit-pull-job:${input.jobId}`;
     try {
       const page = await client.listRecords({

@@ -42,7 +42,7 @@ export class AccelaConnections {
   ) {}
 
   /** `onWait` is called while a long rate-limit wait lasts (the page activity heartbeats). */
-  clientFor(countyId: number, credentials: CountyCredentials, onWait?: () => void): AccelaClient {
+  clientFor(countyId: number, credentials: CountyCredentials, onWait?: (waitLeftMs: number) => void): AccelaClient {
     let limiter = this.limiters.get(countyId);
     if (!limiter) {
       limiter = new AdaptiveRateLimiter({

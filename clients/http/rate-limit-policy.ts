@@ -30,8 +30,8 @@ export interface SharedLimit {
   key: string;
   /** Null: no limit is known or configured, nothing to book. */
   limit: () => BucketLimit | null;
-  /** Called while a booking is waited out (an activity heartbeats). */
-  onWait?: () => void;
+  /** Called while a booking is waited out, with the time still to wait (an activity heartbeats). */
+  onWait?: (waitLeftMs: number) => void;
   /** Refuse (`RateLimitWaitTooLong`, nothing booked) rather than wait longer: a spent daily cap. */
   maxWaitMs?: number;
 }

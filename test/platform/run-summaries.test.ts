@@ -65,6 +65,16 @@ describe('Web UI texts of runs (temporal/run-summaries.ts)', () => {
     assert.match(details, /\| done \| 25 % \|/);
     assert.match(details, /\| ETA \| about 30 min \|/, 'a quarter done in 10 min: 30 min to go');
     assert.match(details, /Now: fetching page 43: opened 2019-01-01…2019-07-02 from record 201/);
+    const waiting = permitPullCurrentDetails({
+      status: 'running', counts: emptyCounts(), pages: 42, startedAtMs: 0, nowMs: 10 * MINUTE, nextPage: cursor,
+      waiting: { reason: 'the Accela rate-limit window', untilMs: 10 * MINUTE + 11_200 },
+    });
+    assert.match(waiting, /Now: fetching page 43: .*, waiting 12 s for the Accela rate-limit window\./);
+    const waitOver = permitPullCurrentDetails({
+      status: 'running', counts: emptyCounts(), pages: 42, startedAtMs: 0, nowMs: 10 * MINUTE, nextPage: cursor,
+      waiting: { reason: 'the Accela rate-limit window', untilMs: 10 * MINUTE - 1 },
+    });
+    assert.doesNotMatch(waitOver, /waiting/);
   });
 
   it('shows a historical pull’s years in flight and drops rate and ETA when they cannot be told', () => {

@@ -8,7 +8,7 @@ import { rootCauseMessage } from '../../temporal/root-cause';
 import { crmSyncMetadata, permitPageActivitySummary, permitPullCurrentDetails } from '../../temporal/run-summaries';
 import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../crm/workflow-ids';
 import { jobActivities } from './activity-proxies';
-import { runPageLoop } from './page-loop';
+import { type PageLoopState, runPageLoop } from './page-loop';
 import { permitPullProgressQuery, type PullProgress } from './progress';
 
 export interface IncrementalPullInput {
@@ -58,7 +58,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
   };
   setHandler(permitPullProgressQuery, () => progress);
   /** The run's page in the Web UI: counts, rate, how far through the window, the page in flight. */
-  const showProgress = (nextPage: PullCursor | null) =>
+  const showProgress = (nextPage: PullCursor | null, waiting: PageLoopState['waiting'] = null) =>
     setCurrentDetails(
       permitPullCurrentDetails({
         status: progress.status,
@@ -68,6 +68,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
         nowMs: Date.now(),
         fraction: nextPage ? cursorProgress(nextPage) : progress.status === 'completed' ? 1 : undefined,
         nextPage,
+        waiting,
       }),
     );
   let jobId = input.resume?.jobId ?? input.jobId ?? null;
@@ -99,6 +100,7 @@ export async function accelaIncrementalPullWorkflow(input: IncrementalPullInput)
           progress.currentBatch = s.batches;
           showProgress(s.stopped ? null : s.cursor);
         },
+        onWaiting: (s) => showProgress(s.cursor, s.waiting),
       },
     );
     const limitReached = Boolean(input.maxPermits && state.counts.permitsPulled >= input.maxPermits);

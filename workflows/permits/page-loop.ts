@@ -3,7 +3,8 @@ import { emptyCounts, type PageCounts } from '../../domain/permits/page-counts';
 import type { PermitPageInput } from '../../activities/permits/pull-activities';
 import type { PullCursor } from '../../domain/permits/pull-cursor';
 import { pageActivities } from './activity-proxies';
-import { addCounts, stopAfterPageSignal } from './progress';
+import type { PullWaiting } from './ids';
+import { addCounts, pullWaitingSignal, stopAfterPageSignal } from './progress';
 
 /** Runs from this patch on fetch several pages per activity (`pullPermitPages`); older runs replay page by page. */
 export const PAGES_PER_ACTIVITY_PATCH = 'permit-pages-per-activity';
@@ -13,6 +14,8 @@ export interface PageLoopState {
   counts: PageCounts;
   batches: number;
   stopped: boolean;
+  /** What the pages activity in flight waits for, until its pages end. */
+  waiting: PullWaiting | null;
 }
 
 /**
@@ -28,15 +31,21 @@ export async function runPageLoop(
     maxPermits?: number | null;
     maxPagesPerRun?: number;
     onPage?: (state: PageLoopState) => void;
+    /** The pages activity reported a long rate-limit wait. */
+    onWaiting?: (state: PageLoopState) => void;
     heartbeatTimeoutSeconds?: number;
     /** The Web UI's one-line summary of the page activity about to run (page number counted from 1). */
     pageSummary?: (page: number, cursor: PullCursor) => string;
   },
 ): Promise<PageLoopState> {
   const { pullPermitPage, pullPermitPages } = pageActivities(options.heartbeatTimeoutSeconds);
-  const state: PageLoopState = { cursor: start.cursor, counts: start.counts ?? emptyCounts(), batches: start.batches ?? 0, stopped: false };
+  const state: PageLoopState = { cursor: start.cursor, counts: start.counts ?? emptyCounts(), batches: start.batches ?? 0, stopped: false, waiting: null };
   setHandler(stopAfterPageSignal, () => {
     state.stopped = true;
+  });
+  setHandler(pullWaitingSignal, (waiting) => {
+    state.waiting = waiting;
+    options.onWaiting?.(state);
   });
   CancellationScope.current().cancelRequested.catch(() => {
     state.stopped = true;
@@ -60,6 +69,7 @@ export async function runPageLoop(
     state.batches += page.pages;
     pagesThisRun += page.pages;
     state.cursor = page.nextCursor;
+    state.waiting = null;
     options.onPage?.(state);
     if (options.maxPermits && state.counts.permitsPulled >= options.maxPermits) break;
     if (state.cursor && timeToContinueAsNew()) break;

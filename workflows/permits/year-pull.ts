@@ -46,7 +46,7 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
     counts: latest.counts ?? emptyCounts(),
   }));
   /** The run's page in the Web UI: counts, rate, how far through the year, the page in flight. */
-  const showProgress = (state: Pick<PageLoopState, 'cursor' | 'counts' | 'batches' | 'stopped'>) =>
+  const showProgress = (state: Pick<PageLoopState, 'cursor' | 'counts' | 'batches' | 'stopped'> & { waiting?: PageLoopState['waiting'] }) =>
     setCurrentDetails(
       permitPullCurrentDetails({
         status: state.cursor === null ? 'completed' : state.stopped ? 'stopping' : 'running',
@@ -56,6 +56,7 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
         nowMs: Date.now(),
         fraction: state.cursor ? cursorProgress(state.cursor) : 1,
         nextPage: state.cursor,
+        waiting: state.waiting,
       }),
     );
   showProgress({ cursor: start, counts: input.counts ?? emptyCounts(), batches: input.batches ?? 0, stopped: false });
@@ -66,6 +67,7 @@ export async function accelaYearPullWorkflow(input: YearPullInput): Promise<Year
       heartbeatTimeoutSeconds: input.pageHeartbeatTimeoutSeconds,
       maxPagesPerRun: input.maxPagesPerRun,
       pageSummary: (page, cursor) => permitPageActivitySummary({ ...input, page, cursor }),
+      onWaiting: showProgress,
       onPage: (s) => {
         latest = { counts: s.counts, batches: s.batches, stopped: s.stopped };
         showProgress(s);
