@@ -2,6 +2,7 @@ import type { CrmSyncProgress } from '../domain/crm/sync-progress';
 import type { PageCounts } from '../domain/permits/page-counts';
 import type { PullCursor } from '../domain/permits/pull-cursor';
 import type { DateWindow } from '../domain/registrations/windows';
+import type { IncrementalPullInput } from '../workflows/permits/incremental-pull';
 import type { PermitSource } from './search-attributes';
 
 /**
@@ -101,14 +102,7 @@ export function yearPullMetadata(input: CountyRef & { jobId: number; year: numbe
 }
 
 export function incrementalPullMetadata(
-  input: CountyRef & {
-    jobId?: number;
-    windowDays?: number;
-    dateFrom?: string;
-    dateTo?: string;
-    maxPermits?: number | null;
-    status?: string | null;
-    autoSyncToCrm?: boolean;
+  input: CountyRef & Pick<IncrementalPullInput, 'jobId' | 'windowDays' | 'dateFrom' | 'dateTo' | 'maxPermits' | 'status' | 'autoSyncToCrm'> & {
     /** Started by the county's weekly schedule (every `intervalDays`). */
     scheduleEveryDays?: number;
   },
