@@ -145,28 +145,28 @@ const tables: Record<string, { columns: string; count: (size: DatasetSize) => nu
     },
   },
   deals: {
-    columns: 'advert_id, make, model, price, estimated_value, profit_margin, rating, sample_size, confidence, sample_summary',
+    columns: 'advert_id, make, model, price, estimated_value, conservative_value, confidence_level, profit_margin, rating, sample_size, confidence, sample_summary',
     count: (size) => Math.min(size.deals, size.listings),
     rows: () => (from, to) => {
       let text = '';
       for (let i = from; i < to; i += 1) {
-        const { make, model, price, estimate, margin } = deal(i);
-        text += copyLine([advertId(i), make, model, price, estimate, margin.toFixed(4), rateDeal(margin), 40, 0.8, '{"similar":40}']);
+        const { make, model, price, estimate, conservative, margin } = deal(i);
+        text += copyLine([advertId(i), make, model, price, estimate, conservative, 0.95, margin.toFixed(4), rateDeal(margin), 40, 0.8, '{"similar":40}']);
       }
       return text;
     },
   },
   // The deals that raise an alert, as the analysis stores them.
   deal_alerts: {
-    columns: 'id, advert_id, make, model, price, estimated_value, profit_margin, webhook_status, created_at',
+    columns: 'id, kind, alert_key, advert_id, make, model, price, estimated_value, conservative_value, profit_margin, webhook_status, created_at',
     count: (size) => Math.min(size.deals, size.listings),
     rows: () => (from, to) => {
       let text = '';
       for (let i = from; i < to; i += 1) {
-        const { make, model, price, estimate, margin } = deal(i);
+        const { make, model, price, estimate, conservative, margin } = deal(i);
         if (!raisesAlert(margin)) continue;
         const createdAt = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
-        text += copyLine([i, advertId(i), make, model, price, estimate, margin.toFixed(4), 'sent', createdAt]);
+        text += copyLine([i, 'deal', `${advertId(i)}:${price}`, advertId(i), make, model, price, estimate, conservative, margin.toFixed(4), 'sent', createdAt]);
       }
       return text;
     },
@@ -182,7 +182,9 @@ function deal(i: number) {
   random(); // the mileage, drawn in this order for the listing
   const price = Math.max(500, Math.round(base * (0.6 + random() * 0.8) + (year - 2018) * 700));
   const estimate = Math.round(price * (0.75 + seededUniform(i * 17)() * 0.6));
-  return { make, model, price, estimate, margin: profitMargin(estimate, price) };
+  // The lower bound a valuation of 40 similar cars gives; margin and rating are taken from it, as the pipeline does.
+  const conservative = Math.round(estimate * 0.93);
+  return { make, model, price, estimate, conservative, margin: profitMargin(conservative, price) };
 }
 
 /** Copies rows [from, to) of a table on its own connection, chunk by chunk, honouring back-pressure. */
