@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOn } from '../http-server';
 import { AgencyData, type AgencyDataOptions, type SimulatedRecord } from './agency-data';
 import { seededRandom, shuffled } from './random';
 import { type RandomFaultOptions, RandomFaults } from '../random-faults';
@@ -136,13 +136,11 @@ export class AccelaSimulator {
       this.handle(req, res).catch((error: unknown) => this.envelope(res, 500, 'internal_server_error', (error as Error).message));
     });
     this.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+    return listenOn(this.server, host, port);
   }
 
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   /** Expires every issued access token now (refresh tokens stay valid), as happens mid-pull. */

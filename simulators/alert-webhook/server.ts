@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { closeServer, listening } from '../http-server';
 import type { RunningSimulator } from '../registry';
 
 /** The receiver keeps the newest alerts only, so a sandbox left running for days stays small. */
@@ -33,20 +34,10 @@ export async function startAlertWebhook(options: { host: string; port: number })
   app.get('/', (c) => c.json({ total_received: total, alerts: received }, 200));
 
   const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = await listening(server, options.host);
   return {
-    url: `http://${options.host}:${port}`,
+    url,
     received: () => [...received],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive sockets would hold close() open until they time out.
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOn } from '../http-server';
 import { generateInventory, type InventoryOptions, matchesFilters, type SearchFilters, type SimulatedCar } from './inventory';
 import { type RandomFaultOptions, RandomFaults } from '../random-faults';
 import { GATEWAY_OPERATION, GATEWAY_PATH, gatewayError, gatewayResponse, readGatewayRequest } from './gateway';
@@ -194,18 +194,10 @@ export async function startAutotraderSimulator(options: AutotraderSimulatorOptio
     response.end('not found');
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOn(server, options.host ?? '127.0.0.1', options.port ?? 0);
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url,
+    close: () => closeServer(server),
     inventory,
     organicResults: (query) => matching(query).slice(0, MAX_PAGES * ORGANIC_PER_PAGE),
     setChallenge: (mode) => {

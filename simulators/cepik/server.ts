@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOn } from '../http-server';
 import { z } from 'zod';
 import { fromCepikDate, toIsoDate } from '../../domain/registrations/dates';
 import { isWithinApiLimit } from '../../domain/registrations/windows';
@@ -254,17 +254,11 @@ export async function startCepikSimulator(options: CepikSimulatorOptions = {}): 
       if (!res.headersSent) send(res, 500, errorBody('API-ERR-100000', 'Błąd serwera.', String(error)));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  baseUrl = await listenOn(server, options.host ?? '127.0.0.1', options.port ?? 0);
 
   const simulator: RunningCepikSimulator = {
     url: baseUrl,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
     countRegistrations: (query) => selection(query).length - malformedAmong(selection(query).length),
     countMalformed: (query) => malformedAmong(selection(query).length),
     minimumPages: (query, pageSize) => Math.max(1, Math.ceil(selection(query).length / pageSize)),

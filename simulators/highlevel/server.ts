@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { closeServer, listening } from '../http-server';
 import type { RunningSimulator } from '../registry';
 import { createContactProperties, tagsProperties, updateContactProperties, upsertContactProperties } from './contact-dtos';
 import { ContactStore, type MatchingField, PhoneRejected, type SearchFilter, searchOperators, type StoredContact } from './contact-store';
@@ -342,13 +343,10 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
   app.notFound((c) => c.json(errorBody(404, `Cannot ${c.req.method} ${c.req.path}`), 404));
 
   const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', () => resolve());
-    server.once('error', reject);
-  });
+  const url = await listening(server, options.host);
   const [token, locationId] = Object.entries(tokens)[0]!;
   return {
-    url: `http://${options.host}:${options.port}`,
+    url,
     token,
     locationId,
     requests,
@@ -373,11 +371,6 @@ export async function startHighLevelSimulator(options: HighLevelSimulatorOptions
       rateLimited = 0;
       requests.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive sockets would hold close() open until they time out.
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOn } from '../http-server';
 import { type RandomFaultOptions, RandomFaults } from '../random-faults';
 import type { FieldMapping } from '../../domain/permits/open-data-record';
 import { type SimulatedPermit, simulatedPermits } from '../open-data-permits';
@@ -93,14 +93,11 @@ export class SocrataSimulator {
 
   async listen(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `http://${this.options.host ?? '127.0.0.1'}:${port}`;
+    return listenOn(this.server, this.options.host ?? '127.0.0.1', this.options.port ?? 0);
   }
 
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
