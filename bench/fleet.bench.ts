@@ -7,7 +7,7 @@ import { insertCounty } from '../test/permits/permit-test-support';
 import { connectTestTemporal, startTestWorkers, uniqueQueues } from '../test/support/temporal';
 import { waitFor } from '../test/support/wait-for';
 import { startWorkerProcesses } from '../test/support/worker-processes';
-import { startSimulatorProcess } from './accela-simulator-child';
+import { startSimulatorProcess } from './simulator-child';
 import { reportBenchmark } from './results-file';
 import type { SummaryRow } from './summary-table';
 import { mostInAnyWindow } from '../test/support/rate-windows';
@@ -56,13 +56,16 @@ async function runFleet(agencies: Agency[], httpProcesses: number) {
     LOG_LEVEL: 'warn',
   };
   const sim = await startSimulatorProcess({
-    agency: agencies[0]!.name,
-    seed: 'fleet',
-    years: YEARS,
-    mechanicalShare: 1,
-    latencyMs: 20,
-    permitsByAgency: Object.fromEntries(agencies.map((agency) => [agency.name, agency.permits])),
-    apps: Object.fromEntries(agencies.map((agency) => [agency.appId, { appSecret: `${agency.appId}-secret`, rateLimit: { limit: agency.limit, windowSeconds: WINDOW_SECONDS } }])),
+    platform: 'accela',
+    options: {
+      agency: agencies[0]!.name,
+      seed: 'fleet',
+      years: YEARS,
+      mechanicalShare: 1,
+      latencyMs: 20,
+      permitsByAgency: Object.fromEntries(agencies.map((agency) => [agency.name, agency.permits])),
+      apps: Object.fromEntries(agencies.map((agency) => [agency.appId, { appSecret: `${agency.appId}-secret`, rateLimit: { limit: agency.limit, windowSeconds: WINDOW_SECONDS } }])),
+    },
   });
   const simEnv = { ...env, ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url };
   const settings = loadSettings({ ...process.env, ...simEnv });

@@ -1,4 +1,3 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,10 +20,11 @@ import { ensureRunningJob } from '../stores/permits/job-store';
 import { insertCounty, waitForJobEnd } from '../test/permits/permit-test-support';
 import { createTestDatabase, requireEnv, type TestDatabase } from '../test/support/database';
 import { connectTestTemporal } from '../test/support/temporal';
-import { permitPullWorkflowId, permitYearWorkflowId } from '../workflows/permits/ids';
-import { startSimulatorProcess } from './accela-simulator-child';
+import { permitPullWorkflowId } from '../workflows/permits/ids';
+import { accelaBenchSimulator, PULL_BENCH_AGENCY as AGENCY, PULL_BENCH_LATENCY_MS as LATENCY_MS, PULL_BENCH_YEARS as YEARS, round, startWorkerProcess, stopProcess, yearHistoryEvents } from './permit-pull-bench';
 import { findProcess, processTreeCpuSeconds, residentMemoryMb } from './process-cpu';
 import { reportBenchmark } from './results-file';
+import { startSimulatorProcess } from './simulator-child';
 
 /**
  * A 30-year historical pull of BENCH_PERMITS permits (default 100,000; every one a mechanical permit, so all
@@ -36,12 +36,9 @@ import { reportBenchmark } from './results-file';
  * simulator's CPU apart. Also API requests per 1,000 permits, history events per year and worker RSS.
  */
 const PERMITS = Number(process.env.BENCH_PERMITS ?? 100_000);
-const LATENCY_MS = 20;
-const YEARS = 30;
-const AGENCY = 'BENCH';
 
 async function main() {
-  const sim = await startSimulatorProcess({ agency: AGENCY, seed: 'bench', permitsPerAgency: PERMITS, mechanicalShare: 1, latencyMs: LATENCY_MS, rateLimit: { limit: 1_000_000, windowSeconds: 3600 } });
+  const sim = await startSimulatorProcess(accelaBenchSimulator(PERMITS));
   const encryptionKey = generateEncryptionKey();
   const env = { ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, CRM_AUTO_SYNC: 'false', LOG_LEVEL: 'warn', ENCRYPTION_KEY: encryptionKey };
   const settings = loadSettings({ ...process.env, ...env });
@@ -75,12 +72,7 @@ async function main() {
     await expectPermits(database.db, countyId);
     const apiRequests = after.apiRequests - before.apiRequests;
     const tokenRequests = after.tokenRequests - before.tokenRequests;
-    const currentYear = new Date().getUTCFullYear();
-    const yearEvents: number[] = [];
-    for (let year = currentYear - YEARS + 1; year <= currentYear; year++) {
-      const history = await temporal.client.workflow.getHandle(permitYearWorkflowId(countyId, jobId, year)).fetchHistory();
-      yearEvents.push(history.events?.length ?? 0);
-    }
+    const yearEvents = await yearHistoryEvents(temporal.client, countyId, jobId, YEARS);
     const parentEvents = (await temporal.client.workflow.getHandle(permitPullWorkflowId(countyId)).fetchHistory()).events?.length ?? 0;
 
     // (b) The same activities in a plain loop, into a database of its own.
@@ -207,24 +199,6 @@ function cpuSeconds(pids: { workers: number; postgres: number; temporal: number 
 function subtract(a: ReturnType<typeof cpuSeconds>, b: ReturnType<typeof cpuSeconds>) {
   return { workers: a.workers - b.workers, postgres: a.postgres - b.postgres, temporal: a.temporal - b.temporal };
 }
-
-/** workers/main.ts as production starts it (its node options, the prebuilt bundle of the run). */
-function startWorkerProcess(env: Record<string, string>, nodeOptions: string[]): ChildProcess {
-  return fork(path.join(__dirname, '..', 'workers', 'main.ts'), [], {
-    execArgv: [...nodeOptions, '--import', 'tsx'],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-const round = (value: number) => Math.round(value * 100) / 100;
 
 main().then(
   () => process.exit(0),

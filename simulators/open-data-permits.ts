@@ -67,6 +67,9 @@ export function simulatedPermits(options: { seed: number; count: number; fromYea
     const status = pick(STATUSES);
     const completed = issued !== null && status === 'Finaled' ? issued + Math.floor(random() * 120) * 86_400_000 : null;
     const updatedAt = new Date(Math.min(Date.now() - 86_400_000, (completed ?? issued ?? applied) + 86_400_000)).toISOString();
+    // Issue and completion dates stop at yesterday (no future dates in any zone), but never before the application:
+    // a permit applied for today would otherwise read "completed before applied" and be rejected.
+    const laterDay = (epochMs: number) => day(Math.max(applied, Math.min(epochMs, Date.now() - 86_400_000)));
     const malformedKind = index % 500 < options.malformed ? (index % 2 === 0 ? 'missing permit number' : 'future date') : null;
     permits.push({
       rowId: `row-${(index + 1).toString(36).padStart(4, '0')}`,
@@ -77,8 +80,8 @@ export function simulatedPermits(options: { seed: number; count: number; fromYea
       hvac,
       status,
       appliedDate: day(applied),
-      issuedDate: malformedKind === 'future date' ? '2105-11-05' : issued === null ? null : day(Math.min(issued, Date.now() - 86_400_000)),
-      completedDate: completed === null ? null : day(Math.min(completed, Date.now() - 86_400_000)),
+      issuedDate: malformedKind === 'future date' ? '2105-11-05' : issued === null ? null : laterDay(issued),
+      completedDate: completed === null ? null : laterDay(completed),
       street: `${100 + Math.floor(random() * 9800)} ${pick(STREETS)} ${pick(SUFFIXES)}`,
       city: 'Springfield',
       zip: pick(['33601', '33602', '33603']),
