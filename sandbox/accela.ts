@@ -1,8 +1,8 @@
 import { ConfigurationError } from '../config/settings';
-import { ConflictError } from '../domain/errors';
 import { SecretBox } from '../platform/encryption';
 import { ensureDemoCounty, findCountyIdByAgency } from '../services/permits/counties';
-import { findLiveOrCompletedHistoricalPull, historicalPullFinished, startPermitPull } from '../services/permits/pull-jobs';
+import { historicalPullFinished } from '../services/permits/pull-jobs';
+import { startDemoPullUnlessDone } from './demo-pull';
 import type { SandboxContext, SandboxSeeder } from './seed-demo';
 import { SANDBOX_ACCELA_CREDENTIALS } from '../simulators/accela/server';
 
@@ -24,15 +24,7 @@ export const accelaSandboxSeeder: SandboxSeeder = {
       app_secret: SANDBOX_ACCELA_CREDENTIALS.appSecret, username: SANDBOX_ACCELA_CREDENTIALS.username, password: SANDBOX_ACCELA_CREDENTIALS.password,
       permit_type: 'Building/Residential/Trade/Mechanical', module: 'Building', time_zone: 'America/New_York',
     });
-    const pulled = await findLiveOrCompletedHistoricalPull(db, countyId);
-    if (pulled) return `demo county ${countyId}: historical pull job ${pulled.id} is ${pulled.status}`;
-    try {
-      const job = await startPermitPull(context, countyId, { jobType: 'initial_pull' });
-      return `demo county ${countyId}: historical pull started (job ${job.id}, workflow ${job.workflow_id})`;
-    } catch (error) {
-      if (error instanceof ConflictError) return `demo county ${countyId}: a pull is already running`;
-      throw error;
-    }
+    return startDemoPullUnlessDone(context, countyId);
   },
 };
 

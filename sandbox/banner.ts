@@ -19,9 +19,11 @@ export function sandboxBannerLines(urls: SandboxBannerUrls): string[] {
   const search = JSON.stringify({ locationId: HIGHLEVEL_SIMULATOR_LOCATION, pageLimit: 20 });
   return [
     'Where to look (KEY is the API key above; the demo data arrives within about two minutes):',
-    '  Permits (Accela simulator, demo county):',
+    '  Permits: one demo county per platform (Accela, Socrata, ArcGIS simulators), 30 years of permits each;',
+    '  the counties (id, platform, data_status), then each county\'s HVAC leads side by side (ID from the list):',
+    `    ${curl} ${urls.api}/api/counties`,
+    `    ${curl} "${urls.api}/api/leads?county_id=ID"`,
     `    ${curl} ${urls.api}/api/permits`,
-    `    ${curl} ${urls.api}/api/leads`,
     '  CRM sync (HighLevel simulator): sync status, then the contacts the simulator holds',
     `    ${curl} ${urls.api}/api/summit/sync-status`,
     `    curl -X POST ${urls.highlevelSimulator}/contacts/search -H 'Version: 2021-07-28' \\`,

@@ -8,6 +8,7 @@ import { accelaSandboxSeeder } from './accela';
 import { autotraderSandboxSeeder } from './autotrader';
 import { cepikSandboxSeeder } from './cepik';
 import { crmSandboxSeeder } from './crm';
+import { openDataSandboxSeeders } from './open-data';
 
 export interface SandboxContext {
   settings: Settings;
@@ -32,13 +33,14 @@ const platformSelfTest: SandboxSeeder = {
 
 /**
  * Every source's sandbox seeder, in order; each pipeline adds its own. The CRM seeder comes last: it
- * waits for the demo permit pull's leads.
+ * waits for the demo permit pulls' leads (Accela, Socrata and ArcGIS).
  */
 export const sandboxSeeders: SandboxSeeder[] = [
   platformSelfTest,
   cepikSandboxSeeder,
   accelaSandboxSeeder,
   autotraderSandboxSeeder,
+  ...openDataSandboxSeeders,
   crmSandboxSeeder,
 ];
 

@@ -9,7 +9,7 @@ import { logger } from '../platform/logger';
 import { type RunningTemporal, startTemporalDevServer } from '../platform/temporal-server';
 import { sandboxBannerLines } from '../sandbox/banner';
 import { seedSandbox } from '../sandbox/seed-demo';
-import { sandboxSimulators, sandboxSourceUrls } from '../simulators/registry';
+import { SANDBOX_SIMULATOR_HOST, sandboxSimulators, sandboxSourceUrls } from '../simulators/registry';
 import { waitForPollers } from './wait-for-pollers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -77,7 +77,7 @@ async function main() {
       env.TEMPORAL_ADDRESS = temporal.address;
     }
 
-    const simulatorUrls = sandboxSourceUrls('127.0.0.1', explicit.SIMULATOR_BASE_PORT);
+    const simulatorUrls = sandboxSourceUrls(SANDBOX_SIMULATOR_HOST, explicit.SIMULATOR_BASE_PORT);
     if (explicit.SOURCES === 'sandbox') {
       for (const [key, url] of Object.entries(simulatorUrls)) {
         if (!process.env[key]) env[key] = url;

@@ -1,9 +1,11 @@
 import type { SourceUrlKey } from '../config/settings';
 import { accelaSimulatorDefinition } from './accela/definition';
 import { alertWebhookSimulatorDefinition } from './alert-webhook/definition';
+import { arcgisSimulatorDefinition } from './arcgis/definition';
 import { autotraderSimulatorDefinition } from './autotrader/definition';
 import { cepikSimulatorDefinition } from './cepik/definition';
 import { highlevelSimulatorDefinition } from './highlevel/definition';
+import { socrataSimulatorDefinition } from './socrata/definition';
 
 export interface RunningSimulator {
   url: string;
@@ -12,7 +14,8 @@ export interface RunningSimulator {
 
 /**
  * A local stand-in for one external source, started in sandbox mode, in tests and in benchmarks.
- * `urlSettings` are the settings pointed at it in sandbox mode.
+ * `urlSettings` are the settings pointed at it in sandbox mode; none for a source whose address is part of a county
+ * (Socrata, ArcGIS), which the sandbox's demo seeder configures instead.
  */
 export interface SimulatorDefinition {
   name: string;
@@ -28,13 +31,23 @@ export const sandboxSimulators: SimulatorDefinition[] = [
   autotraderSimulatorDefinition,
   highlevelSimulatorDefinition,
   alertWebhookSimulatorDefinition,
+  socrataSimulatorDefinition,
+  arcgisSimulatorDefinition,
 ];
+
+/** The host the sandbox's pipelines reach the simulators on (they listen on SIMULATOR_HOST, which may be every interface). */
+export const SANDBOX_SIMULATOR_HOST = '127.0.0.1';
+
+/** Where the pipelines reach a sandbox simulator: its fixed port on this host. */
+export function sandboxSimulatorUrl(simulator: Pick<SimulatorDefinition, 'portOffset'>, host: string, basePort: number): string {
+  return `http://${host}:${basePort + simulator.portOffset}`;
+}
 
 /** The base URLs the pipelines use in sandbox mode: each source's simulator on its fixed port. */
 export function sandboxSourceUrls(host: string, basePort: number): Partial<Record<SourceUrlKey, string>> {
   const urls: Partial<Record<SourceUrlKey, string>> = {};
   for (const simulator of sandboxSimulators) {
-    for (const key of simulator.urlSettings) urls[key] = `http://${host}:${basePort + simulator.portOffset}`;
+    for (const key of simulator.urlSettings) urls[key] = sandboxSimulatorUrl(simulator, host, basePort);
   }
   return urls;
 }

@@ -7,7 +7,7 @@ import type { DataStatus } from '../../domain/permits/freshness';
 import type { Database } from '../../platform/database';
 import { maskSecret, type SecretBox } from '../../platform/encryption';
 import {
-  countyCredentials, type CountyFields, type CountyRow, deleteCounty as deleteCountyRow, findCounty, findCountyByAgency, insertCounty, insertOpenDataCounty,
+  countyCredentials, type CountyFields, type CountyRow, deleteCounty as deleteCountyRow, findCounty, findCountyByAgency, findCountyBySource, insertCounty, insertOpenDataCounty,
   listCounties as listCountyRows, type OpenDataCountyFields, type OpenDataSourceConfig, openDataSourceName, updateCounty as updateCountyRow, updateOpenDataCounty,
 } from '../../stores/permits/county-store';
 import { recordSourceModifiedAt } from '../../stores/permits/county-freshness-store';
@@ -92,17 +92,22 @@ async function requireCounty(db: Database, countyId: number): Promise<CountyRow>
   return row;
 }
 
-export async function createCounty(context: CountyViewContext, county: NewCounty): Promise<MaskedCounty> {
+/** Inserts the county; one for the same source (or agency, environment and permit type) is a ConflictError. */
+async function insertNewCounty(context: CountyContext, county: NewCounty): Promise<CountyRow> {
   if (county.platform === 'socrata' || county.platform === 'arcgis') {
     const fields = openDataCounty(county);
     const row = await insertOpenDataCounty(context.db, context.secrets, fields);
     if (!row) throw new ConflictError(`a county for ${county.platform} source ${openDataSourceName(fields.source)} exists already`);
-    return maskedOne(context, row);
+    return row;
   }
   const { platform: _accela, ...fields } = county;
   const row = await insertCounty(context.db, context.secrets, fields);
   if (!row) throw new ConflictError(`a county for agency ${fields.agency_name} (${fields.environment}, ${fields.permit_type}) exists already`);
-  return maskedOne(context, row);
+  return row;
+}
+
+export async function createCounty(context: CountyViewContext, county: NewCounty): Promise<MaskedCounty> {
+  return maskedOne(context, await insertNewCounty(context, county));
 }
 
 export async function listCounties(context: CountyViewContext): Promise<MaskedCounty[]> {
@@ -211,16 +216,20 @@ export async function countyRateLimitStats(db: Database, countyId: number) {
   };
 }
 
-/** The id of the first county of this agency and environment, created with these fields when there is none. */
 /** The id of the county of this agency and environment, if one is configured. */
 export async function findCountyIdByAgency(db: Database, agencyName: string, environment: 'PROD' | 'TEST'): Promise<number | undefined> {
   return (await findCountyByAgency(db, agencyName, environment))?.id;
 }
 
-export async function ensureDemoCounty(context: CountyContext, fields: CountyFields): Promise<number> {
-  const existing = await findCountyByAgency(context.db, fields.agency_name, fields.environment);
-  if (existing) return existing.id;
-  const created = await insertCounty(context.db, context.secrets, fields);
-  if (!created) throw new ConflictError(`a county for agency ${fields.agency_name} (${fields.environment}, ${fields.permit_type}) exists already`);
-  return created.id;
+/** The id of the county configured for this Accela agency and environment, Socrata dataset or ArcGIS layer, if any. */
+export async function findConfiguredCountyId(db: Database, county: NewCounty): Promise<number | undefined> {
+  const row = county.platform === 'socrata' || county.platform === 'arcgis'
+    ? await findCountyBySource(db, openDataCounty(county).source)
+    : await findCountyByAgency(db, county.agency_name, county.environment);
+  return row?.id;
+}
+
+/** The id of the county of this agency, dataset or layer (the sandbox's demo counties), created when there is none. */
+export async function ensureDemoCounty(context: CountyContext, county: NewCounty): Promise<number> {
+  return (await findConfiguredCountyId(context.db, county)) ?? (await insertNewCounty(context, county)).id;
 }

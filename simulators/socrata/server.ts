@@ -44,6 +44,8 @@ export const SIMULATED_SOCRATA_MAPPING = {
   issued_date: 'issueddate', completed_date: 'completeddate', address: 'originaladdress1', city: 'originalcity', postal_code: 'originalzip',
   contractor: 'companyname', valuation: 'estprojectcostdec', pull_date: 'applieddate', last_updated: ':updated_at',
 } as const satisfies FieldMapping;
+/** The simulated dataset's id unless a test names another. */
+export const SIMULATED_SOCRATA_DATASET_ID = 'perm-1tsx';
 const MAX_LIMIT = 50_000;
 
 type Row = Record<string, string>;
@@ -61,7 +63,7 @@ export class SocrataSimulator {
   private shuffleState = 1;
 
   constructor(private readonly options: SocrataSimulatorOptions = {}) {
-    this.datasetId = options.datasetId ?? 'perm-1tsx';
+    this.datasetId = options.datasetId ?? SIMULATED_SOCRATA_DATASET_ID;
     this.permits = simulatedPermits({ seed: options.seed ?? 1, count: options.permits ?? 2000, fromYear: options.fromYear ?? 1997, toYear: options.toYear ?? 2026, malformed: options.malformedRows ?? 0 });
     this.rows = this.permits.map((permit) => this.toRow(permit));
     this.rowsUpdatedAt = Math.floor(Date.now() / 1000);

@@ -120,6 +120,12 @@ export async function findCountyByAgency(db: Database, agencyName: string, envir
   return rows[0] ?? null;
 }
 
+/** The county of a Socrata dataset or ArcGIS layer (its `agency_name`, see openDataSourceName), or null. */
+export async function findCountyBySource(db: Database, source: OpenDataSourceConfig): Promise<CountyRow | null> {
+  const { rows } = await db.query<CountyRow>(`SELECT * FROM counties WHERE platform = $1 AND agency_name = $2 ORDER BY id LIMIT 1`, [source.platform, openDataSourceName(source)]);
+  return rows[0] ?? null;
+}
+
 /** Inserts a county; null when one with the same agency, environment and permit type exists. */
 export async function insertCounty(db: Database, secrets: SecretBox, county: CountyFields): Promise<CountyRow | null> {
   try {

@@ -9,7 +9,7 @@ import { highlevelSimulatorDefinition } from '../../simulators/highlevel/definit
 import { stackFolderAndPorts, startStack, stopStack, waitForOutput } from '../support/stack';
 import { waitFor } from '../support/wait-for';
 
-// Generous: the whole stack, a 30-year permit pull, Chromium scrapes and a CEPiK report on a loaded machine.
+// Generous: the whole stack, three 30-year permit pulls, Chromium scrapes and a CEPiK report on a loaded machine.
 const DEMO_DATA_WAIT_MS = 600_000;
 
 describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_000 }, () => {
@@ -18,7 +18,7 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('syncs the demo leads to the CRM simulator, delivers deal alerts to the local receiver and runs the CEPiK report', async () => {
+  it('pulls a demo county per platform, syncs the demo leads to the CRM simulator, delivers deal alerts to the local receiver and runs the CEPiK report', async () => {
     const folder = await stackFolderAndPorts();
     dataDir = folder.dataDir;
     const simulatorBasePort = await freePort();
@@ -32,7 +32,7 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
       const banner = (await waitForOutput(stack.output, /Prospector is running[\s\S]*?Ctrl-C stops everything\./, 10_000))[0];
       const wide = banner.split('\n').filter((line) => line.length > BANNER_MAX_WIDTH);
       assert.deepEqual(wide, [], 'every banner line fits a terminal');
-      for (const mention of ['/api/leads', '/api/summit/sync-status', '/contacts/search', '/api/alerts', '/api/registrations/lease-expiry', '/workflows']) {
+      for (const mention of ['/api/counties', '/api/leads?county_id=', '/api/summit/sync-status', '/contacts/search', '/api/alerts', '/api/registrations/lease-expiry', '/workflows']) {
         assert.ok(banner.includes(mention), `the banner names ${mention}`);
       }
 
@@ -67,6 +67,23 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
       const { total } = (await contacts.json()) as { total: number };
       // Leads of one owner upsert one contact (the sync's `updated` count), so contacts can be fewer than leads.
       assert.ok(total > 0 && total <= synced, `the simulator holds the synced leads' contacts: ${total} for ${synced} leads`);
+
+      // One demo county per platform, each pulled: permits, leads, and its data current.
+      const counties = await waitFor(
+        'the three demo counties pulled',
+        async () => {
+          const { body } = await get(`${api}/api/counties`);
+          const all = body.data as { id: number; platform: string; data_status: string }[];
+          return all.length === 3 && all.every((county) => county.data_status === 'current') ? all : null;
+        },
+        { timeoutMs: DEMO_DATA_WAIT_MS, intervalMs: 2_000 },
+      );
+      assert.deepEqual(counties.map((county) => county.platform).sort(), ['accela', 'arcgis', 'socrata']);
+      for (const county of counties) {
+        const permits = await get(`${api}/api/permits?county_id=${county.id}&limit=1`);
+        const leads = await get(`${api}/api/leads?county_id=${county.id}&limit=1`);
+        assert.ok(permits.body.data.length > 0 && leads.body.data.length > 0, `the ${county.platform} demo county has permits and leads`);
+      }
 
       const receiver = `http://127.0.0.1:${simulatorBasePort + alertWebhookSimulatorDefinition.portOffset}/`;
       const received = await waitFor(
