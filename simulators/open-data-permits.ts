@@ -95,9 +95,14 @@ export function simulatedPermits(options: { seed: number; count: number; fromYea
   return permits;
 }
 
-/** Ground truth for a pull by applied date: the loadable permits of `[from, to)` days, and how many are HVAC. */
-export function groundTruth(permits: readonly SimulatedPermit[], from: string, to: string) {
+/**
+ * Ground truth for a pull by applied date of `[from, to)` days: the loadable permits, how many are HVAC, how many
+ * are rejected. `jurisdictionToday` is today where the county is: a permit applied for after it is future-dated
+ * there and rejected (pulls range over UTC days, so between midnight UTC and midnight in Florida a permit of the
+ * UTC day is in the range but still tomorrow in the county).
+ */
+export function groundTruth(permits: readonly SimulatedPermit[], from: string, to: string, jurisdictionToday = '9999-12-31') {
   const inWindow = permits.filter((permit) => permit.appliedDate >= from && permit.appliedDate < to);
-  const loadable = inWindow.filter((permit) => permit.malformed === null);
+  const loadable = inWindow.filter((permit) => permit.malformed === null && permit.appliedDate <= jurisdictionToday);
   return { permitNumbers: loadable.map((permit) => permit.permitNumber!), hvac: loadable.filter((permit) => permit.hvac).length, rejected: inWindow.length - loadable.length };
 }

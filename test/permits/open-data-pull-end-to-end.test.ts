@@ -18,10 +18,12 @@ const YEARS = 30;
 const today = () => new Date().toISOString().slice(0, 10);
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 const firstYear = () => new Date().getUTCFullYear() - YEARS + 1;
+/** Today in the test counties' zone: a pull judges future-dated permits there. */
+const countyToday = () => localDay(Date.now(), 'America/New_York');
 
 /** The permits a 30-year pull by applied date must end with, and what it must reject. */
 function truthOf(permits: readonly SimulatedPermit[]) {
-  const truth = groundTruth(permits, `${firstYear()}-01-01`, tomorrow());
+  const truth = groundTruth(permits, `${firstYear()}-01-01`, tomorrow(), countyToday());
   return { ...truth, permitNumbers: [...truth.permitNumbers].sort() };
 }
 
@@ -138,9 +140,9 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
     const result = await temporal.client.workflow.getHandle(workflowId).result();
     assert.deepEqual([result.dateFrom, result.dateTo], [windowStart, today()]);
     assert.deepEqual([job.parameters.date_from, job.parameters.date_to], [windowStart, today()], 'the job row says which window was pulled');
-    const inWindow = groundTruth(simulator.permits, windowStart, tomorrow()).permitNumbers.length;
+    const inWindow = groundTruth(simulator.permits, windowStart, tomorrow(), countyToday()).permitNumbers.length;
     // Rows applied for after today are in the last-updated pass too, and rejected as future-dated there.
-    const updatedInWindow = simulator.permits.filter((permit) => permit.malformed === null && permit.appliedDate <= today() && updatedSince(permit, windowStart)).length;
+    const updatedInWindow = simulator.permits.filter((permit) => permit.malformed === null && permit.appliedDate <= countyToday() && updatedSince(permit, windowStart)).length;
     assert.equal(job.permits_pulled, inWindow + updatedInWindow, 'the window by applied date, then by last update');
   }
 

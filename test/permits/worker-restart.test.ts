@@ -9,6 +9,7 @@ import { loadSettings } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { taskQueues } from '../../platform/task-queues';
 import { startAccelaSimulator } from '../../simulators/accela/server';
+import { localDay } from '../../domain/permits/open-data-record';
 import { groundTruth } from '../../simulators/open-data-permits';
 import { SIMULATED_SOCRATA_MAPPING, startSocrataSimulator } from '../../simulators/socrata/server';
 import { createCounty } from '../../services/permits/counties';
@@ -104,7 +105,8 @@ describe('Accela and Socrata pulls survive a worker killed mid-pull', () => {
     });
     countyIds.push(county.id);
     const job = await pullThroughKill(county.id);
-    const truth = groundTruth(socrata.simulator.permits, `${new Date().getUTCFullYear() - 29}-01-01`, new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+    const countyToday = localDay(Date.now(), 'America/New_York');
+    const truth = groundTruth(socrata.simulator.permits, `${new Date().getUTCFullYear() - 29}-01-01`, new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), countyToday);
     const state = await countyState(database.db, county.id);
     assert.deepEqual(state.permitIds, [...truth.permitNumbers].sort());
     assert.equal(job.permits_pulled, truth.permitNumbers.length, 'no page counted twice');
