@@ -124,7 +124,7 @@ export async function startPermitPull(context: PullJobContext, countyId: number,
     typedSearchAttributes: searchAttributes({ source: county.platform, pullKind: request.jobType, countyId }),
   };
   const { settings } = context;
-  try {
+  const start = async () => {
     if (request.jobType === 'initial_pull') {
       const input = {
         countyId, countyName: String(county.name), jobId, years: parameters.years as number, windowDays: settings.ACCELA_WINDOW_DAYS,
@@ -147,12 +147,30 @@ export async function startPermitPull(context: PullJobContext, countyId: number,
         args: [input],
       });
     }
+  };
+  try {
+    try {
+      await start();
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // The county had no live job (its row was inserted), so the run under its id is the previous pull returning
+      // after it recorded its end: once that run has closed, the id is free.
+      await waitForRunToClose(context.temporal, workflowId);
+      await start();
+    }
   } catch (error) {
     await deleteJob(context.db, jobId);
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw runningConflict(countyId);
     throw error;
   }
   return { ...(await findJob(context.db, jobId))!, workflow_id: workflowId };
+}
+
+/** How long a start waits for the county's previous run to close after that run recorded its job's end. */
+const PREVIOUS_RUN_CLOSE_TIMEOUT_MS = 10_000;
+
+async function waitForRunToClose(temporal: Client, workflowId: string): Promise<void> {
+  await temporal.withDeadline(Date.now() + PREVIOUS_RUN_CLOSE_TIMEOUT_MS, () => temporal.workflow.getHandle(workflowId).result()).catch(() => undefined);
 }
 
 /** A county's jobs, newest first (its live job reconciled with its workflow first). */

@@ -40,6 +40,7 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
   let unpagedArcgis: Awaited<ReturnType<typeof startArcGisSimulator>>;
   let securedArcgis: Awaited<ReturnType<typeof startArcGisSimulator>>;
   let slowSocrata: Awaited<ReturnType<typeof startSocrataSimulator>>;
+  let slowArcgis: Awaited<ReturnType<typeof startArcGisSimulator>>;
   const queues = uniqueQueues('open-data');
   const env = {
     CRM_AUTO_SYNC: 'false', OPEN_DATA_PAGE_LIMIT: '25', ACCELA_WINDOW_DAYS: '366', SOCRATA_REQUESTS_PER_SECOND: '5', ARCGIS_REQUESTS_PER_SECOND: '50',
@@ -52,11 +53,12 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
   before(async () => {
     // Socrata: 429s once requests without an app token pass 4 in a second (the pull paces 5 a second); now and then a 500.
     socrata = await startSocrataSimulator({ permits: 1500, malformedRows: 3, anonymousLimit: { requests: 4, windowMs: 1000 }, faults: { rates: { serverError: 0.03 }, seed: 7 } });
-    // ArcGIS: pages capped at 20 by the layer (below the 25 asked for); a second layer without pagination.
-    arcgis = await startArcGisSimulator({ permits: 2500, malformedRows: 2, maxRecordCount: 20, faults: { rates: { serverError: 0.03 }, seed: 8 } });
+    // ArcGIS: pages capped at 20 by the layer (below the 25 asked for), now and then a 500 or a 429; a second layer without pagination.
+    arcgis = await startArcGisSimulator({ permits: 2500, malformedRows: 2, maxRecordCount: 20, faults: { rates: { serverError: 0.03, rateLimited: 0.03 }, seed: 8 } });
     unpagedArcgis = await startArcGisSimulator({ permits: 900, seed: 5, supportsPagination: false, maxRecordCount: 100, token: 'layer-token' });
     securedArcgis = await startArcGisSimulator({ permits: 50, seed: 6, token: 'current-token' });
     slowSocrata = await startSocrataSimulator({ permits: 3000, seed: 9, latencyMs: 150 });
+    slowArcgis = await startArcGisSimulator({ permits: 3000, seed: 10, latencyMs: 150 });
     database = await createTestDatabase('open_data');
     await useDistinctCountyIds(database.db);
     temporal = await connectTestTemporal();
@@ -67,7 +69,7 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
     await workers?.stop();
     await temporal?.teardown();
     await database?.drop();
-    await Promise.all([socrata, arcgis, unpagedArcgis, securedArcgis, slowSocrata].map((simulator) => simulator?.close()));
+    await Promise.all([socrata, arcgis, unpagedArcgis, securedArcgis, slowSocrata, slowArcgis].map((simulator) => simulator?.close()));
   });
 
   const socrataCounty = async (name: string, dataset = socrata) => {
@@ -160,6 +162,7 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
     const countyId = await arcgisCounty('Springfield (ArcGIS)', arcgis.layerUrl);
     await pullAndCheck(countyId, arcgis.simulator.permits, 'arcgis');
     assert.ok(arcgis.simulator.faults.counts['server-error'] > 0, 'server errors were retried');
+    assert.ok(arcgis.simulator.faults.counts['rate-limited'] > 0, '429s were waited out');
     await pullAgainChangesNothing(countyId);
     // `EditDate` is an instant; the window is the county's local days.
     await incrementalPicksUpEdit(countyId, arcgis.simulator, (permit, day) => localDay(Date.parse(permit.updatedAt), 'America/New_York') >= day);
@@ -180,15 +183,23 @@ describe('Socrata and ArcGIS permit pulls end to end (real Temporal, real Postgr
     assert.equal(saved.rows[0].n, 0);
   });
 
-  it('Socrata: cancels mid-pull with counts that match what was saved', async () => {
-    const countyId = await socrataCounty('Ogdenville (Socrata, cancelled)', slowSocrata);
+  /** Cancels a pull after a few pages: it ends cancelled, early, with counts that match what was saved. */
+  async function cancelMidPull(countyId: number, permits: readonly SimulatedPermit[]) {
     const { id: jobId } = await startPermitPull(pullContext(), countyId, { jobType: 'initial_pull', years: YEARS });
     await waitFor('a few pages', async () => (await jobRow(database.db, jobId)).current_batch >= 2, { timeoutMs: 120_000 });
     await cancelPermitJob({ db: database.db, temporal: temporal.client }, jobId);
     const job = await waitForJobEnd(database.db, jobId, 120_000);
     assert.equal(job.status, 'cancelled');
     const state = await countyState(database.db, countyId);
-    assert.ok(state.permitIds.length > 0 && state.permitIds.length < truthOf(slowSocrata.simulator.permits).permitNumbers.length, `stopped early (${state.permitIds.length})`);
+    assert.ok(state.permitIds.length > 0 && state.permitIds.length < truthOf(permits).permitNumbers.length, `stopped early (${state.permitIds.length})`);
     assert.equal(job.permits_saved, state.permitIds.length, 'every page counted was saved, and only those');
+  }
+
+  it('Socrata: cancels mid-pull with counts that match what was saved', async () => {
+    await cancelMidPull(await socrataCounty('Ogdenville (Socrata, cancelled)', slowSocrata), slowSocrata.simulator.permits);
+  });
+
+  it('ArcGIS: cancels mid-pull with counts that match what was saved', async () => {
+    await cancelMidPull(await arcgisCounty('North Haverbrook (ArcGIS, cancelled)', slowArcgis.layerUrl), slowArcgis.simulator.permits);
   });
 });

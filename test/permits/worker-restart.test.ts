@@ -11,6 +11,7 @@ import { taskQueues } from '../../platform/task-queues';
 import { startAccelaSimulator } from '../../simulators/accela/server';
 import { localDay } from '../../domain/permits/open-data-record';
 import { groundTruth } from '../../simulators/open-data-permits';
+import { SIMULATED_ARCGIS_MAPPING, startArcGisSimulator } from '../../simulators/arcgis/server';
 import { SIMULATED_SOCRATA_MAPPING, startSocrataSimulator } from '../../simulators/socrata/server';
 import { createCounty } from '../../services/permits/counties';
 import { incrementalScheduleId } from '../../workflows/permits/ids';
@@ -21,11 +22,12 @@ import { countyState, insertCounty, jobRow, useDistinctCountyIds, waitForJobEnd 
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-describe('Accela and Socrata pulls survive a worker killed mid-pull', () => {
+describe('Accela, Socrata and ArcGIS pulls survive a worker killed mid-pull', () => {
   let database: TestDatabase;
   let temporal: TestWorkflowEnvironment;
   let sim: Awaited<ReturnType<typeof startAccelaSimulator>>;
   let socrata: Awaited<ReturnType<typeof startSocrataSimulator>>;
+  let arcgis: Awaited<ReturnType<typeof startArcGisSimulator>>;
   const encryptionKey = generateEncryptionKey();
   const queues = taskQueues(`test-permits-kill-${randomBytes(3).toString('hex')}`);
   let env: Record<string, string>;
@@ -46,9 +48,10 @@ describe('Accela and Socrata pulls survive a worker killed mid-pull', () => {
   before(async () => {
     sim = await startAccelaSimulator({ seed: 'kill', permitsPerAgency: 1500, latencyMs: 15 });
     socrata = await startSocrataSimulator({ permits: 1200, seed: 4, latencyMs: 15 });
+    arcgis = await startArcGisSimulator({ permits: 1200, seed: 3, latencyMs: 15 });
     env = {
       ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_PAGE_LIMIT: '20', ACCELA_WINDOW_DAYS: '366',
-      OPEN_DATA_PAGE_LIMIT: '20', SOCRATA_REQUESTS_PER_SECOND: '100',
+      OPEN_DATA_PAGE_LIMIT: '20', SOCRATA_REQUESTS_PER_SECOND: '100', ARCGIS_REQUESTS_PER_SECOND: '100',
       ACCELA_YEAR_CONCURRENCY: '2', ACCELA_PAGE_HEARTBEAT_TIMEOUT_SECONDS: '4', CRM_AUTO_SYNC: 'false',
     };
     database = await createTestDatabase('permits_kill');
@@ -60,7 +63,7 @@ describe('Accela and Socrata pulls survive a worker killed mid-pull', () => {
     for (const countyId of countyIds) await temporal?.client.schedule.getHandle(incrementalScheduleId(countyId)).delete().catch(() => undefined);
     await temporal?.teardown();
     await database?.drop();
-    await Promise.all([sim?.close(), socrata?.close()]);
+    await Promise.all([sim?.close(), socrata?.close(), arcgis?.close()]);
   });
 
   /** Starts the pull on one worker, kills it after a few pages, restarts it; returns the job as it ended and at the kill. */
@@ -97,19 +100,22 @@ describe('Accela and Socrata pulls survive a worker killed mid-pull', () => {
     assert.equal(job.properties_created, truth.propertyKeys.length);
   });
 
-  it('Socrata: finishes with exact counts after SIGKILL and a restart', async () => {
-    const secrets = SecretBox.fromBase64(encryptionKey);
-    const county = await createCounty({ db: database.db, secrets, settings: loadSettings({ ...process.env, ...env }) }, {
-      platform: 'socrata', name: 'Springfield (Socrata)', domain: socrata.url, dataset_id: socrata.simulator.datasetId,
-      field_mapping: SIMULATED_SOCRATA_MAPPING, source_token: null, time_zone: 'America/New_York',
+  for (const platform of ['socrata', 'arcgis'] as const) {
+    it(`${platform}: finishes with exact counts after SIGKILL and a restart`, async () => {
+      const context = { db: database.db, secrets: SecretBox.fromBase64(encryptionKey), settings: loadSettings({ ...process.env, ...env }) };
+      const common = { source_token: null, time_zone: 'America/New_York' };
+      const county = platform === 'socrata'
+        ? await createCounty(context, { platform, name: 'Springfield (Socrata)', domain: socrata.url, dataset_id: socrata.simulator.datasetId, field_mapping: SIMULATED_SOCRATA_MAPPING, ...common })
+        : await createCounty(context, { platform, name: 'Shelbyville (ArcGIS)', layer_url: arcgis.layerUrl, field_mapping: SIMULATED_ARCGIS_MAPPING, ...common });
+      countyIds.push(county.id);
+      const job = await pullThroughKill(county.id);
+      const permits = platform === 'socrata' ? socrata.simulator.permits : arcgis.simulator.permits;
+      const countyToday = localDay(Date.now(), 'America/New_York');
+      const truth = groundTruth(permits, `${new Date().getUTCFullYear() - 29}-01-01`, new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), countyToday);
+      const state = await countyState(database.db, county.id);
+      assert.deepEqual(state.permitIds, [...truth.permitNumbers].sort());
+      assert.equal(job.permits_pulled, truth.permitNumbers.length, 'no page counted twice');
+      assert.equal(job.permits_saved, truth.permitNumbers.length);
     });
-    countyIds.push(county.id);
-    const job = await pullThroughKill(county.id);
-    const countyToday = localDay(Date.now(), 'America/New_York');
-    const truth = groundTruth(socrata.simulator.permits, `${new Date().getUTCFullYear() - 29}-01-01`, new Date(Date.now() + 86_400_000).toISOString().slice(0, 10), countyToday);
-    const state = await countyState(database.db, county.id);
-    assert.deepEqual(state.permitIds, [...truth.permitNumbers].sort());
-    assert.equal(job.permits_pulled, truth.permitNumbers.length, 'no page counted twice');
-    assert.equal(job.permits_saved, truth.permitNumbers.length);
-  });
+  }
 });
