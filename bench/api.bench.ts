@@ -49,7 +49,24 @@ async function measure(url: string) {
     p99_ms: result.latency.p99,
     non_2xx: result.non2xx,
     errors: result.errors,
+    /** Requests given up after autocannon's 10 s timeout (deep offsets at 50 connections). */
+    timeouts: result.timeouts,
   };
+}
+
+/**
+ * A request autocannon gave up on leaves its statement running in PostgreSQL, or queued in the server's pool to run
+ * later, where it would slow the next measurement: the servers' running statements are cancelled until none has
+ * run for a second.
+ */
+async function settle(db: pg.Pool): Promise<void> {
+  const running = `FROM pg_stat_activity WHERE application_name LIKE 'bench-api-%' AND state = 'active' AND pid <> pg_backend_pid()`;
+  let quietSince = Date.now();
+  for (const startedAt = Date.now(); Date.now() - quietSince < 1_000 && Date.now() - startedAt < 60_000;) {
+    const cancelled = (await db.query(`SELECT pg_cancel_backend(pid) ${running}`)).rowCount ?? 0;
+    if (cancelled > 0) quietSince = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The query string of each mode: none, the cursor of the row before `depth`, or the offset (page) of `depth`. */
@@ -100,10 +117,14 @@ async function main() {
       const listFigures: Record<string, unknown> = { rows, depth };
       for (const [mode, query] of Object.entries(queries) as [Mode, string][]) {
         const api = await measure(`${servers.api.url}${list.path}?${query}`);
+        await settle(db);
         const bare = await measure(`${servers.bare.url}${list.path}?${query}`);
+        await settle(db);
         listFigures[mode] = { api, bare, throughput_over_bare: Number((api.requests_per_second / bare.requests_per_second).toFixed(3)) };
         console.log(`${list.path} ${mode} (${depth}): api ${api.requests_per_second} req/s p50 ${api.p50_ms} p99 ${api.p99_ms} ms | bare ${bare.requests_per_second} req/s p99 ${bare.p99_ms} ms | load ${os.loadavg()[0]!.toFixed(1)}`);
-        const label = `${list.path} ${mode === 'first page' ? 'first page' : `${mode.replace(' at depth', '')} at ${depth.toLocaleString('en-GB')}`}`;
+        // At 50 connections a deep offset page can take longer than the whole measurement: then none is answered in it.
+        const timedOut = api.requests_per_second === 0 ? ` (no answer within the ${SECONDS} s measured)` : '';
+        const label = `${list.path} ${mode === 'first page' ? 'first page' : `${mode.replace(' at depth', '')} at ${depth.toLocaleString('en-GB')}`}${timedOut}`;
         // Offset pages read every row before them: measured to show why cursors exist, held to no target.
         const held = mode !== 'offset at depth';
         summary.push(
