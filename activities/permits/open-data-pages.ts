@@ -1,8 +1,6 @@
-import { ArcGisClient } from '../../clients/arcgis/client';
 import { type ArcGisLayer, objectIdFieldOf, supportsPagination } from '../../clients/arcgis/schemas';
 import { ArcGisError } from '../../clients/arcgis/errors';
-import { pacedPolicyFor } from '../../clients/http/paced-policy';
-import { SocrataClient } from '../../clients/socrata/client';
+import { arcGisClientFor, type OpenDataClientSettings, socrataClientFor } from '../../clients/open-data/connections';
 import type { Settings } from '../../config/settings';
 import { arcgisWindowWhere, dateColumnFor, socrataPageQuery } from '../../domain/permits/open-data-queries';
 import type { PullCursor } from '../../domain/permits/pull-cursor';
@@ -19,7 +17,7 @@ export interface OpenDataPage {
   noDateColumn: boolean;
 }
 
-type OpenDataSettings = Pick<Settings, 'OPEN_DATA_PAGE_LIMIT' | 'OPEN_DATA_TIMEOUT_MS' | 'SOCRATA_REQUESTS_PER_SECOND' | 'ARCGIS_REQUESTS_PER_SECOND' | 'OPEN_DATA_BACKOFF_MS' | 'OPEN_DATA_MAX_RATE_LIMIT_RETRIES'>;
+type OpenDataSettings = OpenDataClientSettings & Pick<Settings, 'OPEN_DATA_PAGE_LIMIT'>;
 
 /**
  * Reads cursor pages from a county's Socrata dataset or ArcGIS layer. Requests are paced per platform and host on
@@ -42,25 +40,15 @@ export class OpenDataPageReader {
     return { ...page, noDateColumn: false };
   }
 
-  private clientOptions(requestsPerSecond: number) {
-    const { OPEN_DATA_TIMEOUT_MS: timeoutMs, OPEN_DATA_MAX_RATE_LIMIT_RETRIES: maxRateLimitRetries, OPEN_DATA_BACKOFF_MS: backoffMs } = this.settings;
-    return { timeoutMs, maxRateLimitRetries, backoffMs, requestsPerSecond };
-  }
-
   private async socrataPage(county: OpenDataPullConfig, source: Extract<OpenDataPullConfig['source'], { platform: 'socrata' }>, column: string, cursor: PullCursor) {
-    const options = this.clientOptions(this.settings.SOCRATA_REQUESTS_PER_SECOND);
-    const dataset = { baseUrl: source.domain, datasetId: source.dataset_id, appToken: county.token };
-    const origin = new URL(/^https?:\/\//.test(source.domain) ? source.domain : `https://${source.domain}`).origin;
-    const client = new SocrataClient(dataset, options, pacedPolicyFor('socrata', origin, options.requestsPerSecond, options.backoffMs, this.gate));
+    const client = socrataClientFor(this.settings, source, county.token, this.gate);
     const pageSize = this.settings.OPEN_DATA_PAGE_LIMIT;
     const records = await client.rows(socrataPageQuery(column, cursor, pageSize));
     return { records, hasMore: records.length === pageSize, pageSize };
   }
 
   private async arcgisPage(county: OpenDataPullConfig, source: Extract<OpenDataPullConfig['source'], { platform: 'arcgis' }>, column: string, cursor: PullCursor, beat: () => void) {
-    const options = this.clientOptions(this.settings.ARCGIS_REQUESTS_PER_SECOND);
-    const origin = new URL(source.layer_url).origin;
-    const client = new ArcGisClient({ layerUrl: source.layer_url, token: county.token }, options, pacedPolicyFor('arcgis', origin, options.requestsPerSecond, options.backoffMs, this.gate));
+    const client = arcGisClientFor(this.settings, source, county.token, this.gate);
     let layer = this.layers.get(source.layer_url);
     if (!layer) {
       layer = await client.layer();

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { JsonApiClient, type JsonApiSource } from '../http/json-api-client';
 import { pacedPolicyFor } from '../http/paced-policy';
 import type { RateLimitPolicy } from '../http/rate-limit-policy';
+import type { RateLimitGate } from '../../platform/shared-rate-limits';
 import { ArcGisError, arcGisErrorFor } from './errors';
 import { type ArcGisLayer, countSchema, errorBodySchema, type FeaturePage, featurePageSchema, idsSchema, layerSchema } from './schemas';
 
@@ -58,13 +59,14 @@ export class ArcGisClient {
   private readonly limiter: RateLimitPolicy;
   private readonly layerUrl: URL;
 
-  constructor(private readonly source: ArcGisLayerSource, options: ArcGisClientOptions, limiter?: RateLimitPolicy) {
+  /** Requests are paced per host on `gate`: the workers pass the limits shared through PostgreSQL (default: this process's). */
+  constructor(private readonly source: ArcGisLayerSource, options: ArcGisClientOptions, gate?: RateLimitGate) {
     this.layerUrl = new URL(source.layerUrl.replace(/\/+$/, ''));
     if (!/\/(FeatureServer|MapServer)\/\d+$/i.test(this.layerUrl.pathname)) {
       throw new ArcGisError('bad_query', null, `${source.layerUrl} is not a layer URL (…/FeatureServer/<n> or …/MapServer/<n>)`);
     }
     this.http = new JsonApiClient(arcGisAnswers, { timeoutMs: options.timeoutMs, maxRateLimitRetries: options.maxRateLimitRetries });
-    this.limiter = limiter ?? pacedPolicyFor('arcgis', this.layerUrl.origin, options.requestsPerSecond, options.backoffMs);
+    this.limiter = pacedPolicyFor('arcgis', this.layerUrl.origin, options.requestsPerSecond, options.backoffMs, gate);
   }
 
   /** `<layer>?f=json`. */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { JsonApiClient, type JsonApiSource } from '../http/json-api-client';
 import { pacedPolicyFor } from '../http/paced-policy';
 import type { RateLimitPolicy } from '../http/rate-limit-policy';
+import type { RateLimitGate } from '../../platform/shared-rate-limits';
 import { SocrataError, socrataErrorFor } from './errors';
 import { rowsSchema, type SocrataRow, type SocrataView, viewSchema } from './schemas';
 
@@ -59,11 +60,12 @@ export class SocrataClient {
   private readonly limiter: RateLimitPolicy;
   private readonly base: URL;
 
-  constructor(private readonly dataset: SocrataDataset, options: SocrataClientOptions, limiter?: RateLimitPolicy) {
+  /** Requests are paced per host on `gate`: the workers pass the limits shared through PostgreSQL (default: this process's). */
+  constructor(private readonly dataset: SocrataDataset, options: SocrataClientOptions, gate?: RateLimitGate) {
     if (!DATASET_ID.test(dataset.datasetId)) throw new SocrataError('bad_query', null, 'invalid_dataset_id', `"${dataset.datasetId}" is not a Socrata dataset id (xxxx-xxxx)`);
     this.base = new URL(/^https?:\/\//.test(dataset.baseUrl) ? dataset.baseUrl : `https://${dataset.baseUrl}`);
     this.http = new JsonApiClient(socrataAnswers, { timeoutMs: options.timeoutMs, maxRateLimitRetries: options.maxRateLimitRetries });
-    this.limiter = limiter ?? pacedPolicyFor('socrata', this.base.origin, options.requestsPerSecond, options.backoffMs);
+    this.limiter = pacedPolicyFor('socrata', this.base.origin, options.requestsPerSecond, options.backoffMs, gate);
   }
 
   /** `GET /api/views/{id}.json`: columns and `rowsUpdatedAt` (the source's own last-modified time). */

@@ -1,8 +1,6 @@
-import { ArcGisClient } from '../../clients/arcgis/client';
 import { ArcGisError } from '../../clients/arcgis/errors';
-import { SocrataClient } from '../../clients/socrata/client';
 import { SocrataError } from '../../clients/socrata/errors';
-import type { Settings } from '../../config/settings';
+import { arcGisClientFor, type OpenDataClientSettings, socrataClientFor } from '../../clients/open-data/connections';
 import { type FieldMapping, missingColumns } from '../../domain/permits/open-data-record';
 import type { OpenDataSourceConfig } from '../../stores/permits/county-store';
 
@@ -11,28 +9,22 @@ export type OpenDataSourceCheck =
   | { connected: true; recordsSeen: number; missingColumns: string[]; sourceModifiedAt: Date | null; mapping: FieldMapping }
   | { connected: false; error: SocrataError | ArcGisError };
 
-type ClientSettings = Pick<Settings, 'OPEN_DATA_TIMEOUT_MS' | 'OPEN_DATA_MAX_RATE_LIMIT_RETRIES' | 'OPEN_DATA_BACKOFF_MS' | 'SOCRATA_REQUESTS_PER_SECOND' | 'ARCGIS_REQUESTS_PER_SECOND'>;
-
-function clientOptions(settings: ClientSettings, requestsPerSecond: number) {
-  return { timeoutMs: settings.OPEN_DATA_TIMEOUT_MS, maxRateLimitRetries: settings.OPEN_DATA_MAX_RATE_LIMIT_RETRIES, requestsPerSecond, backoffMs: settings.OPEN_DATA_BACKOFF_MS };
-}
-
 /**
  * Reads the source's metadata (Socrata `/api/views/{id}.json`, the ArcGIS layer's `?f=json`), checks every mapped
  * column against it and counts the rows. A platform's refusal (a bad token: ArcGIS 498/499, Socrata 401/403), an
  * unknown dataset or an unreachable host is the check's finding, not an error.
  */
-export async function checkOpenDataSource(settings: ClientSettings, source: OpenDataSourceConfig, token: string | null): Promise<OpenDataSourceCheck> {
+export async function checkOpenDataSource(settings: OpenDataClientSettings, source: OpenDataSourceConfig, token: string | null): Promise<OpenDataSourceCheck> {
   const mapping = source.field_mapping;
   try {
     if (source.platform === 'socrata') {
-      const client = new SocrataClient({ baseUrl: source.domain, datasetId: source.dataset_id, appToken: token }, clientOptions(settings, settings.SOCRATA_REQUESTS_PER_SECOND));
+      const client = socrataClientFor(settings, source, token);
       const view = await client.view();
       const missing = missingColumns(mapping, view.columns.map((column) => column.fieldName));
       const sourceModifiedAt = view.rowsUpdatedAt === undefined ? null : new Date(view.rowsUpdatedAt * 1000);
       return { connected: true, recordsSeen: await client.count(), missingColumns: missing, sourceModifiedAt, mapping };
     }
-    const client = new ArcGisClient({ layerUrl: source.layer_url, token }, clientOptions(settings, settings.ARCGIS_REQUESTS_PER_SECOND));
+    const client = arcGisClientFor(settings, source, token);
     const layer = await client.layer();
     const missing = missingColumns(mapping, (layer.fields ?? []).map((field) => field.name));
     const lastEdit = layer.editingInfo?.lastEditDate;
