@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bodyTypeFromSubtitle } from '../../domain/listings/body-type';
+import { generateInventory } from '../../simulators/autotrader/inventory';
+
+const MODELS: ReadonlyArray<[string, string]> = [
+  ['Ford', 'Fiesta'],
+  ['Volkswagen', 'Golf'],
+  ['Skoda', 'Octavia'],
+  ['Audi', 'A4'],
+  ['BMW', '3 Series'],
+  ['Vauxhall', 'Astra'],
+  ['Toyota', 'Corolla'],
+  ['Kia', 'Ceed'],
+  ['Hyundai', 'i30'],
+  ['Peugeot', '308'],
+];
+
+describe('simulated AutoTrader inventory', () => {
+  it('names a body other than the model\'s usual one in the subtitle, as real derivative names do (F1), and the usual one never', () => {
+    let named = 0;
+    for (const seed of ['bench-1', 'bench-2', 'bench-3']) {
+      for (const [make, model] of MODELS) {
+        const cars = generateInventory(make, model, { seed });
+        const usual = cars.filter((car) => car.bodyType !== 'Estate');
+        const estates = cars.filter((car) => car.bodyType === 'Estate');
+        assert.deepEqual(
+          estates.filter((car) => bodyTypeFromSubtitle(car.subtitle) !== 'Estate').map((car) => car.subtitle),
+          [],
+          `${make} ${model}: every estate says so`,
+        );
+        assert.deepEqual(
+          usual.filter((car) => bodyTypeFromSubtitle(car.subtitle) !== null).map((car) => car.subtitle),
+          [],
+          `${make} ${model}: the usual body goes unnamed`,
+        );
+        assert.ok(cars.every((car) => /^\d\.\d .+ \d+dr$/.test(car.subtitle)), 'engine first, doors last');
+        named += estates.length;
+      }
+    }
+    assert.ok(named > 0, 'some of these markets sell estates');
+  });
+});
