@@ -100,6 +100,12 @@ export function readSubtitleBody(subtitle: string | null): SubtitleBody {
   return { bodyType: chosen?.bodyType ?? null, tokenIndexes: new Set(found.flatMap((f) => f.indexes)) };
 }
 
+/**
+ * The body of a car whose subtitle names none, as a level of the valuation's body feature: the
+ * model's usual body, whichever that is. Not a site body type, never stored.
+ */
+export const USUAL_BODY = 'usual';
+
 /** The body a subtitle names ("1.5 TSI SE Estate 5dr" → Estate), or null when it names none (the model's usual body). */
 export function bodyTypeFromSubtitle(subtitle: string | null): BodyType | null {
   return readSubtitleBody(subtitle).bodyType;

@@ -1,4 +1,4 @@
-import { readSubtitleBody } from './body-type';
+import { readSubtitleBody, USUAL_BODY } from './body-type';
 
 /**
  * What a search card says about a car, read into the features the valuation compares: the engine
@@ -17,7 +17,7 @@ export interface PricedCar {
   /** The card subtitle, e.g. "1.0 EcoBoost ST-Line 5dr": engine, trim, doors. */
   subtitle: string | null;
   sellerType: 'private' | 'trade';
-  /** Body, fuel and gearbox when the card shows them (older layout's key specs); null when unknown. */
+  /** Body, fuel and gearbox as stored (older layout's key specs, the body a subtitle names, the search's filters); null when unknown. */
   body?: string | null;
   fuel?: string | null;
   gearbox?: string | null;
@@ -100,8 +100,11 @@ export function ageInYears(car: Pick<PricedCar, 'year' | 'plate'>, asOf: Date): 
 
 /**
  * The categorical features of a car, by name; null where the card does not say. The body is the
- * stated one (a key spec, or `listings.body_type`), else the one the subtitle names, so a listing
- * stored before its body was read from the subtitle is compared like one stored after.
+ * stated one (a key spec, or `listings.body_type`), else the one the subtitle names (so a listing
+ * stored before its body was read from the subtitle is compared like one stored after), else the
+ * model's usual body: a subtitle that names no body does say something, it is not an unknown. As
+ * its own level it is compared with the named ones, whichever body most cars of the pool have
+ * (an unknown would be taken as the commonest named body).
  */
 export function categoricalFeatures(car: PricedCar): Record<CategoricalFeature, string | null> {
   const { engine, trim, doors, body } = parseSubtitle(car.subtitle);
@@ -111,7 +114,7 @@ export function categoricalFeatures(car: PricedCar): Record<CategoricalFeature, 
     trim: lower(trim),
     doors,
     seller: car.sellerType,
-    body: lower(car.body ?? body),
+    body: lower(car.body ?? body ?? (car.subtitle ? USUAL_BODY : null)),
     fuel: lower(car.fuel),
     gearbox: lower(car.gearbox),
   };

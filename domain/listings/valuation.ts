@@ -160,18 +160,13 @@ function fitRobust(pool: Row[], ageCentre: number): RobustFit | null {
   if (useMileage) terms.push('mileage');
   for (const feature of CATEGORICAL_FEATURES) {
     const counts = new Map<string, number>();
-    let unstated = 0;
     for (const row of pool) {
       const level = row.features[feature];
       if (level !== null) counts.set(level, (counts.get(level) ?? 0) + 1);
-      else unstated += 1;
     }
     const common = [...counts].filter(([, n]) => n >= MIN_LEVEL_COUNT).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    // The commonest level is the baseline; the others are measured against it, and cars that do not
-    // say are taken as it. When most cars do not say, they are the baseline: a subtitle names the body
-    // only when it is not the model's usual one, so the unnamed majority is that usual body.
-    const unstatedIsBaseline = unstated >= (common[0]?.[1] ?? 0);
-    const own = new Set(common.slice(unstatedIsBaseline ? 0 : 1).map(([level]) => level));
+    // The commonest level is the baseline; the others (and cars that do not say) are measured against it.
+    const own = new Set(common.slice(1).map(([level]) => level));
     levels.set(feature, own);
     for (const level of own) terms.push(`${feature}=${level}`);
   }
