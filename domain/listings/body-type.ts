@@ -14,15 +14,16 @@ export type BodyType = 'Hatchback' | 'Saloon' | 'Estate' | 'SUV' | 'Coupe' | 'Co
 
 /**
  * Two-word body names of derivatives, read before single words: Vauxhall's "Sports Tourer",
- * Renault's "Sport Tourer", Toyota's "Touring Sports", Mercedes' "Shooting Brake" are estates;
- * BMW's "Active Tourer" and "Gran Tourer" are MPVs, not estates.
+ * Toyota's "Touring Sports", Mercedes' "Shooting Brake" are estates; BMW's "Gran Tourer" is an MPV.
+ * A phrase whose first word is also a trim is not one: in "1.6 i-DTEC Sport Tourer" (a Civic Tourer
+ * in Sport trim) or "1.6 CRDi Active Tourer" (an i30 Tourer in Active trim) only "Tourer" is the
+ * body and the trim keeps its word; so Renault's "Sport Tourer" reads as an estate through
+ * "Tourer", and BMW's "Active Tourer" (the site files it as a model of its own) would too.
  */
 const BODY_PHRASES: ReadonlyArray<[string, string, BodyType]> = [
   ['sports', 'tourer', 'Estate'],
-  ['sport', 'tourer', 'Estate'],
   ['touring', 'sports', 'Estate'],
   ['shooting', 'brake', 'Estate'],
-  ['active', 'tourer', 'MPV'],
   ['gran', 'tourer', 'MPV'],
   ['pick', 'up', 'Pickup'],
 ];

@@ -22,7 +22,7 @@ describe('body read from a subtitle', () => {
       ['1.4 T-GDi 3 Sportswagon Euro 6 (s/s) 5dr', 'Estate'],
       ['1.2 PureTech Allure SW Euro 6 (s/s) 5dr', 'Estate'],
       ['2.0 CLA 220d AMG Line Shooting Brake 7G-DCT 5dr', 'Estate'],
-      ['1.5 218i Sport Active Tourer DCT 5dr', 'MPV'],
+      ['1.5 218d Sport Gran Tourer DCT 5dr', 'MPV'],
       ['1.5 TFSI S line Sportback S Tronic 5dr', 'Hatchback'],
       ['1.6 Cooper Hatch 3dr', 'Hatchback'],
       ['2.0 TFSI S line Cabriolet 2dr', 'Convertible'],
@@ -59,6 +59,8 @@ describe('body read from a subtitle', () => {
     assert.deepEqual([...readSubtitleBody('1.4T SRi Sports Tourer 5dr').tokenIndexes], [2, 3]);
     assert.deepEqual([...readSubtitleBody('3.8 997 Carrera S Cabriolet PDK 2dr').tokenIndexes], [4]);
     assert.deepEqual([...readSubtitleBody('4.0 992 GT3 Touring PDK 2dr').tokenIndexes], []);
+    assert.deepEqual([...readSubtitleBody('1.6 i-DTEC Sport Tourer 5dr').tokenIndexes], [3], 'a Sport trim is not part of the body');
+    assert.deepEqual([...readSubtitleBody('1.6 CRDi Active Tourer 5dr').tokenIndexes], [3], 'nor an Active one');
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bodyTypeFromSubtitle } from '../../domain/listings/body-type';
+import { parseSubtitle } from '../../domain/listings/car-features';
 import { generateInventory } from '../../simulators/autotrader/inventory';
 
 const MODELS: ReadonlyArray<[string, string]> = [
@@ -15,6 +16,9 @@ const MODELS: ReadonlyArray<[string, string]> = [
   ['Hyundai', 'i30'],
   ['Peugeot', '308'],
 ];
+
+/** The estate names of the makes above, as the simulator writes them before the doors. */
+const ESTATE_WORDS = / (Estate|Avant|Touring|Sports Tourer|Touring Sports|Sportswagon|Tourer|SW)(?= \d+dr$)/;
 
 describe('simulated AutoTrader inventory', () => {
   it('names a body other than the model\'s usual one in the subtitle, as real derivative names do (F1), and the usual one never', () => {
@@ -35,6 +39,11 @@ describe('simulated AutoTrader inventory', () => {
           `${make} ${model}: the usual body goes unnamed`,
         );
         assert.ok(cars.every((car) => /^\d\.\d .+ \d+dr$/.test(car.subtitle)), 'engine first, doors last');
+        for (const car of estates) {
+          const { body, ...variant } = parseSubtitle(car.subtitle);
+          const { body: none, ...withoutBody } = parseSubtitle(car.subtitle.replace(ESTATE_WORDS, ''));
+          assert.deepEqual([body, none, variant], ['Estate', null, withoutBody], `${car.subtitle}: the body word takes nothing from engine or trim`);
+        }
         named += estates.length;
       }
     }
