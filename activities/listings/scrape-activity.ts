@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type SearchCriteria, withSearchFilterSpecs } from '../../clients/autotrader/search-url';
+import type { SearchCriteria } from '../../clients/autotrader/search-url';
+import { withKeySpecsToStore } from '../../clients/autotrader/stored-key-specs';
 import { findFleetModel } from '../../domain/listings/fleet';
 import { saveRejectedRecords } from '../../platform/rejects';
 import type { ActivityDependencies } from '../dependencies';
@@ -87,7 +88,7 @@ export function createListingScrapeActivities({ settings, db, browsers }: Activi
             const stored = await storeListingsPage(
               db,
               { runId: input.runId, make: fleetModel.make, model: fleetModel.model },
-              fresh.map((listing) => withSearchFilterSpecs(listing, criteria)),
+              fresh.map((listing) => withKeySpecsToStore(listing, criteria)),
             );
             await saveRejectedRecords(
               db,

@@ -1,3 +1,5 @@
+import { readSubtitleBody, USUAL_BODY } from './body-type';
+
 /**
  * What a search card says about a car, read into the features the valuation compares: the engine
  * and trim from the subtitle ("1.0 EcoBoost ST-Line 5dr"), the registration half-year from the
@@ -15,7 +17,7 @@ export interface PricedCar {
   /** The card subtitle, e.g. "1.0 EcoBoost ST-Line 5dr": engine, trim, doors. */
   subtitle: string | null;
   sellerType: 'private' | 'trade';
-  /** Body, fuel and gearbox when the card shows them (older layout's key specs); null when unknown. */
+  /** Body, fuel and gearbox as stored (older layout's key specs, the body a subtitle names, the search's filters); null when unknown. */
   body?: string | null;
   fuel?: string | null;
   gearbox?: string | null;
@@ -24,10 +26,12 @@ export interface PricedCar {
 export interface SubtitleParts {
   /** Displacement and engine family, e.g. "1.0 EcoBoost", "2.0 TDI 150"; null when the subtitle names none. */
   engine: string | null;
-  /** What remains once engine, doors and gearbox words are taken out, e.g. "ST-Line", "GT Line S". */
+  /** What remains once engine, body, doors and gearbox words are taken out, e.g. "ST-Line", "GT Line S". */
   trim: string | null;
   /** "5dr", "3dr" */
   doors: string | null;
+  /** The body a derivative name spells out ("Estate", "Cabriolet" → Convertible); null for the model's usual, unnamed body. */
+  body: string | null;
 }
 
 const DISPLACEMENT = /^\d\.\d[a-z]{0,2}$/i;
@@ -38,15 +42,21 @@ const ENGINE_WORD =
 /** Gearbox words that some subtitles carry at the end. */
 const GEARBOX_WORD = /^(auto|automatic|manual|dsg|dct|cvt|edc|s-tronic|tiptronic|pdk|steptronic|powershift|e-cvt)$/i;
 
-/** Splits a subtitle into engine, trim and doors; a subtitle without a displacement has no engine part. */
+/**
+ * Splits a subtitle into engine, trim, doors and body; a subtitle without a displacement has no
+ * engine part. The body's words are not trim: "SE Estate" is the SE trim in an estate body.
+ */
 export function parseSubtitle(subtitle: string | null): SubtitleParts {
   const tokens = (subtitle ?? '').trim().split(/\s+/).filter((token) => token.length > 0);
+  const body = readSubtitleBody(subtitle);
   const engine: string[] = [];
   const trim: string[] = [];
   let doors: string | null = null;
   let inEngine = false;
-  for (const token of tokens) {
-    if (DOORS.test(token)) {
+  for (const [index, token] of tokens.entries()) {
+    if (body.tokenIndexes.has(index)) {
+      inEngine = false;
+    } else if (DOORS.test(token)) {
       doors = token.toLowerCase();
       inEngine = false;
     } else if (GEARBOX_WORD.test(token)) {
@@ -62,7 +72,7 @@ export function parseSubtitle(subtitle: string | null): SubtitleParts {
     }
   }
   const joined = (parts: string[]) => (parts.length > 0 ? parts.join(' ') : null);
-  return { engine: joined(engine), trim: joined(trim), doors };
+  return { engine: joined(engine), trim: joined(trim), doors, body: body.bodyType };
 }
 
 /**
@@ -88,16 +98,23 @@ export function ageInYears(car: Pick<PricedCar, 'year' | 'plate'>, asOf: Date): 
   return Math.max(0, (asOf.getTime() - registrationDate(car.year, car.plate).getTime()) / YEAR_MS);
 }
 
-/** The categorical features of a car, by name; null where the card does not say. */
+/**
+ * The categorical features of a car, by name; null where the card does not say. The body is the
+ * stated one (a key spec, or `listings.body_type`), else the one the subtitle names (so a listing
+ * stored before its body was read from the subtitle is compared like one stored after), else the
+ * model's usual body: a subtitle that names no body does say something, it is not an unknown. As
+ * its own level it is compared with the named ones, whichever body most cars of the pool have
+ * (an unknown would be taken as the commonest named body).
+ */
 export function categoricalFeatures(car: PricedCar): Record<CategoricalFeature, string | null> {
-  const { engine, trim, doors } = parseSubtitle(car.subtitle);
+  const { engine, trim, doors, body } = parseSubtitle(car.subtitle);
   const lower = (value: string | null | undefined) => (value ? value.toLowerCase() : null);
   return {
     engine: lower(engine),
     trim: lower(trim),
     doors,
     seller: car.sellerType,
-    body: lower(car.body),
+    body: lower(car.body ?? body ?? (car.subtitle ? USUAL_BODY : null)),
     fuel: lower(car.fuel),
     gearbox: lower(car.gearbox),
   };

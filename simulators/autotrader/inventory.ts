@@ -2,7 +2,6 @@ import { findFleetModel, type VolumeCategory } from '../../domain/listings/fleet
 import { seededUniform } from '../seeded-random';
 
 /** One car in the simulated market, with the ground truth a test or benchmark checks against. */
-/** One car in the simulated market, with the ground truth a test or benchmark checks against. */
 export interface SimulatedCar {
   advertId: string;
   make: string;
@@ -47,6 +46,20 @@ const TRIMS = ['SE', 'Sport', 'Titanium', 'Style', 'GT Line', 'Zetec', 'Active',
 const ENGINE_FAMILIES = ['TSI', 'EcoBoost', 'T-GDi', 'TCe', 'PureTech', 'i-VTEC', 'SKYACTIV-G', ''];
 const DISPLACEMENTS = ['1.0', '1.2', '1.4', '1.5', '1.6', '2.0'];
 const BODIES = ['Hatchback', 'SUV', 'Saloon', 'Estate', 'Coupe'];
+/**
+ * What a make's derivative names call an estate ("2.0 TDI S line Avant 5dr", "320d M Sport Touring 5dr",
+ * "1.4T SRi Sports Tourer 5dr", "1.8 Design Touring Sports 5dr", "1.4 T-GDi 3 Sportswagon 5dr",
+ * "1.6 CRDi SE Tourer 5dr", "1.2 PureTech Allure SW 5dr"); other makes say "Estate".
+ */
+const ESTATE_NAMES: Readonly<Record<string, string>> = {
+  Audi: 'Avant',
+  BMW: 'Touring',
+  Vauxhall: 'Sports Tourer',
+  Toyota: 'Touring Sports',
+  Kia: 'Sportswagon',
+  Hyundai: 'Tourer',
+  Peugeot: 'SW',
+};
 const GRABBERS = ['FULL SERVICE HISTORY', 'ONE OWNER', 'LOW MILEAGE', 'PART EXCHANGE WELCOME', '', 'NEW MOT', ''];
 /** The date the simulated market's fair values are for. */
 export const SIMULATED_MARKET_DATE = new Date(Date.UTC(2026, 11, 1));
@@ -112,6 +125,16 @@ function drawRegistration(random: () => number): { year: number; plate: string; 
   return { year, plate, plateStart: new Date(Date.UTC(plateYear, inMarchHalf ? 2 : 8, 1)) };
 }
 
+/**
+ * How the subtitle names a body other than the model's usual one. Real derivative names name it
+ * after the trim and leave the usual body unnamed: F1 (../shared/reference/autotrader.md A2) has
+ * "3.6 997 Carrera Cabriolet 2dr" and "3.8 997 Carrera S Cabriolet PDK 2dr" beside plain
+ * "3.8 997 Carrera S 2dr" coupés.
+ */
+function bodyName(make: string, body: string): string {
+  return body === 'Estate' ? (ESTATE_NAMES[make] ?? 'Estate') : body;
+}
+
 /** Standard normal draw (Box–Muller). */
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -127,7 +150,8 @@ function normal(random: () => number): number {
  * (the model's first-year loss 15–25 %, then 9–15 % a year, counted from the start of the plate's
  * half-year: buyers price by plate) × mileage (linear, 2.5–4.5 % per 10,000 miles beyond 8,000 a
  * year, floored at 40 %). The card shows every one of those attributes (body, fuel and gearbox in
- * the older layout's key specs). Asking prices scatter log-normally around fair value (3.5 %);
+ * the older layout's key specs; a body other than the model's usual one also in the subtitle, as
+ * real derivative names do, see `bodyName`). Asking prices scatter log-normally around fair value (3.5 %);
  * a share (10 %) is priced 15–30 % under it and flagged `underpriced`.
  */
 export function generateInventory(make: string, model: string, options: InventoryOptions = {}): SimulatedCar[] {
@@ -179,7 +203,7 @@ export function generateInventory(make: string, model: string, options: Inventor
       advertId,
       make: fleet?.make ?? make,
       model: fleet?.model ?? model,
-      subtitle: `${engine.label} ${trim.name} ${doors}dr`,
+      subtitle: [engine.label, trim.name, body === pricing.bodies[0] ? null : bodyName(fleet?.make ?? make, body.name), `${doors}dr`].filter(Boolean).join(' '),
       year,
       plate,
       mileage,

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { detectBotChallenge } from '../../clients/autotrader/challenge';
 import { parseKeySpecs } from '../../clients/autotrader/card-text';
 import { buildSearchUrl, ORIGINAL_SEARCH_DEFAULTS, withSearchFilterSpecs } from '../../clients/autotrader/search-url';
+import { withKeySpecsToStore, withSubtitleBodyType } from '../../clients/autotrader/stored-key-specs';
 import { planBatches } from '../../domain/listings/batch-plan';
 import { FLEET, FLEET_MODELS, findFleetModel } from '../../domain/listings/fleet';
 
@@ -78,6 +79,31 @@ describe('body, fuel and gearbox of a listing', () => {
       bodyType: 'Saloon',
       fuelType: 'Petrol Hybrid',
       gearbox: 'Automatic',
+    });
+  });
+});
+
+describe('body, fuel and gearbox a scrape stores', () => {
+  const criteria = { fuelType: 'Petrol', transmission: 'Manual' };
+  const card = (subtitle: string | null, bodyType: string | null = null) => ({ subtitle, bodyType, fuelType: null, gearbox: null });
+
+  it('fills the body from the subtitle where the card states none, and leaves it unknown where the subtitle names none', () => {
+    assert.deepEqual(withSubtitleBodyType(card('3.6 997 Carrera Cabriolet 2dr')), card('3.6 997 Carrera Cabriolet 2dr', 'Convertible'));
+    assert.deepEqual(withSubtitleBodyType(card('3.8 997 Carrera S 2dr')), card('3.8 997 Carrera S 2dr'));
+    assert.deepEqual(withSubtitleBodyType(card(null)), card(null));
+  });
+
+  it('keeps the card\'s own body key spec over the subtitle\'s', () => {
+    assert.equal(withSubtitleBodyType(card('1.6 HDi Allure SW 5dr', 'MPV')).bodyType, 'MPV');
+  });
+
+  it('stores the subtitle\'s body with the search\'s fuel and gearbox', () => {
+    assert.deepEqual(withKeySpecsToStore({ ...card('1.2 PureTech Allure SW 5dr'), advertId: '1' }, criteria), {
+      advertId: '1',
+      subtitle: '1.2 PureTech Allure SW 5dr',
+      bodyType: 'Estate',
+      fuelType: 'Petrol',
+      gearbox: 'Manual',
     });
   });
 });

@@ -91,8 +91,9 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
         [car.make, car.model, car.year, car.mileage, car.price, car.subtitle, car.sellerType, car.town, car.distanceMiles],
       );
       assert.equal(row.url, `${simulator.url}/car-details/${car.advertId}`);
-      // The current card states no key specs: fuel and gearbox come from the search filters, the body stays unknown.
-      assert.deepEqual([row.body_type, row.fuel_type, row.gearbox], [null, car.fuelType, car.transmission]);
+      // The current card states no key specs: fuel and gearbox come from the search filters, the body from the
+      // subtitle when it names one (an estate), else it stays unknown (every Fiesta of this market is a hatchback).
+      assert.deepEqual([row.body_type, row.fuel_type, row.gearbox], [car.bodyType === 'Estate' ? 'Estate' : null, car.fuelType, car.transmission]);
     }
     const history = await database.db.query('SELECT count(*)::int AS n FROM listing_price_history');
     assert.equal(history.rows[0].n, expected.length);
@@ -122,6 +123,28 @@ describe('AutoTrader model scrape in real Chromium against the simulator', () =>
       { status: 'succeeded', listings_new: expected.length, listings_updated: 0 },
       { status: 'succeeded', listings_new: 0, listings_updated: expected.length },
     ]);
+  });
+
+  it('stores the body a subtitle names (Peugeot 308 SW estates), and the deal analysis values by it', async () => {
+    const expected = simulator.organicResults({ make: 'Peugeot', model: '308', ...FILTERS });
+    const estates = expected.filter((car) => car.bodyType === 'Estate');
+    assert.ok(estates.length >= 10 && estates.length < expected.length, `estates and hatchbacks both (${estates.length} of ${expected.length})`);
+    const result = await (await scrape('Peugeot', '308')).result();
+    assert.equal(result.listingsNew, expected.length);
+    const { rows } = await database.db.query<{ advert_id: string; subtitle: string; body_type: string | null; fuel_type: string; gearbox: string }>(
+      `SELECT advert_id, subtitle, body_type, fuel_type, gearbox FROM listings WHERE make = 'Peugeot' AND model = '308'`,
+    );
+    const truth = new Map(expected.map((car) => [car.advertId, car]));
+    assert.equal(rows.length, expected.length);
+    for (const row of rows) {
+      const car = truth.get(row.advert_id)!;
+      // The simulator's second body is an estate, named in the subtitle ("1.2 PureTech Allure SW 5dr"); the usual body is not named, so not known.
+      assert.deepEqual([row.body_type, row.fuel_type, row.gearbox], [car.bodyType === 'Estate' ? 'Estate' : null, car.fuelType, car.transmission], row.subtitle);
+    }
+    const { rows: deals } = await database.db.query<{ terms: string[] }>(
+      `SELECT d.sample_summary->'terms' AS terms FROM deals d JOIN listings l USING (advert_id) WHERE l.make = 'Peugeot' AND l.model = '308'`,
+    );
+    assert.ok(deals.length > 0 && deals.every((deal) => deal.terms.some((term) => term.startsWith('body='))), 'every valuation tells the bodies apart');
   });
 
   it('closes the browser context at once when the workflow is cancelled', async () => {

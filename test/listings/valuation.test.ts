@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { USUAL_BODY } from '../../domain/listings/body-type';
 import { ageInYears, categoricalFeatures, parseSubtitle, type PricedCar, registrationDate } from '../../domain/listings/car-features';
 import { AGE_WINDOWS_YEARS, CONSERVATIVE_LEVEL, MIN_SAMPLE, type Valuation, valueModel } from '../../domain/listings/valuation';
 import { seededUniform } from '../../simulators/seeded-random';
@@ -8,11 +9,12 @@ const AS_OF = new Date(Date.UTC(2026, 11, 1));
 const TRIM_PREMIUM: Record<string, number> = { SE: 1, 'ST-Line': 1.08, Titanium: 1.15 };
 const ENGINE_PREMIUM: Record<string, number> = { '1.0 EcoBoost 100': 1, '1.5 EcoBoost 150': 1.12 };
 
-/** A log-linear market: £24,000 new, −11 % a year from the plate, −3 % per 10,000 miles, trims and engines by premium, private sellers −6 %. */
+/** A log-linear market: £24,000 new, −11 % a year from the plate, −3 % per 10,000 miles, trims and engines by premium, private sellers −6 %, estates +6 %. */
 function fairValue(car: PricedCar): number {
-  const { engine, trim } = parseSubtitle(car.subtitle);
+  const { engine, trim, body } = parseSubtitle(car.subtitle);
   return (
     24_000 *
+    (body === 'Estate' ? 1.06 : 1) *
     TRIM_PREMIUM[trim!]! *
     ENGINE_PREMIUM[engine!]! *
     (car.sellerType === 'private' ? 0.94 : 1) *
@@ -21,8 +23,11 @@ function fairValue(car: PricedCar): number {
   );
 }
 
-/** `size` cars over 2018–2025 plates with ±2 % price noise (seeded), and the given bargains at 75 % of fair value. */
-function market(size: number, options: { years?: number[]; bargains?: number } = {}): PricedCar[] {
+/**
+ * `size` cars over 2018–2025 plates with ±2 % price noise (seeded), and the given bargains at 75 %
+ * of fair value; the cars `estate` picks are estates that only their subtitle names.
+ */
+function market(size: number, options: { years?: number[]; bargains?: number; estate?: (i: number) => boolean } = {}): PricedCar[] {
   const random = seededUniform(size * 7);
   const years = options.years ?? [2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025];
   const cars: PricedCar[] = [];
@@ -37,7 +42,7 @@ function market(size: number, options: { years?: number[]; bargains?: number } =
       year,
       plate,
       mileage: Math.round((2026 - year) * (6_000 + random() * 6_000)),
-      subtitle: `${engine} ${trim} 5dr`,
+      subtitle: options.estate?.(i) ? `${engine} ${trim} Estate 5dr` : `${engine} ${trim} 5dr`,
       sellerType: random() < 0.2 ? 'private' : 'trade',
     };
     const noise = 0.98 + random() * 0.04;
@@ -53,13 +58,14 @@ const rated = (valuation: Valuation | undefined) => {
 };
 
 describe('card features', () => {
-  it('splits a subtitle into engine, trim and doors', () => {
-    assert.deepEqual(parseSubtitle('1.0 EcoBoost ST-Line 5dr'), { engine: '1.0 EcoBoost', trim: 'ST-Line', doors: '5dr' });
-    assert.deepEqual(parseSubtitle('2.0 TDI 150 SE Nav 5dr DSG'), { engine: '2.0 TDI 150', trim: 'SE Nav', doors: '5dr' });
-    assert.deepEqual(parseSubtitle('1.6 T-GDi GT-Line S 5dr DCT'), { engine: '1.6 T-GDi', trim: 'GT-Line S', doors: '5dr' });
-    assert.deepEqual(parseSubtitle('3.6 997 Carrera Cabriolet 2dr'), { engine: '3.6 997', trim: 'Carrera Cabriolet', doors: '2dr' });
-    assert.deepEqual(parseSubtitle('Titanium 3dr'), { engine: null, trim: 'Titanium', doors: '3dr' });
-    assert.deepEqual(parseSubtitle(null), { engine: null, trim: null, doors: null });
+  it('splits a subtitle into engine, trim, doors and the body it names', () => {
+    assert.deepEqual(parseSubtitle('1.0 EcoBoost ST-Line 5dr'), { engine: '1.0 EcoBoost', trim: 'ST-Line', doors: '5dr', body: null });
+    assert.deepEqual(parseSubtitle('2.0 TDI 150 SE Nav 5dr DSG'), { engine: '2.0 TDI 150', trim: 'SE Nav', doors: '5dr', body: null });
+    assert.deepEqual(parseSubtitle('1.6 T-GDi GT-Line S 5dr DCT'), { engine: '1.6 T-GDi', trim: 'GT-Line S', doors: '5dr', body: null });
+    assert.deepEqual(parseSubtitle('3.6 997 Carrera Cabriolet 2dr'), { engine: '3.6 997', trim: 'Carrera', doors: '2dr', body: 'Convertible' });
+    assert.deepEqual(parseSubtitle('1.4T Design Sports Tourer 5dr'), { engine: '1.4T', trim: 'Design', doors: '5dr', body: 'Estate' });
+    assert.deepEqual(parseSubtitle('Titanium 3dr'), { engine: null, trim: 'Titanium', doors: '3dr', body: null });
+    assert.deepEqual(parseSubtitle(null), { engine: null, trim: null, doors: null, body: null });
   });
 
   it('dates a car from its plate half-year, and mid-year without a plate', () => {
@@ -74,7 +80,16 @@ describe('card features', () => {
 
   it('lower-cases categorical levels and leaves unknown ones null', () => {
     const car: PricedCar = { id: 'x', price: 1, year: 2020, plate: '20', mileage: 1, subtitle: '1.0 TSI Life 5dr', sellerType: 'trade', fuel: 'Petrol' };
-    assert.deepEqual(categoricalFeatures(car), { engine: '1.0 tsi', trim: 'life', doors: '5dr', seller: 'trade', body: null, fuel: 'petrol', gearbox: null });
+    assert.deepEqual(categoricalFeatures(car), { engine: '1.0 tsi', trim: 'life', doors: '5dr', seller: 'trade', body: USUAL_BODY, fuel: 'petrol', gearbox: null });
+    assert.equal(categoricalFeatures({ ...car, subtitle: null }).body, null, 'no subtitle says nothing of the body');
+  });
+
+  it('takes the body the subtitle names when none is stated, the stated one first', () => {
+    const estate: PricedCar = { id: 'x', price: 1, year: 2020, plate: '20', mileage: 1, subtitle: '1.0 TSI Life Estate 5dr', sellerType: 'trade' };
+    assert.deepEqual([categoricalFeatures(estate).trim, categoricalFeatures(estate).body], ['life', 'estate']);
+    assert.equal(categoricalFeatures({ ...estate, body: 'Estate' }).body, 'estate');
+    assert.equal(categoricalFeatures({ ...estate, subtitle: '1.0 TSI Life 5dr', body: 'Hatchback' }).body, 'hatchback');
+    assert.equal(categoricalFeatures({ ...estate, subtitle: '1.0 TSI Life 5dr' }).body, USUAL_BODY, 'a subtitle naming no body: the usual one');
   });
 });
 
@@ -90,6 +105,22 @@ describe('valuation', () => {
       assert.equal(valuation.confidenceLevel, CONSERVATIVE_LEVEL);
       assert.equal(valuation.margin, (valuation.conservativeValue - car.price) / car.price);
       assert.equal(valuation.rating, valuation.margin >= 0.15 ? 'excellent' : valuation.margin >= 0.1 ? 'good' : valuation.margin >= 0.05 ? 'negotiation' : 'reject');
+    }
+  });
+
+  it('values an estate that only its subtitle names as an estate, and its trim as the trim, whether estates are few or most', () => {
+    for (const [share, estate] of [
+      ['a third', (i: number) => i % 3 === 1],
+      ['two thirds', (i: number) => i % 3 !== 1],
+    ] as const) {
+      const cars = market(240, { estate });
+      const valuations = valueModel(cars, AS_OF);
+      for (const car of cars) {
+        const valuation = rated(valuations.get(car.id));
+        const error = valuation.estimatedValue / fairValue(car) - 1;
+        assert.ok(Math.abs(error) < 0.02, `estates ${share}: ${car.id} (${car.subtitle}) off by ${(error * 100).toFixed(2)} %`);
+        assert.ok(valuation.sample.terms.some((term) => term.startsWith('body=')), valuation.sample.terms.join(', '));
+      }
     }
   });
 
