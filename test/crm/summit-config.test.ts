@@ -126,7 +126,7 @@ describe('HighLevel sandbox seeder', () => {
     try {
       const encryptionKey = generateEncryptionKey();
       const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: encryptionKey });
-      const context = { settings, db: database.db, temporal: temporal.client, queues: uniqueQueues('crmseed') };
+      const context = { settings, db: database.db, temporal: temporal.client, queues: uniqueQueues('crmseed'), startedAt: new Date() };
       assert.match(await crmSandboxSeeder.seed(context), /configured for the simulator.*no pending leads/);
       const config = await loadCrmConfig(database.db, SecretBox.fromBase64(encryptionKey));
       assert.equal(config?.apiToken, HIGHLEVEL_SIMULATOR_TOKEN);
