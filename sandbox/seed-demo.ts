@@ -15,6 +15,8 @@ export interface SandboxContext {
   db: Database;
   temporal: Client;
   queues: TaskQueues;
+  /** When the stack started: the seeders say how long after it their demo data was complete. */
+  startedAt: Date;
 }
 
 export interface SandboxSeeder {
@@ -32,15 +34,17 @@ const platformSelfTest: SandboxSeeder = {
 };
 
 /**
- * Every source's sandbox seeder, in order; each pipeline adds its own. The CRM seeder comes last: it
- * waits for the demo permit pulls' leads (Accela, Socrata and ArcGIS).
+ * Every source's sandbox seeder, in order; each pipeline adds its own. The seeders that only start long runs (the demo
+ * permit pulls, the scrapes) come first, so those runs are under way while the self-test and the CEPiK report, which
+ * the seeders wait for, take their few seconds. The CRM seeder comes last: it waits for the demo permit pulls' leads
+ * (Accela, Socrata and ArcGIS), then for their sync.
  */
 export const sandboxSeeders: SandboxSeeder[] = [
+  accelaSandboxSeeder,
+  ...openDataSandboxSeeders,
+  autotraderSandboxSeeder,
   platformSelfTest,
   cepikSandboxSeeder,
-  accelaSandboxSeeder,
-  autotraderSandboxSeeder,
-  ...openDataSandboxSeeders,
   crmSandboxSeeder,
 ];
 

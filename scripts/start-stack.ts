@@ -121,7 +121,7 @@ async function main() {
     ];
     console.log(banner.join('\n'));
 
-    if (settings.SOURCES === 'sandbox') await seedSandbox({ settings, db: api.db, temporal: api.client, queues: api.queues });
+    if (settings.SOURCES === 'sandbox') await seedSandbox({ settings, db: api.db, temporal: api.client, queues: api.queues, startedAt });
   } catch (error) {
     logger.fatal({ err: error }, 'Prospector failed to start');
     await shutdown('start-up failure', 1);

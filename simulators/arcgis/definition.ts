@@ -2,9 +2,9 @@ import type { SimulatorDefinition } from '../registry';
 import { startArcGisSimulator } from './server';
 
 /**
- * The sandbox's ArcGIS permit layer: 3,500 permits over the last 30 years (a few malformed, so rejects show), pages of
- * at most 1,000 features and a little latency. No Settings key points at it: the demo county (sandbox/open-data.ts)
- * carries its layer URL.
+ * The sandbox's ArcGIS permit layer: 1,200 permits over the last 30 years, making a few hundred leads of every tier (a
+ * few malformed, so rejects show), pages of at most 1,000 features and a little latency. No Settings key points at it:
+ * the demo county (sandbox/open-data.ts) carries its layer URL.
  */
 export const arcgisSimulatorDefinition: SimulatorDefinition = {
   name: 'arcgis',
@@ -12,6 +12,6 @@ export const arcgisSimulatorDefinition: SimulatorDefinition = {
   urlSettings: [],
   start: ({ host, port }) => {
     const toYear = new Date().getUTCFullYear();
-    return startArcGisSimulator({ host, port, permits: 3500, fromYear: toYear - 29, toYear, malformedRows: 1, latencyMs: 20 });
+    return startArcGisSimulator({ host, port, permits: 1200, fromYear: toYear - 29, toYear, malformedRows: 1, latencyMs: 20 });
   },
 };

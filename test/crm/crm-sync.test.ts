@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loadSettings } from '../../config/settings';
+import { crmSandboxSeeder } from '../../sandbox/crm';
 import { PENDING_LEADS_SYNC_WORKFLOW_ID } from '../../workflows/crm/workflow-ids';
+import { TEST_ENCRYPTION_KEY } from '../support/encryption-key';
 import { recordHistory } from '../support/history-fixtures';
 import { waitFor } from '../support/wait-for';
 import { RATE_MAX, startSyncHarness } from './sync-harness';
@@ -158,6 +161,27 @@ describe('CRM sync to HighLevel (real Temporal dev server, real PostgreSQL, High
     const rows = await leadRows(leads.ids);
     assert.equal(rows.filter((row) => row.sync_status === 'pending').length, 0);
     assert.equal(new Set(rows.map((row) => row.crm_contact_id).filter(Boolean)).size, leads.people);
+  });
+
+  // Here, not in a file of its own: the sandbox's sync is the pending-leads run, whose workflow id the tests above use
+  // too, and the tests of one file never run at once.
+  it('runs the sandbox’s sync of every pending lead and says when all with a phone or email are synced', async (t) => {
+    const { db, temporal, queues, simulator, syncStatus } = await startSyncHarness(t);
+    const leads = await insertSyntheticLeads(db, 60);
+    const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+    const startedAt = new Date(Date.now() - 30_000);
+
+    const message = await crmSandboxSeeder.seed({ settings, db, temporal: temporal.client, queues, startedAt });
+
+    const withContact = leads.count - leads.skipped;
+    const said = message.match(
+      new RegExp(`^all ${withContact} demo leads with a phone or email synced to the CRM simulator \\(\\+(\\d+) s after start\\); ${leads.skipped} leads without a phone or email skipped$`),
+    );
+    assert.ok(said, message);
+    assert.ok(Number(said[1]) >= 30, `counted from the stack's start: ${message}`);
+    assert.deepEqual((await syncStatus()).counts, { pending: 0, synced: withContact, failed: 0, skipped: leads.skipped }, 'said once the sync is over');
+    assert.equal(simulator.contacts().length, leads.people, 'one contact per person');
+    assert.match(await crmSandboxSeeder.seed({ settings, db, temporal: temporal.client, queues, startedAt }), /configuration kept; no pending leads to sync/);
   });
 
   it('marks a lead HighLevel refuses as failed with the CRM\'s message, and goes on with the others', async (t) => {

@@ -5,7 +5,7 @@ import { loadCrmConfig } from '../../stores/crm/config';
 import { loadSettings } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { freePort } from '../../platform/free-port';
-import { crmSandboxSeeder } from '../../sandbox/crm';
+import { crmSandboxSeeder, demoLeadsSyncOutcome } from '../../sandbox/crm';
 import {
   HIGHLEVEL_SIMULATOR_LOCATION,
   HIGHLEVEL_SIMULATOR_TOKEN,
@@ -126,7 +126,7 @@ describe('HighLevel sandbox seeder', () => {
     try {
       const encryptionKey = generateEncryptionKey();
       const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: encryptionKey });
-      const context = { settings, db: database.db, temporal: temporal.client, queues: uniqueQueues('crmseed') };
+      const context = { settings, db: database.db, temporal: temporal.client, queues: uniqueQueues('crmseed'), startedAt: new Date() };
       assert.match(await crmSandboxSeeder.seed(context), /configured for the simulator.*no pending leads/);
       const config = await loadCrmConfig(database.db, SecretBox.fromBase64(encryptionKey));
       assert.equal(config?.apiToken, HIGHLEVEL_SIMULATOR_TOKEN);
@@ -137,5 +137,17 @@ describe('HighLevel sandbox seeder', () => {
       await temporal.teardown();
       await database.drop();
     }
+  });
+
+  it('says when the demo leads are synced, or what is left when the sync did not reach them all', () => {
+    assert.equal(
+      demoLeadsSyncOutcome({ pending: 0, synced: 200, failed: 0, skipped: 767 }, 101_600),
+      'all 200 demo leads with a phone or email synced to the CRM simulator (+102 s after start); 767 leads without a phone or email skipped',
+    );
+    assert.equal(demoLeadsSyncOutcome({ pending: 0, synced: 200, failed: 0, skipped: 0 }, 99_000), 'all 200 demo leads with a phone or email synced to the CRM simulator (+99 s after start)');
+    assert.equal(
+      demoLeadsSyncOutcome({ pending: 3, synced: 190, failed: 7, skipped: 0 }, 98_400),
+      '190 demo leads synced to the CRM simulator (+98 s after start), 7 failed, 3 still pending; see GET /api/summit/sync-status',
+    );
   });
 });

@@ -56,6 +56,7 @@ export async function startSyncHarness(
   return {
     db: database.db,
     temporal,
+    queues,
     simulator,
     configure,
     /** Stops the workers (as a deploy or crash would) and starts new ones on the same queues. */

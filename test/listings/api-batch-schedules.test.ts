@@ -194,7 +194,7 @@ describe('listing API, batch workflow and schedules (real Temporal, PostgreSQL a
 
   it('sandbox seeder starts the configured models, and leaves running ones alone on a restart', async () => {
     const settings = loadSettings({ ...process.env, AUTOTRADER_SANDBOX_MODELS: 'Suzuki:Swift, tesla:model 3', AUTOTRADER_SANDBOX_DELAY: '0' });
-    const context = { settings, db: database.db, temporal: temporal.client, queues };
+    const context = { settings, db: database.db, temporal: temporal.client, queues, startedAt: new Date() };
     simulator.setLatency(300);
     try {
       assert.match(await autotraderSandboxSeeder.seed(context), /started for Suzuki Swift, Tesla Model 3;/);

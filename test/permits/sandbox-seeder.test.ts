@@ -35,7 +35,7 @@ describe('Accela sandbox seeder', () => {
   it('adds the demo county once and starts its historical pull once', async () => {
     const key = generateEncryptionKey();
     const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: key });
-    const context = { settings, db: database.db, temporal: temporal.client, queues };
+    const context = { settings, db: database.db, temporal: temporal.client, queues, startedAt: new Date() };
     const first = await accelaSandboxSeeder.seed(context);
     assert.match(first, /historical pull started/);
     const second = await accelaSandboxSeeder.seed(context);
@@ -85,7 +85,7 @@ describe('Socrata and ArcGIS sandbox seeders', () => {
 
   it('adds one demo county per platform on its simulator’s fixed port, once, and starts each historical pull once', async () => {
     const settings = loadSettings({ ...process.env, ENCRYPTION_KEY: generateEncryptionKey(), SIMULATOR_BASE_PORT: '4700' });
-    const context = { settings, db: database.db, temporal: temporal.client, queues };
+    const context = { settings, db: database.db, temporal: temporal.client, queues, startedAt: new Date() };
     assert.deepEqual(openDataSandboxSeeders.map((seeder) => seeder.name), ['socrata', 'arcgis']);
     for (const seeder of openDataSandboxSeeders) assert.match(await seeder.seed(context), /historical pull started/);
     for (const seeder of openDataSandboxSeeders) assert.match(await seeder.seed(context), /historical pull job \d+ is pending/);
@@ -109,7 +109,7 @@ describe('Socrata and ArcGIS sandbox seeders', () => {
   });
 
   for (const definition of [socrataSimulatorDefinition, arcgisSimulatorDefinition]) {
-    it(`serves the ${definition.name} demo county’s source and mapping: a few thousand permits, every mapped column`, async () => {
+    it(`serves the ${definition.name} demo county’s source and mapping: about a thousand permits, every mapped column`, async () => {
       const running = await definition.start({ host: '127.0.0.1', port: 0 });
       try {
         // The base port that puts this simulator where it listens: the demo county's URL must reach it.
@@ -120,7 +120,7 @@ describe('Socrata and ArcGIS sandbox seeders', () => {
           : { platform: county.platform, layer_url: county.layer_url, field_mapping: county.field_mapping };
         const outcome = await testOpenDataSource(loadSettings(process.env), source, county.source_token);
         assert.equal(outcome.success, true, outcome.error_message ?? undefined);
-        assert.ok(outcome.records_seen! >= 2000 && outcome.records_seen! <= 5000, `${outcome.records_seen} permits`);
+        assert.ok(outcome.records_seen! >= 800 && outcome.records_seen! <= 1500, `${outcome.records_seen} permits`);
       } finally {
         await running.close();
       }

@@ -9,6 +9,13 @@ import { highlevelSimulatorDefinition } from '../../simulators/highlevel/definit
 import { stackFolderAndPorts, startStack, stopStack, waitForOutput } from '../support/stack';
 import { waitFor } from '../support/wait-for';
 
+interface DemoLead {
+  owner_phone: string | null;
+  owner_email: string | null;
+  sync_status: string;
+  crm_contact_id: string | null;
+}
+
 // Generous: the whole stack, three 30-year permit pulls, Chromium scrapes and a CEPiK report on a loaded machine.
 const DEMO_DATA_WAIT_MS = 600_000;
 
@@ -18,7 +25,7 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('pulls a demo county per platform, syncs the demo leads to the CRM simulator, delivers deal alerts to the local receiver and runs the CEPiK report', async () => {
+  it('pulls a demo county per platform with leads of every tier, syncs every demo lead with a phone or email to the CRM simulator and says so, delivers deal alerts to the local receiver and runs the CEPiK report', async () => {
     const folder = await stackFolderAndPorts();
     dataDir = folder.dataDir;
     const simulatorBasePort = await freePort();
@@ -50,23 +57,37 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
       const report = await get(`${api}/api/registrations/lease-expiry?region=24`);
       assert.equal(report.status, 200, 'the start-up report answers at once, with no new pull');
 
-      const synced = await waitFor(
-        'demo leads synced to the CRM simulator',
-        async () => {
-          const { body } = await get(`${api}/api/summit/sync-status`);
-          return body.data.counts.synced > 0 && body.data.counts.pending === 0 ? (body.data.counts.synced as number) : null;
-        },
-        { timeoutMs: DEMO_DATA_WAIT_MS, intervalMs: 2_000 },
-      );
+      // The CRM seeder says when the sync of the demo leads is over; every lead with a phone or email must then be synced.
+      const done = await waitForOutput(stack.output, /"seeder":"highlevel"[^\n]*all (\d+) demo leads with a phone or email synced to the CRM simulator/, DEMO_DATA_WAIT_MS);
+      const synced = Number(done[1]);
+      const status = (await get(`${api}/api/summit/sync-status`)).body.data;
+      const { pending, failed } = status.counts;
+      assert.deepEqual({ pending, synced: status.counts.synced, failed }, { pending: 0, synced, failed: 0 }, 'no demo lead is left pending or failed');
+      assert.ok(synced > 0, 'the demo has leads to sync');
+      assert.equal(status.last_run.status, 'completed');
+      assert.equal(status.last_run.created + status.last_run.updated, synced, 'the run synced every synced lead');
+      assert.equal(status.last_run.skipped, status.counts.skipped);
+
+      const exported = await fetch(`${api}/api/leads/export`, { headers: { 'x-api-key': apiKey, accept: 'application/x-ndjson' } });
+      const leads = (await exported.text()).trim().split('\n').map((line) => JSON.parse(line) as DemoLead);
+      assert.equal(leads.length, synced + status.counts.skipped, 'the export holds every demo lead');
+      const unsynced = leads.filter((lead) => (lead.owner_phone || lead.owner_email) && (lead.sync_status !== 'synced' || !lead.crm_contact_id));
+      assert.deepEqual(unsynced, [], 'every demo lead with a phone or email is synced to a contact');
+      const skippedWithContact = leads.filter((lead) => lead.sync_status === 'skipped' && (lead.owner_phone || lead.owner_email));
+      assert.deepEqual(skippedWithContact, [], 'only leads without a phone or email are skipped');
+
       const highlevel = `http://127.0.0.1:${simulatorBasePort + highlevelSimulatorDefinition.portOffset}`;
       const contacts = await fetch(`${highlevel}/contacts/search`, {
         method: 'POST',
         headers: { version: '2021-07-28', authorization: `Bearer ${HIGHLEVEL_SIMULATOR_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ locationId: HIGHLEVEL_SIMULATOR_LOCATION, pageLimit: 1 }),
+        body: JSON.stringify({ locationId: HIGHLEVEL_SIMULATOR_LOCATION, pageLimit: 500 }),
       });
-      const { total } = (await contacts.json()) as { total: number };
-      // Leads of one owner upsert one contact (the sync's `updated` count), so contacts can be fewer than leads.
-      assert.ok(total > 0 && total <= synced, `the simulator holds the synced leads' contacts: ${total} for ${synced} leads`);
+      const found = (await contacts.json()) as { total: number; contacts: { id: string }[] };
+      assert.equal(found.contacts.length, found.total, 'one page holds every contact of the demo');
+      // Leads of one owner go to one contact (the run's `updated` count), so contacts can be fewer than leads.
+      const contactIds = new Set(leads.flatMap((lead) => (lead.crm_contact_id ? [lead.crm_contact_id] : [])));
+      assert.deepEqual(new Set(found.contacts.map((contact) => contact.id)), contactIds, "the simulator holds exactly the synced leads' contacts");
+      assert.equal(found.total, status.last_run.created, 'one contact created per person');
 
       // One demo county per platform, each pulled: permits, leads, and its data current.
       const counties = await waitFor(
@@ -83,6 +104,10 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
         const permits = await get(`${api}/api/permits?county_id=${county.id}&limit=1`);
         const leads = await get(`${api}/api/leads?county_id=${county.id}&limit=1`);
         assert.ok(permits.body.data.length > 0 && leads.body.data.length > 0, `the ${county.platform} demo county has permits and leads`);
+        for (const tier of ['HOT', 'WARM', 'COOL', 'COLD']) {
+          const ofTier = await get(`${api}/api/leads?county_id=${county.id}&tier=${tier}&limit=1`);
+          assert.equal(ofTier.body.data.length, 1, `the ${county.platform} demo county has ${tier} leads`);
+        }
       }
 
       const receiver = `http://127.0.0.1:${simulatorBasePort + alertWebhookSimulatorDefinition.portOffset}/`;

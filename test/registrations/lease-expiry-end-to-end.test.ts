@@ -306,7 +306,7 @@ describe('lease-expiry reports end to end (real Temporal dev server, real Postgr
 
   it('the sandbox seeder runs the Śląskie report and names its insight', async () => {
     await request(api, '/api/registrations/cache?region=24', { method: 'DELETE' });
-    const message = await cepikSandboxSeeder.seed({ settings: api.settings, db: database.db, temporal: temporal.client, queues });
+    const message = await cepikSandboxSeeder.seed({ settings: api.settings, db: database.db, temporal: temporal.client, queues, startedAt: new Date() });
     assert.match(message, /^\d+ premium car leases expiring in ŚLĄSKIE - \w+ sales opportunity \(score \d+, report \d+\)$/);
     const { status, body } = await request(api, '/api/opportunity?region=24');
     assert.equal(status, 200);
