@@ -2,21 +2,17 @@ import type pg from 'pg';
 import { lockCountyWrites } from './county-write-lock';
 
 /**
- * Rebuilds the properties at these addresses from all their permits (newest permit wins for address,
- * owner and parcel), scores them, and keeps leads in step: created for qualifying properties, contact
- * fields refreshed when the owner changes, removed (unless already synced) when a newer HVAC permit
- * makes a property no lead. Two statements whatever the number of addresses, all the work in PostgreSQL:
- * properties (aggregate, score, upsert, link their permits), then leads. The scoring is the rule of
- * domain/permits/scoring.ts as SQL functions (migration 0104; a parity test holds them equal). Holds the
- * county's write lock until `tx` ends, so no caller can aggregate beside a page being written.
+ * The CTEs that rebuild properties from permits (newest permit wins for address, owner and parcel), score them and
+ * upsert them, ending with `upserted_properties (id, inserted, normalized_address)` (new and changed properties
+ * only). `permitsOfAddresses` is a CTE name or parenthesised query giving every permit of the touched addresses
+ * as they are to be, in the permits table's column names and types. Parameters: `$1` the county, `$3` the
+ * `yyyy-MM-dd` the HVAC ages are measured at. The scoring is the rule of domain/permits/scoring.ts as SQL functions
+ * (migration 0104; a parity test holds them equal).
  */
-export async function refreshProperties(tx: pg.PoolClient, countyId: number, addressKeys: readonly string[], asOf: string) {
-  if (addressKeys.length === 0) return { created: 0, updated: 0, leadsCreated: 0 };
-  await lockCountyWrites(tx, countyId);
+export function propertyUpsertCtes(permitsOfAddresses: string): string {
   const newest = (column: string, presentWhen = column) =>
     `(array_agg(p.${column} ORDER BY p.opened_date DESC, p.record_id DESC) FILTER (WHERE p.${presentWhen} IS NOT NULL))[1]`;
-  const properties = await tx.query<{ created: number; updated: number }>(
-    `WITH aggregated AS (
+  return `aggregated AS (
        SELECT p.normalized_address,
               (array_agg(p.address ORDER BY p.opened_date DESC, p.record_id DESC))[1] AS address,
               ${newest('city')} AS city, ${newest('state')} AS state, ${newest('postal_code')} AS postal_code,
@@ -25,8 +21,7 @@ export async function refreshProperties(tx: pg.PoolClient, countyId: number, add
               ${newest('land_value')} AS land_value, ${newest('improved_value')} AS improved_value,
               (max(p.opened_date) FILTER (WHERE p.is_hvac))::date AS latest_hvac,
               count(*)::int AS permit_count
-         FROM permits p
-        WHERE p.county_id = $1 AND p.normalized_address = ANY($2::text[])
+         FROM ${permitsOfAddresses} p
         GROUP BY p.normalized_address
      ), aged AS (
        SELECT a.*, permit_hvac_age_years(a.latest_hvac, $3::date) AS hvac_age_years,
@@ -37,7 +32,7 @@ export async function refreshProperties(tx: pg.PoolClient, countyId: number, add
        SELECT aged.*, permit_lead_score(aged.hvac_age_years::float8, aged.property_value::float8, NULL,
                                         extract(year FROM $3::date)::int) AS lead_score
          FROM aged
-     ), upserted AS (
+     ), upserted_properties AS (
        INSERT INTO properties (county_id, normalized_address, address, city, state, postal_code, owner_name, owner_phone,
          owner_email, parcel_number, land_value, improved_value, latest_hvac_permit_date, hvac_age_years, permit_count,
          lead_score, lead_tier)
@@ -62,9 +57,25 @@ export async function refreshProperties(tx: pg.PoolClient, countyId: number, add
               EXCLUDED.improved_value, EXCLUDED.latest_hvac_permit_date, EXCLUDED.hvac_age_years,
               EXCLUDED.permit_count, EXCLUDED.lead_score, EXCLUDED.lead_tier)
        RETURNING id, (xmax = 0) AS inserted, normalized_address
-     ), property_ids AS (
+     )`;
+}
+
+/**
+ * Rebuilds the properties at these addresses from all their saved permits, scores them, links the permits to them,
+ * and keeps their leads in step (`refreshLeads`). Two statements whatever the number of addresses, all the work in
+ * PostgreSQL. For permits already saved (leads made from chosen permits); a pulled page saves its permits and
+ * properties together (`savePermitPage`). Holds the county's write lock until `tx` ends, so no caller can aggregate
+ * beside a page being written.
+ */
+export async function refreshProperties(tx: pg.PoolClient, countyId: number, addressKeys: readonly string[], asOf: string) {
+  if (addressKeys.length === 0) return { created: 0, updated: 0, leadsCreated: 0 };
+  await lockCountyWrites(tx, countyId);
+  const properties = await tx.query<{ created: number; updated: number }>(
+    `WITH permits_of_addresses AS (
+       SELECT * FROM permits WHERE county_id = $1 AND normalized_address = ANY($2::text[])
+     ), ${propertyUpsertCtes('permits_of_addresses')}, property_ids AS (
        -- New and changed properties come from the upsert (this statement cannot see them in the table); unchanged ones from the table.
-       SELECT id, normalized_address FROM upserted
+       SELECT id, normalized_address FROM upserted_properties
        UNION
        SELECT id, normalized_address FROM properties WHERE county_id = $1 AND normalized_address = ANY($2::text[])
      ), linked AS (
@@ -72,10 +83,20 @@ export async function refreshProperties(tx: pg.PoolClient, countyId: number, add
          FROM property_ids pr
         WHERE p.county_id = $1 AND p.normalized_address = pr.normalized_address AND p.property_id IS DISTINCT FROM pr.id
      )
-     SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`,
+     SELECT count(*) FILTER (WHERE inserted)::int AS created, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted_properties`,
     [countyId, addressKeys, asOf],
   );
+  const { created, updated } = properties.rows[0]!;
+  return { created, updated, leadsCreated: await refreshLeads(tx, countyId, addressKeys, asOf) };
+}
 
+/**
+ * Keeps the leads of the properties at these addresses in step with them: created for qualifying properties,
+ * contact fields refreshed when the owner changes, removed (unless already synced) when a newer HVAC permit makes
+ * a property no lead. One statement; returns how many leads are new. The caller holds the county's write lock.
+ */
+export async function refreshLeads(tx: pg.PoolClient, countyId: number, addressKeys: readonly string[], asOf: string): Promise<number> {
+  if (addressKeys.length === 0) return 0;
   const leads = await tx.query<{ created: number }>(
     `WITH touched AS (
        SELECT pr.*, permit_qualifies_as_lead(pr.latest_hvac_permit_date, $3::date) AS is_lead
@@ -108,6 +129,5 @@ export async function refreshProperties(tx: pg.PoolClient, countyId: number, add
      SELECT count(*) FILTER (WHERE inserted)::int AS created FROM upserted`,
     [countyId, addressKeys, asOf],
   );
-  const { created, updated } = properties.rows[0]!;
-  return { created, updated, leadsCreated: leads.rows[0]!.created };
+  return leads.rows[0]!.created;
 }
