@@ -12,9 +12,9 @@ import { siblingTaskQueue } from '../../platform/task-queues';
 import { ensureIncrementalSchedule } from '../../schedules/permits';
 import { type AccelaPullConfig, type CountyPullConfig, findCounty, loadCountyPullConfig, type OpenDataPullConfig } from '../../stores/permits/county-store';
 import { ensureRunningJob, finishJob, type JobStatus, type JobType, markJobRunning, markYearCompleted, type PageCounts, recordPage } from '../../stores/permits/job-store';
-import { upsertPermits, type PermitToSave } from '../../stores/permits/permit-store';
+import { savePermitPage, type PermitToSave } from '../../stores/permits/permit-store';
 import { permitsFetchedTotal, permitsSavedTotal } from '../../platform/metrics';
-import { refreshProperties } from '../../stores/permits/property-store';
+import { refreshLeads } from '../../stores/permits/property-store';
 import { addRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
 import type { ActivityDependencies } from '../dependencies';
 import { PERMIT_PULL_WAITING_SIGNAL, type PullWaiting } from '../../workflows/permits/ids';
@@ -174,20 +174,23 @@ export function createPermitActivities(deps: ActivityDependencies) {
     };
   }
 
-  /** One page in one transaction; `beat` heartbeats (after every API call) with what the caller has done so far. */
-  async function pullPage(county: CountyPullConfig, reader: OpenDataPageReader, input: PermitPageInput, beat: () => void): Promise<PermitPageResult> {
-    const fetched = county.platform === 'accela' ? await fetchAccelaPage(county, input, beat) : await fetchOpenDataPage(county, reader, input, beat);
+  function fetchPage(county: CountyPullConfig, reader: OpenDataPageReader, input: PermitPageInput, beat: () => void): Promise<FetchedPage> {
+    return county.platform === 'accela' ? fetchAccelaPage(county, input, beat) : fetchOpenDataPage(county, reader, input, beat);
+  }
+
+  /** Saves a fetched page in one transaction: permits, properties, leads, progress and rejects. */
+  async function savePage(county: CountyPullConfig, input: PermitPageInput, fetched: FetchedPage): Promise<PermitPageResult> {
     const counts = await withTransaction(db, async (tx) => {
       // The stores take the county's write lock: pages of different years write in turns, while
       // their fetching overlaps.
-      const permits = await upsertPermits(tx, county.id, fetched.toSave);
-      const properties = await refreshProperties(tx, county.id, permits.addressKeys, input.asOf);
+      const saved = await savePermitPage(tx, county.id, fetched.toSave, input.asOf);
+      const leadsCreated = await refreshLeads(tx, county.id, saved.addressKeys, input.asOf);
       const pageCounts: PageCounts = {
         permitsPulled: fetched.pulled,
-        permitsSaved: permits.inserted + permits.updated,
-        propertiesCreated: properties.created,
-        propertiesUpdated: properties.updated,
-        leadsCreated: properties.leadsCreated,
+        permitsSaved: saved.inserted + saved.updated,
+        propertiesCreated: saved.propertiesCreated,
+        propertiesUpdated: saved.propertiesUpdated,
+        leadsCreated,
         rejected: fetched.rejects.length,
       };
       const fraction = cursorProgress(input.cursor);
@@ -209,13 +212,17 @@ export function createPermitActivities(deps: ActivityDependencies) {
      * before `pullPermitPages` existed call this one.)
      */
     async pullPermitPage(input: PermitPageInput): Promise<PermitPageResult> {
-      return pullPage(await countyOrFail(input.countyId), openDataReader(), input, () => heartbeat());
+      const county = await countyOrFail(input.countyId);
+      const beat = () => heartbeat();
+      return savePage(county, input, await fetchPage(county, openDataReader(), input, beat));
     },
 
     /**
-     * Several pages in a row, each as `pullPermitPage` (its own transaction), heartbeating the cursor after
-     * each: a retry resumes after the last page it heard of (a page saved twice counts once). Stops at the
-     * end of the cursor, after `maxPages` pages, or at `maxPermits`.
+     * Several pages in a row, each saved as `pullPermitPage` saves it (its own transaction), heartbeating the cursor
+     * after each: a retry resumes after the last page it heard of (a page saved twice counts once). The next page is
+     * fetched while this one is written, so the source's latency and the database's work overlap (a page fetched
+     * but not saved when the activity fails is fetched again by the retry). Stops at the end of the cursor, after
+     * `maxPages` pages, or at `maxPermits`.
      */
     async pullPermitPages(input: PermitPagesInput): Promise<PermitPagesResult> {
       const county = await countyOrFail(input.countyId);
@@ -223,8 +230,22 @@ export function createPermitActivities(deps: ActivityDependencies) {
       const maxPages = Math.min(input.maxPages ?? Infinity, settings.ACCELA_PAGES_PER_ACTIVITY);
       const resumed = Context.current().info.heartbeatDetails as PagesProgress | undefined;
       let progress: PagesProgress = resumed ?? { cursor: input.cursor, counts: emptyCounts(), pages: 0 };
-      while (progress.cursor && progress.pages < maxPages && !(input.maxPermits && progress.counts.permitsPulled >= input.maxPermits)) {
-        const page = await pullPage(county, reader, { ...input, cursor: progress.cursor }, () => heartbeat(progress));
+      const wantsMore = (pages: number, permitsPulled: number) => pages < maxPages && !(input.maxPermits && permitsPulled >= input.maxPermits);
+      const beat = () => heartbeat(progress);
+      const fetchAt = (cursor: PullCursor) => fetchPage(county, reader, { ...input, cursor }, beat);
+      let next = progress.cursor && wantsMore(progress.pages, progress.counts.permitsPulled) ? fetchAt(progress.cursor) : null;
+      while (next && progress.cursor) {
+        const fetched = await next;
+        const pageInput = { ...input, cursor: progress.cursor };
+        next = fetched.nextCursor && wantsMore(progress.pages + 1, progress.counts.permitsPulled + fetched.pulled) ? fetchAt(fetched.nextCursor) : null;
+        let page: PermitPageResult;
+        try {
+          page = await savePage(county, pageInput, fetched);
+        } catch (error) {
+          // The retry fetches it again; its failure, if any, must not go unhandled.
+          next?.catch(() => undefined);
+          throw error;
+        }
         progress = { cursor: page.nextCursor, counts: addCounts(progress.counts, page.counts), pages: progress.pages + 1 };
         heartbeat(progress);
       }
