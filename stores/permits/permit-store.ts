@@ -15,8 +15,8 @@ export interface PermitToSave {
  * nothing) are merged with the saved permits of the addresses they touch, those addresses' properties are
  * rebuilt and scored from the merge (`propertyUpsertCtes`), and the permits are inserted already linked to their
  * property. (Aggregating after the insert and then linking wrote every new permit twice, with all its indexes.)
- * Counts are what PostgreSQL actually did; `addressKeys` are the addresses touched (a changed permit's old address
- * too), whose leads the caller refreshes. Holds the county's write lock until `tx` ends.
+ * Counts are what PostgreSQL actually did; `addressKeys` are the addresses of the new and changed permits, whose
+ * leads the caller refreshes. Holds the county's write lock until `tx` ends.
  */
 export async function savePermitPage(tx: pg.PoolClient, countyId: number, permits: readonly PermitToSave[], asOf: string) {
   if (permits.length === 0) return { inserted: 0, updated: 0, propertiesCreated: 0, propertiesUpdated: 0, addressKeys: [] as string[] };
@@ -83,16 +83,13 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
                 status_current_mapped, work_class_mapped, permit_class_mapped, applied_date, issued_date, completed_date,
                 valuation, contractor, trades, raw)
      ), changed AS (
-       -- New permits, and saved ones whose record, enrichment or trades differ; the saved address is kept so a permit
-       -- that moved leaves its old property too.
-       SELECT page.*, saved.normalized_address AS saved_address
+       -- New permits, and saved ones whose record, enrichment or trades differ.
+       SELECT page.*
          FROM page LEFT JOIN permits saved ON saved.county_id = $1 AND saved.record_id = page.record_id
         WHERE saved.id IS NULL OR saved.raw IS DISTINCT FROM page.raw OR saved.enriched IS DISTINCT FROM page.enriched
            OR saved.trades IS DISTINCT FROM page.trades
      ), touched AS (
-       SELECT normalized_address FROM changed WHERE normalized_address IS NOT NULL
-       UNION
-       SELECT saved_address FROM changed WHERE saved_address IS NOT NULL
+       SELECT DISTINCT normalized_address FROM changed WHERE normalized_address IS NOT NULL
      ), permits_of_addresses AS (
        -- Every permit of the touched addresses as it will be once the page is saved.
        -- LATERAL keeps these lookups on the address index whatever the planner guesses of the page's size.
