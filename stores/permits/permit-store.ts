@@ -61,12 +61,13 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
     `WITH page AS (
        SELECT $1::bigint AS county_id, r.record_id, r.custom_id, r.tracking_id, r.module, r.type_path, r.is_hvac, r.status,
          r.opened_date, r.updated_date, r.description, r.address, r.city, r.state, r.postal_code, r.normalized_address,
-         r.owner_name, r.owner_phone, r.owner_email, r.parcel_number, r.land_value, r.improved_value, r.enriched, r.raw::jsonb AS raw,
+         r.owner_name, r.owner_phone, r.owner_email, r.parcel_number, r.land_value, r.improved_value, r.enriched, r.raw,
          r.permit_number, r.permit_type, r.permit_type_mapped, r.status_current_mapped, r.work_class_mapped,
          r.permit_class_mapped, r.applied_date, r.issued_date, r.completed_date, r.valuation, r.contractor,
          coalesce(r.trades, '{}') AS trades
-         -- The records as received travel apart from the fields, zipped back row by row: inside the fields' JSON each
-         -- would be lexed as a nested document and then parsed again into JSONB, which cost more than all the rest.
+         -- The records as received travel apart from the fields, zipped back row by row, and are stored as the json
+         -- text they arrive as (migration 0114): inside the fields' JSON each would be lexed as a nested document and
+         -- then parsed again, into JSONB, which cost more than all the rest of the statement.
          FROM ROWS FROM (
                 json_to_recordset($2::json) AS (record_id text, custom_id text, tracking_id bigint, module text,
                   type_path text, is_hvac boolean, status text, opened_date timestamp, updated_date timestamp,
@@ -83,11 +84,12 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
                 status_current_mapped, work_class_mapped, permit_class_mapped, applied_date, issued_date, completed_date,
                 valuation, contractor, trades, raw)
      ), changed AS (
-       -- New permits, and saved ones whose record, enrichment or trades differ.
+       -- New permits, and saved ones whose enrichment, trades or record differ (the records compared as JSON
+       -- values, so a key order or spacing of their text alone is no change; parsed only for permits seen before).
        SELECT page.*
          FROM page LEFT JOIN permits saved ON saved.county_id = $1 AND saved.record_id = page.record_id
-        WHERE saved.id IS NULL OR saved.raw IS DISTINCT FROM page.raw OR saved.enriched IS DISTINCT FROM page.enriched
-           OR saved.trades IS DISTINCT FROM page.trades
+        WHERE saved.id IS NULL OR saved.enriched IS DISTINCT FROM page.enriched OR saved.trades IS DISTINCT FROM page.trades
+           OR saved.raw::jsonb IS DISTINCT FROM page.raw::jsonb
      ), touched AS (
        SELECT DISTINCT normalized_address FROM changed WHERE normalized_address IS NOT NULL
      ), permits_of_addresses AS (
