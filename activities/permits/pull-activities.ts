@@ -232,20 +232,19 @@ export function createPermitActivities(deps: ActivityDependencies) {
       let progress: PagesProgress = resumed ?? { cursor: input.cursor, counts: emptyCounts(), pages: 0 };
       const wantsMore = (pages: number, permitsPulled: number) => pages < maxPages && !(input.maxPermits && permitsPulled >= input.maxPermits);
       const beat = () => heartbeat(progress);
-      const fetchAt = (cursor: PullCursor) => fetchPage(county, reader, { ...input, cursor }, beat);
+      const fetchAt = (cursor: PullCursor) => {
+        const fetching = fetchPage(county, reader, { ...input, cursor }, beat);
+        // A prefetch can fail while the page before it is still being written, before anything awaits it: handled
+        // here, it still fails the activity where it is awaited (or is dropped with the activity's own failure).
+        fetching.catch(() => undefined);
+        return fetching;
+      };
       let next = progress.cursor && wantsMore(progress.pages, progress.counts.permitsPulled) ? fetchAt(progress.cursor) : null;
       while (next && progress.cursor) {
         const fetched = await next;
         const pageInput = { ...input, cursor: progress.cursor };
         next = fetched.nextCursor && wantsMore(progress.pages + 1, progress.counts.permitsPulled + fetched.pulled) ? fetchAt(fetched.nextCursor) : null;
-        let page: PermitPageResult;
-        try {
-          page = await savePage(county, pageInput, fetched);
-        } catch (error) {
-          // The retry fetches it again; its failure, if any, must not go unhandled.
-          next?.catch(() => undefined);
-          throw error;
-        }
+        const page = await savePage(county, pageInput, fetched);
         progress = { cursor: page.nextCursor, counts: addCounts(progress.counts, page.counts), pages: progress.pages + 1 };
         heartbeat(progress);
       }
