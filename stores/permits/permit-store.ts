@@ -20,7 +20,6 @@ export interface PermitToSave {
  */
 export async function savePermitPage(tx: pg.PoolClient, countyId: number, permits: readonly PermitToSave[], asOf: string) {
   if (permits.length === 0) return { inserted: 0, updated: 0, propertiesCreated: 0, propertiesUpdated: 0, addressKeys: [] as string[] };
-  await lockCountyWrites(tx, countyId);
   const rows = permits.map(({ fields, enriched }) => ({
     record_id: fields.recordId,
     custom_id: fields.customId,
@@ -57,6 +56,10 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
     contractor: fields.contractor,
     trades: fields.trades,
   }));
+  // Serialised before the lock: the other years' pages wait for it only while PostgreSQL works.
+  const fields = JSON.stringify(rows);
+  const records = JSON.stringify(permits.map((permit) => permit.raw));
+  await lockCountyWrites(tx, countyId);
   const result = await tx.query<{ inserted: number; updated: number; properties_created: number; properties_updated: number; address_keys: string[] }>(
     `WITH page AS (
        SELECT $1::bigint AS county_id, r.record_id, r.custom_id, r.tracking_id, r.module, r.type_path, r.is_hvac, r.status,
@@ -146,7 +149,7 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
             (SELECT count(*) FILTER (WHERE inserted) FROM upserted_properties)::int AS properties_created,
             (SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted_properties)::int AS properties_updated,
             (SELECT coalesce(array_agg(normalized_address), '{}') FROM touched) AS address_keys`,
-    [countyId, JSON.stringify(rows), asOf, JSON.stringify(permits.map((permit) => permit.raw))],
+    [countyId, fields, asOf, records],
   );
   const row = result.rows[0]!;
   return { inserted: row.inserted, updated: row.updated, propertiesCreated: row.properties_created, propertiesUpdated: row.properties_updated, addressKeys: row.address_keys };
