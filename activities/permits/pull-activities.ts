@@ -14,7 +14,6 @@ import { type AccelaPullConfig, type CountyPullConfig, findCounty, loadCountyPul
 import { ensureRunningJob, finishJob, type JobStatus, type JobType, markJobRunning, markYearCompleted, type PageCounts, recordPage } from '../../stores/permits/job-store';
 import { savePermitPage, type PermitToSave } from '../../stores/permits/permit-store';
 import { permitsFetchedTotal, permitsSavedTotal } from '../../platform/metrics';
-import { refreshLeads } from '../../stores/permits/property-store';
 import { addRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
 import type { ActivityDependencies } from '../dependencies';
 import { PERMIT_PULL_WAITING_SIGNAL, type PullWaiting } from '../../workflows/permits/ids';
@@ -181,16 +180,15 @@ export function createPermitActivities(deps: ActivityDependencies) {
   /** Saves a fetched page in one transaction: permits, properties, leads, progress and rejects. */
   async function savePage(county: CountyPullConfig, input: PermitPageInput, fetched: FetchedPage): Promise<PermitPageResult> {
     const counts = await withTransaction(db, async (tx) => {
-      // The stores take the county's write lock: pages of different years write in turns, while
+      // The page statement takes the county's write lock: pages of different years write in turns, while
       // their fetching overlaps.
       const saved = await savePermitPage(tx, county.id, fetched.toSave, input.asOf);
-      const leadsCreated = await refreshLeads(tx, county.id, saved.addressKeys, input.asOf);
       const pageCounts: PageCounts = {
         permitsPulled: fetched.pulled,
         permitsSaved: saved.inserted + saved.updated,
         propertiesCreated: saved.propertiesCreated,
         propertiesUpdated: saved.propertiesUpdated,
-        leadsCreated,
+        leadsCreated: saved.leadsCreated,
         rejected: fetched.rejects.length,
       };
       const fraction = cursorProgress(input.cursor);

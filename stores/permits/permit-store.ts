@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { PermitFields } from '../../domain/permits/permit-record';
 import { lockCountyWrites } from './county-write-lock';
-import { propertyUpsertCtes } from './property-store';
+import { leadUpsertCtes, propertyUpsertCtes } from './property-store';
 
 export interface PermitToSave {
   fields: PermitFields;
@@ -10,16 +10,16 @@ export interface PermitToSave {
 }
 
 /**
- * Saves a page of permits and the properties at their addresses in one statement, each row written once: the
- * page's new and changed permits (an unchanged row is not touched, so a re-run or a retried activity changes
- * nothing) are merged with the saved permits of the addresses they touch, those addresses' properties are
- * rebuilt and scored from the merge (`propertyUpsertCtes`), and the permits are inserted already linked to their
- * property. (Aggregating after the insert and then linking wrote every new permit twice, with all its indexes.)
- * Counts are what PostgreSQL actually did; `addressKeys` are the addresses of the new and changed permits, whose
- * leads the caller refreshes. Holds the county's write lock until `tx` ends.
+ * Saves a page of permits with the properties and leads at their addresses in one statement, each row written
+ * once: the page's new and changed permits (an unchanged row is not touched, so a re-run or a retried activity
+ * changes nothing) are merged with the saved permits of the addresses they touch, those addresses' properties are
+ * rebuilt and scored from the merge (`propertyUpsertCtes`), their leads kept in step (`leadUpsertCtes`), and the
+ * permits inserted already linked to their property. (Aggregating after the insert and then linking wrote every new
+ * permit twice, with all its indexes.) Counts are what PostgreSQL actually did. Holds the county's write lock until
+ * `tx` ends: every round trip of the page's transaction keeps the county's other pages waiting.
  */
 export async function savePermitPage(tx: pg.PoolClient, countyId: number, permits: readonly PermitToSave[], asOf: string) {
-  if (permits.length === 0) return { inserted: 0, updated: 0, propertiesCreated: 0, propertiesUpdated: 0, addressKeys: [] as string[] };
+  if (permits.length === 0) return { inserted: 0, updated: 0, propertiesCreated: 0, propertiesUpdated: 0, leadsCreated: 0 };
   const rows = permits.map(({ fields, enriched }) => ({
     record_id: fields.recordId,
     custom_id: fields.customId,
@@ -60,7 +60,7 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
   const fields = JSON.stringify(rows);
   const records = JSON.stringify(permits.map((permit) => permit.raw));
   await lockCountyWrites(tx, countyId);
-  const result = await tx.query<{ inserted: number; updated: number; properties_created: number; properties_updated: number; address_keys: string[] }>(
+  const result = await tx.query<{ inserted: number; updated: number; properties_created: number; properties_updated: number; leads_created: number }>(
     `WITH page AS (
        SELECT $1::bigint AS county_id, r.record_id, r.custom_id, r.tracking_id, r.module, r.type_path, r.is_hvac, r.status,
          r.opened_date, r.updated_date, r.description, r.address, r.city, r.state, r.postal_code, r.normalized_address,
@@ -115,7 +115,18 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
        SELECT pr.id, pr.normalized_address
          FROM touched t
         CROSS JOIN LATERAL (SELECT id, normalized_address FROM properties WHERE county_id = $1 AND normalized_address = t.normalized_address) pr
-     ), upserted_permits AS (
+     ), touched_properties AS (
+       -- Every touched property as it will be: new and changed ones from the upsert, unchanged ones from the table.
+       SELECT id, lead_score, lead_tier, owner_name, owner_phone, owner_email, address, city, state, postal_code,
+              hvac_age_years, latest_hvac_permit_date
+         FROM upserted_properties
+       UNION ALL
+       SELECT pr.id, pr.lead_score, pr.lead_tier, pr.owner_name, pr.owner_phone, pr.owner_email, pr.address, pr.city,
+              pr.state, pr.postal_code, pr.hvac_age_years, pr.latest_hvac_permit_date
+         FROM touched t
+        CROSS JOIN LATERAL (SELECT * FROM properties WHERE county_id = $1 AND normalized_address = t.normalized_address) pr
+        WHERE NOT EXISTS (SELECT 1 FROM upserted_properties u WHERE u.id = pr.id)
+     ), ${leadUpsertCtes('touched_properties')}, upserted_permits AS (
        INSERT INTO permits (county_id, record_id, custom_id, tracking_id, module, type_path, is_hvac, status, opened_date,
          updated_date, description, address, city, state, postal_code, normalized_address, owner_name,
          owner_phone, owner_email, parcel_number, land_value, improved_value, enriched, raw, permit_number,
@@ -148,9 +159,9 @@ export async function savePermitPage(tx: pg.PoolClient, countyId: number, permit
             (SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted_permits)::int AS updated,
             (SELECT count(*) FILTER (WHERE inserted) FROM upserted_properties)::int AS properties_created,
             (SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted_properties)::int AS properties_updated,
-            (SELECT coalesce(array_agg(normalized_address), '{}') FROM touched) AS address_keys`,
+            (SELECT count(*) FILTER (WHERE inserted) FROM upserted_leads)::int AS leads_created`,
     [countyId, fields, asOf, records],
   );
   const row = result.rows[0]!;
-  return { inserted: row.inserted, updated: row.updated, propertiesCreated: row.properties_created, propertiesUpdated: row.properties_updated, addressKeys: row.address_keys };
+  return { inserted: row.inserted, updated: row.updated, propertiesCreated: row.properties_created, propertiesUpdated: row.properties_updated, leadsCreated: row.leads_created };
 }

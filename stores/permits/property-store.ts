@@ -3,8 +3,8 @@ import { lockCountyWrites } from './county-write-lock';
 
 /**
  * The CTEs that rebuild properties from permits (newest permit wins for address, owner and parcel), score them and
- * upsert them, ending with `upserted_properties (id, inserted, normalized_address)` (new and changed properties
- * only). `permitsOfAddresses` is a CTE name or parenthesised query giving every permit of the touched addresses
+ * upsert them, ending with `upserted_properties` (new and changed properties only: id, inserted, normalized_address
+ * and the columns `leadUpsertCtes` reads). `permitsOfAddresses` is a CTE name or parenthesised query giving every permit of the touched addresses
  * as they are to be, in the permits table's column names and types. Parameters: `$1` the county, `$3` the
  * `yyyy-MM-dd` the HVAC ages are measured at. The scoring is the rule of domain/permits/scoring.ts as SQL functions
  * (migration 0104; a parity test holds them equal).
@@ -56,7 +56,8 @@ export function propertyUpsertCtes(permitsOfAddresses: string): string {
               EXCLUDED.owner_phone, EXCLUDED.owner_email, EXCLUDED.parcel_number, EXCLUDED.land_value,
               EXCLUDED.improved_value, EXCLUDED.latest_hvac_permit_date, EXCLUDED.hvac_age_years,
               EXCLUDED.permit_count, EXCLUDED.lead_score, EXCLUDED.lead_tier)
-       RETURNING id, (xmax = 0) AS inserted, normalized_address
+       RETURNING id, (xmax = 0) AS inserted, normalized_address, lead_score, lead_tier, owner_name, owner_phone, owner_email,
+         address, city, state, postal_code, hvac_age_years, latest_hvac_permit_date
      )`;
 }
 
@@ -91,25 +92,22 @@ export async function refreshProperties(tx: pg.PoolClient, countyId: number, add
 }
 
 /**
- * Keeps the leads of the properties at these addresses in step with them: created for qualifying properties,
- * contact fields refreshed when the owner changes, removed (unless already synced) when a newer HVAC permit makes
- * a property no lead. One statement; returns how many leads are new. The caller holds the county's write lock.
+ * The CTEs that keep the leads of `touchedProperties` (a CTE name or parenthesised query of properties rows as they
+ * are to be) in step with them: created for qualifying properties, contact fields refreshed when the owner changes,
+ * removed (unless already synced) when a newer HVAC permit makes a property no lead. Ends with `upserted_leads
+ * (inserted)`. Parameters: `$1` the county, `$3` the day the HVAC ages are measured at.
  */
-export async function refreshLeads(tx: pg.PoolClient, countyId: number, addressKeys: readonly string[], asOf: string): Promise<number> {
-  if (addressKeys.length === 0) return 0;
-  const leads = await tx.query<{ created: number }>(
-    `WITH touched AS (
-       SELECT pr.*, permit_qualifies_as_lead(pr.latest_hvac_permit_date, $3::date) AS is_lead
-         FROM properties pr
-        WHERE pr.county_id = $1 AND pr.normalized_address = ANY($2::text[])
-     ), removed AS (
-       DELETE FROM leads l USING touched t WHERE l.property_id = t.id AND NOT t.is_lead AND l.sync_status <> 'synced'
-     ), upserted AS (
+export function leadUpsertCtes(touchedProperties: string): string {
+  return `lead_candidates AS (
+       SELECT t.*, permit_qualifies_as_lead(t.latest_hvac_permit_date, $3::date) AS is_lead FROM ${touchedProperties} t
+     ), removed_leads AS (
+       DELETE FROM leads l USING lead_candidates t WHERE l.property_id = t.id AND NOT t.is_lead AND l.sync_status <> 'synced'
+     ), upserted_leads AS (
        INSERT INTO leads (county_id, property_id, score, tier, owner_name, owner_phone, owner_email, address, city, state,
          postal_code, hvac_age_years)
        SELECT $1, t.id, t.lead_score, t.lead_tier, t.owner_name, t.owner_phone, t.owner_email, t.address, t.city,
          t.state, t.postal_code, t.hvac_age_years
-         FROM touched t
+         FROM lead_candidates t
         WHERE t.is_lead
        ON CONFLICT (property_id) DO UPDATE SET
          score = EXCLUDED.score, tier = EXCLUDED.tier, owner_name = EXCLUDED.owner_name, owner_phone = EXCLUDED.owner_phone,
@@ -125,8 +123,18 @@ export async function refreshLeads(tx: pg.PoolClient, countyId: number, addressK
              (EXCLUDED.score, EXCLUDED.tier, EXCLUDED.owner_name, EXCLUDED.owner_phone, EXCLUDED.owner_email,
               EXCLUDED.address, EXCLUDED.city, EXCLUDED.state, EXCLUDED.postal_code, EXCLUDED.hvac_age_years)
        RETURNING (xmax = 0) AS inserted
-     )
-     SELECT count(*) FILTER (WHERE inserted)::int AS created FROM upserted`,
+     )`;
+}
+
+/**
+ * Keeps the leads of the properties at these addresses in step with them (`leadUpsertCtes`). One statement; returns
+ * how many leads are new. The caller holds the county's write lock.
+ */
+async function refreshLeads(tx: pg.PoolClient, countyId: number, addressKeys: readonly string[], asOf: string): Promise<number> {
+  if (addressKeys.length === 0) return 0;
+  const leads = await tx.query<{ created: number }>(
+    `WITH ${leadUpsertCtes('(SELECT * FROM properties WHERE county_id = $1 AND normalized_address = ANY($2::text[]))')}
+     SELECT count(*) FILTER (WHERE inserted)::int AS created FROM upserted_leads`,
     [countyId, addressKeys, asOf],
   );
   return leads.rows[0]!.created;
