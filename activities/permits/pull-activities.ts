@@ -2,7 +2,7 @@ import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { AccelaConnections } from '../../clients/accela/connections';
 import type { AccelaRecord } from '../../domain/permits/accela-record';
 import { addCounts, emptyCounts } from '../../domain/permits/page-counts';
-import { type ParsedRecord, matchesPermitType, parseAccelaRecord } from '../../domain/permits/permit-record';
+import { accelaTypePath, type ParsedRecord, matchesPermitType, parseAccelaRecord, validateAccelaRecord } from '../../domain/permits/permit-record';
 import { localDay, readMappedPermit } from '../../domain/permits/open-data-record';
 import { advanceCursor, cursorProgress, nextDateFieldCursor, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
 import { withTransaction } from '../../platform/database';
@@ -123,9 +123,10 @@ export function createPermitActivities(deps: ActivityDependencies) {
       const rejects: RejectedRecord[] = [];
       const listed = new Map<string, AccelaRecord>();
       for (const raw of page.records) {
-        const parsed = parseAccelaRecord(raw);
-        if (!parsed.ok) rejects.push({ source: 'accela', entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: raw, jobRef });
-        else if (matchesPermitType(parsed.fields.typePath, county.permitType)) listed.set(parsed.record.id, parsed.record);
+        // Only validated here: a listed record is read into a permit (trades and all) once, enriched, below.
+        const validated = validateAccelaRecord(raw);
+        if (!validated.ok) rejects.push({ source: 'accela', entity: 'permit', externalId: validated.externalId, reason: validated.reason, payload: raw, jobRef });
+        else if (matchesPermitType(accelaTypePath(validated.record), county.permitType)) listed.set(validated.record.id, validated.record);
       }
       const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE, settings.ACCELA_ENRICH_CONCURRENCY, beat);
       beat();
