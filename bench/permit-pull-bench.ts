@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { WORKER_TYPESCRIPT_LOADER } from '../config/settings';
 import { permitYearWorkflowId } from '../workflows/permits/ids';
 import type { SimulatorSpec } from './simulator-child';
 
@@ -20,7 +21,7 @@ export function accelaBenchSimulator(permits: number): Extract<SimulatorSpec, { 
 /** workers/main.ts as production starts it (its node options, the prebuilt bundle of the run). */
 export function startWorkerProcess(env: Record<string, string>, nodeOptions: string[]): ChildProcess {
   return fork(path.join(__dirname, '..', 'workers', 'main.ts'), [], {
-    execArgv: [...nodeOptions, '--import', 'tsx'],
+    execArgv: [...nodeOptions, ...WORKER_TYPESCRIPT_LOADER],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

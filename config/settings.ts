@@ -104,6 +104,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return parsed.data;
 }
 
+/**
+ * How a worker process loads the TypeScript sources: tsx's CommonJS hook alone. `--import tsx` registers its ESM
+ * hooks as well, which Node runs on a loader thread with a V8 isolate of its own: about 20 MB of an idle worker's
+ * RSS (208–212 MB against 188 MB, docs/permits.md). The sources compile to CommonJS either way; the packages the
+ * workers import dynamically (Playwright) are JavaScript, which Node loads without a hook.
+ */
+export const WORKER_TYPESCRIPT_LOADER = ['--require', 'tsx/cjs'] as const;
+
 /** Node options of a worker process (and of a benchmark hosting workers): its V8 heap sizes. */
 export function workerNodeOptions(settings: Pick<Settings, 'WORKER_MAX_OLD_SPACE_MB' | 'WORKER_MAX_SEMI_SPACE_MB'>): string[] {
   return [`--max-old-space-size=${settings.WORKER_MAX_OLD_SPACE_MB}`, `--max-semi-space-size=${settings.WORKER_MAX_SEMI_SPACE_MB}`];

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { startApiServer } from '../api/server';
-import { loadSettings, type Settings, workerNodeOptions } from '../config/settings';
+import { loadSettings, type Settings, WORKER_TYPESCRIPT_LOADER, workerNodeOptions } from '../config/settings';
 import { type ChildOptions, ProcessSupervisor, restartPolicy } from '../platform/child-processes';
 import { runMigrations } from '../platform/database';
 import { freePort } from '../platform/free-port';
@@ -88,7 +88,7 @@ async function main() {
     // The worker child's metrics (most pipeline figures live there) on a port of their own, kept across its restarts.
     if (explicit.WORKER_METRICS_PORT === undefined) env.WORKER_METRICS_PORT = String(await freePort());
     const settings: Settings = loadSettings(env);
-    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, {}, workerNodeOptions(settings));
+    spawnNodeChild(supervisor, 'workers', path.join(ROOT, 'workers', 'main.ts'), env, {}, workerNodeOptions(settings), WORKER_TYPESCRIPT_LOADER);
     const api = await startApiServer(settings, {
       startedAt,
       processes: () => supervisor.statuses(),
@@ -144,8 +144,9 @@ function spawnNodeChild(
   env: NodeJS.ProcessEnv,
   options: Pick<ChildOptions, 'signalsReady' | 'critical'> = {},
   nodeArgs: string[] = [],
+  loader: readonly string[] = TSX_NODE_ARGS,
 ) {
-  return supervisor.spawn(name, process.execPath, [...nodeArgs, ...TSX_NODE_ARGS, script], {
+  return supervisor.spawn(name, process.execPath, [...nodeArgs, ...loader, script], {
     ...options,
     env,
     cwd: ROOT,

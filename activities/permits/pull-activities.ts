@@ -2,7 +2,7 @@ import { ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { AccelaConnections } from '../../clients/accela/connections';
 import type { AccelaRecord } from '../../domain/permits/accela-record';
 import { addCounts, emptyCounts } from '../../domain/permits/page-counts';
-import { type ParsedRecord, matchesPermitType, parseAccelaRecord } from '../../domain/permits/permit-record';
+import { accelaTypePath, type ParsedRecord, matchesPermitType, parseAccelaRecord, validateAccelaRecord } from '../../domain/permits/permit-record';
 import { localDay, readMappedPermit } from '../../domain/permits/open-data-record';
 import { advanceCursor, cursorProgress, nextDateFieldCursor, pageKey, type PullCursor } from '../../domain/permits/pull-cursor';
 import { withTransaction } from '../../platform/database';
@@ -12,9 +12,8 @@ import { siblingTaskQueue } from '../../platform/task-queues';
 import { ensureIncrementalSchedule } from '../../schedules/permits';
 import { type AccelaPullConfig, type CountyPullConfig, findCounty, loadCountyPullConfig, type OpenDataPullConfig } from '../../stores/permits/county-store';
 import { ensureRunningJob, finishJob, type JobStatus, type JobType, markJobRunning, markYearCompleted, type PageCounts, recordPage } from '../../stores/permits/job-store';
-import { upsertPermits, type PermitToSave } from '../../stores/permits/permit-store';
+import { savePermitPage, type PermitToSave } from '../../stores/permits/permit-store';
 import { permitsFetchedTotal, permitsSavedTotal } from '../../platform/metrics';
-import { refreshProperties } from '../../stores/permits/property-store';
 import { addRateLimitStats } from '../../stores/permits/rate-limit-stats-store';
 import type { ActivityDependencies } from '../dependencies';
 import { PERMIT_PULL_WAITING_SIGNAL, type PullWaiting } from '../../workflows/permits/ids';
@@ -124,9 +123,10 @@ export function createPermitActivities(deps: ActivityDependencies) {
       const rejects: RejectedRecord[] = [];
       const listed = new Map<string, AccelaRecord>();
       for (const raw of page.records) {
-        const parsed = parseAccelaRecord(raw);
-        if (!parsed.ok) rejects.push({ source: 'accela', entity: 'permit', externalId: parsed.externalId, reason: parsed.reason, payload: raw, jobRef });
-        else if (matchesPermitType(parsed.fields.typePath, county.permitType)) listed.set(parsed.record.id, parsed.record);
+        // Only validated here: a listed record is read into a permit (trades and all) once, enriched, below.
+        const validated = validateAccelaRecord(raw);
+        if (!validated.ok) rejects.push({ source: 'accela', entity: 'permit', externalId: validated.externalId, reason: validated.reason, payload: raw, jobRef });
+        else if (matchesPermitType(accelaTypePath(validated.record), county.permitType)) listed.set(validated.record.id, validated.record);
       }
       const { found, missing } = await client.enrichRecords([...listed.keys()], settings.ACCELA_ENRICH_BATCH_SIZE, settings.ACCELA_ENRICH_CONCURRENCY, beat);
       beat();
@@ -174,20 +174,22 @@ export function createPermitActivities(deps: ActivityDependencies) {
     };
   }
 
-  /** One page in one transaction; `beat` heartbeats (after every API call) with what the caller has done so far. */
-  async function pullPage(county: CountyPullConfig, reader: OpenDataPageReader, input: PermitPageInput, beat: () => void): Promise<PermitPageResult> {
-    const fetched = county.platform === 'accela' ? await fetchAccelaPage(county, input, beat) : await fetchOpenDataPage(county, reader, input, beat);
+  function fetchPage(county: CountyPullConfig, reader: OpenDataPageReader, input: PermitPageInput, beat: () => void): Promise<FetchedPage> {
+    return county.platform === 'accela' ? fetchAccelaPage(county, input, beat) : fetchOpenDataPage(county, reader, input, beat);
+  }
+
+  /** Saves a fetched page in one transaction: permits, properties, leads, progress and rejects. */
+  async function savePage(county: CountyPullConfig, input: PermitPageInput, fetched: FetchedPage): Promise<PermitPageResult> {
     const counts = await withTransaction(db, async (tx) => {
-      // The stores take the county's write lock: pages of different years write in turns, while
+      // The page statement takes the county's write lock: pages of different years write in turns, while
       // their fetching overlaps.
-      const permits = await upsertPermits(tx, county.id, fetched.toSave);
-      const properties = await refreshProperties(tx, county.id, permits.addressKeys, input.asOf);
+      const saved = await savePermitPage(tx, county.id, fetched.toSave, input.asOf);
       const pageCounts: PageCounts = {
         permitsPulled: fetched.pulled,
-        permitsSaved: permits.inserted + permits.updated,
-        propertiesCreated: properties.created,
-        propertiesUpdated: properties.updated,
-        leadsCreated: properties.leadsCreated,
+        permitsSaved: saved.inserted + saved.updated,
+        propertiesCreated: saved.propertiesCreated,
+        propertiesUpdated: saved.propertiesUpdated,
+        leadsCreated: saved.leadsCreated,
         rejected: fetched.rejects.length,
       };
       const fraction = cursorProgress(input.cursor);
@@ -209,13 +211,17 @@ export function createPermitActivities(deps: ActivityDependencies) {
      * before `pullPermitPages` existed call this one.)
      */
     async pullPermitPage(input: PermitPageInput): Promise<PermitPageResult> {
-      return pullPage(await countyOrFail(input.countyId), openDataReader(), input, () => heartbeat());
+      const county = await countyOrFail(input.countyId);
+      const beat = () => heartbeat();
+      return savePage(county, input, await fetchPage(county, openDataReader(), input, beat));
     },
 
     /**
-     * Several pages in a row, each as `pullPermitPage` (its own transaction), heartbeating the cursor after
-     * each: a retry resumes after the last page it heard of (a page saved twice counts once). Stops at the
-     * end of the cursor, after `maxPages` pages, or at `maxPermits`.
+     * Several pages in a row, each saved as `pullPermitPage` saves it (its own transaction), heartbeating the cursor
+     * after each: a retry resumes after the last page it heard of (a page saved twice counts once). The next page is
+     * fetched while this one is written, so the source's latency and the database's work overlap (a page fetched
+     * but not saved when the activity fails is fetched again by the retry). Stops at the end of the cursor, after
+     * `maxPages` pages, or at `maxPermits`.
      */
     async pullPermitPages(input: PermitPagesInput): Promise<PermitPagesResult> {
       const county = await countyOrFail(input.countyId);
@@ -223,8 +229,21 @@ export function createPermitActivities(deps: ActivityDependencies) {
       const maxPages = Math.min(input.maxPages ?? Infinity, settings.ACCELA_PAGES_PER_ACTIVITY);
       const resumed = Context.current().info.heartbeatDetails as PagesProgress | undefined;
       let progress: PagesProgress = resumed ?? { cursor: input.cursor, counts: emptyCounts(), pages: 0 };
-      while (progress.cursor && progress.pages < maxPages && !(input.maxPermits && progress.counts.permitsPulled >= input.maxPermits)) {
-        const page = await pullPage(county, reader, { ...input, cursor: progress.cursor }, () => heartbeat(progress));
+      const wantsMore = (pages: number, permitsPulled: number) => pages < maxPages && !(input.maxPermits && permitsPulled >= input.maxPermits);
+      const beat = () => heartbeat(progress);
+      const fetchAt = (cursor: PullCursor) => {
+        const fetching = fetchPage(county, reader, { ...input, cursor }, beat);
+        // A prefetch can fail while the page before it is still being written, before anything awaits it: handled
+        // here, it still fails the activity where it is awaited (or is dropped with the activity's own failure).
+        fetching.catch(() => undefined);
+        return fetching;
+      };
+      let next = progress.cursor && wantsMore(progress.pages, progress.counts.permitsPulled) ? fetchAt(progress.cursor) : null;
+      while (next && progress.cursor) {
+        const fetched = await next;
+        const pageInput = { ...input, cursor: progress.cursor };
+        next = fetched.nextCursor && wantsMore(progress.pages + 1, progress.counts.permitsPulled + fetched.pulled) ? fetchAt(fetched.nextCursor) : null;
+        const page = await savePage(county, pageInput, fetched);
         progress = { cursor: page.nextCursor, counts: addCounts(progress.counts, page.counts), pages: progress.pages + 1 };
         heartbeat(progress);
       }

@@ -75,16 +75,29 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`).join('; ');
 }
 
-/** Validates one raw record; what cannot be read becomes a reject with the reason, never an exception. */
-export function parseAccelaRecord(raw: unknown): ParsedRecord {
+/**
+ * Validates one raw record without reading it into a permit: enough to check a listed record's type before it is
+ * enriched (and read in full). What cannot be read becomes a reject with the reason, never an exception.
+ */
+export function validateAccelaRecord(raw: unknown): { ok: true; record: AccelaRecord } | { ok: false; externalId: string | null; reason: string } {
   const parsed = recordSchema.safeParse(raw);
   if (!parsed.success) {
     const id = (raw as { id?: unknown } | null)?.id;
     return { ok: false, externalId: typeof id === 'string' ? id : null, reason: describeIssues(parsed.error) };
   }
-  const record = parsed.data;
+  return { ok: true, record: parsed.data };
+}
+
+/** The type path a record's type filter is matched against. */
+export const accelaTypePath = (record: AccelaRecord): string | null => record.type?.value ?? null;
+
+/** Validates one raw record and reads it into a permit; what cannot be read becomes a reject with the reason, never an exception. */
+export function parseAccelaRecord(raw: unknown): ParsedRecord {
+  const validated = validateAccelaRecord(raw);
+  if (!validated.ok) return validated;
+  const record = validated.record;
   const owner = pickPrimary(record.owners);
-  const typePath = record.type?.value ?? null;
+  const typePath = accelaTypePath(record);
   const permitType = [typePath, record.type?.text].filter(Boolean).join(' / ') || null;
   const { trades } = classifyTrades({ permitType, description: record.description });
   const status = record.status?.value ?? record.status?.text ?? null;

@@ -23,36 +23,38 @@ export async function recordPage(
   counts: PageCounts,
   progress: { currentYear: number | null; fraction: number },
 ): Promise<boolean> {
-  const page = await db.query(
-    `INSERT INTO permit_pull_pages (job_id, page_key, permits_pulled, permits_saved, properties_created,
-       properties_updated, leads_created, rejected)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (job_id, page_key) DO NOTHING`,
-    [jobId, pageKey, counts.permitsPulled, counts.permitsSaved, counts.propertiesCreated, counts.propertiesUpdated, counts.leadsCreated, counts.rejected],
+  // One statement (a page's transaction holds the county's write lock, and every round trip holds it longer).
+  const { rows } = await db.query<{ first_time: boolean }>(
+    `WITH page AS (
+       INSERT INTO permit_pull_pages (job_id, page_key, permits_pulled, permits_saved, properties_created,
+         properties_updated, leads_created, rejected)
+       VALUES ($1, $9, $3, $4, $5, $6, $7, $10) ON CONFLICT (job_id, page_key) DO NOTHING
+       RETURNING 1
+     ), job AS (
+       UPDATE permit_pull_jobs SET
+         status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
+         started_at = COALESCE(started_at, now()),
+         current_year = COALESCE($2, current_year),
+         current_batch = current_batch + 1,
+         permits_pulled = permits_pulled + $3,
+         permits_saved = permits_saved + $4,
+         properties_created = properties_created + $5,
+         properties_updated = properties_updated + $6,
+         leads_created = leads_created + $7,
+         -- Years done plus how far this page's year is: with several years in flight it can only be an estimate.
+         progress_percent = GREATEST(progress_percent, LEAST(99.9, (years_completed + $8::numeric) * 100.0 / GREATEST(years_total, 1))),
+         elapsed_seconds = EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())),
+         permits_per_second = CASE WHEN EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) > 0
+           THEN (permits_pulled + $3) / EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) END,
+         estimated_completion_at = CASE WHEN progress_percent > 0
+           THEN now() + (now() - COALESCE(started_at, now())) * ((100 - progress_percent) / progress_percent) END,
+         updated_at = now()
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM page)
+     )
+     SELECT EXISTS (SELECT 1 FROM page) AS first_time`,
+    [jobId, progress.currentYear, counts.permitsPulled, counts.permitsSaved, counts.propertiesCreated, counts.propertiesUpdated, counts.leadsCreated, progress.fraction, pageKey, counts.rejected],
   );
-  if (page.rowCount === 0) return false;
-  await db.query(
-    `UPDATE permit_pull_jobs SET
-       status = CASE WHEN status = 'pending' THEN 'running' ELSE status END,
-       started_at = COALESCE(started_at, now()),
-       current_year = COALESCE($2, current_year),
-       current_batch = current_batch + 1,
-       permits_pulled = permits_pulled + $3,
-       permits_saved = permits_saved + $4,
-       properties_created = properties_created + $5,
-       properties_updated = properties_updated + $6,
-       leads_created = leads_created + $7,
-       -- Years done plus how far this page's year is: with several years in flight it can only be an estimate.
-       progress_percent = GREATEST(progress_percent, LEAST(99.9, (years_completed + $8::numeric) * 100.0 / GREATEST(years_total, 1))),
-       elapsed_seconds = EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())),
-       permits_per_second = CASE WHEN EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) > 0
-         THEN (permits_pulled + $3) / EXTRACT(EPOCH FROM now() - COALESCE(started_at, now())) END,
-       estimated_completion_at = CASE WHEN progress_percent > 0
-         THEN now() + (now() - COALESCE(started_at, now())) * ((100 - progress_percent) / progress_percent) END,
-       updated_at = now()
-     WHERE id = $1`,
-    [jobId, progress.currentYear, counts.permitsPulled, counts.permitsSaved, counts.propertiesCreated, counts.propertiesUpdated, counts.leadsCreated, progress.fraction],
-  );
-  return true;
+  return rows[0]!.first_time;
 }
 
 export type JobStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PagingCursor } from '../../activities/listings/paging';
+import { WORKER_TYPESCRIPT_LOADER } from '../../config/settings';
 import { generateEncryptionKey } from '../../platform/encryption';
 import { startAutotraderSimulator, type RunningAutotraderSimulator } from '../../simulators/autotrader/server';
 import { scrapeModelWorkflowId } from '../../workflows/listings/ids';
@@ -48,7 +49,7 @@ describe('a browser worker killed mid-scrape', () => {
 
   it('resumes on another worker from its last heartbeat, storing every listing exactly once', async () => {
     // The first browser worker is a real worker process, so it can be killed outright.
-    doomed = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'main.ts')], {
+    doomed = spawn(process.execPath, [...WORKER_TYPESCRIPT_LOADER, path.join(ROOT, 'workers', 'main.ts')], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: {

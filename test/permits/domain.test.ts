@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizeAddress, primaryPostalAddress } from '../../domain/permits/address';
-import { parseAccelaRecord } from '../../domain/permits/permit-record';
+import { accelaTypePath, parseAccelaRecord, validateAccelaRecord } from '../../domain/permits/permit-record';
 import { advanceCursor, cursorProgress, firstCursor, historicalYears, incrementalRange, pageKey, yearRange } from '../../domain/permits/pull-cursor';
 import { hvacAgeYears, leadScore, leadTier, qualifiesAsLead } from '../../domain/permits/scoring';
 
@@ -34,6 +34,18 @@ describe('permit records', () => {
     assert.deepEqual(hvacOf('Building/Residential/Trade/Mechanical', 'Mechanical'), { isHvac: true, trades: ['hvac'] });
     assert.deepEqual(hvacOf('Building/Residential/New/NA', 'New', 'Replace furnace and A/C condenser'), { isHvac: true, trades: ['hvac', 'new_construction'] });
     assert.deepEqual(hvacOf('Building/Residential/Trade/Plumbing', 'Water heater', 'new water heater'), { isHvac: false, trades: ['water_heater', 'plumbing'] });
+  });
+  it('validates a listed record without reading it, with the same rejects as a full read', () => {
+    const listed = validateAccelaRecord({ id: 'R-1', openedDate: '2020-01-01 00:00:00', type: { value: 'Building/Residential/Trade/Mechanical' } });
+    assert.ok(listed.ok && accelaTypePath(listed.record) === 'Building/Residential/Trade/Mechanical');
+    const untyped = validateAccelaRecord({ id: 'R-2', openedDate: '2020-01-01 00:00:00' });
+    assert.ok(untyped.ok && accelaTypePath(untyped.record) === null);
+    for (const raw of [{ id: 'X-1', openedDate: 'yesterday' }, { openedDate: '2020-01-01 00:00:00' }, { id: 'X-3', openedDate: '2020-01-01 00:00:00', trackingId: 'not a number' }]) {
+      const validated = validateAccelaRecord(raw);
+      const parsed = parseAccelaRecord(raw);
+      assert.ok(!validated.ok && !parsed.ok);
+      assert.deepEqual(validated, parsed);
+    }
   });
   it('rejects a record without id or with a bad date, with the reason', () => {
     const noDate = parseAccelaRecord({ id: 'X-1', openedDate: 'yesterday' });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startPermitPull } from '../../services/permits/pull-jobs';
-import { loadSettings } from '../../config/settings';
+import { loadSettings, WORKER_TYPESCRIPT_LOADER } from '../../config/settings';
 import { generateEncryptionKey, SecretBox } from '../../platform/encryption';
 import { taskQueues } from '../../platform/task-queues';
 import { startAccelaSimulator } from '../../simulators/accela/server';
@@ -36,7 +36,7 @@ describe('Accela, Socrata and ArcGIS pulls survive a worker killed mid-pull', ()
 
   /** The real worker process (workers/main.ts), as `npm start` runs it. */
   const startWorkerProcess = () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'main.ts')], {
+    const child = spawn(process.execPath, [...WORKER_TYPESCRIPT_LOADER, path.join(ROOT, 'workers', 'main.ts')], {
       cwd: ROOT,
       env: { ...process.env, ...env, DATABASE_URL: database.url, ENCRYPTION_KEY: encryptionKey, TASK_QUEUE_PREFIX: queues.workflows.replace(/-workflows$/, ''), WORKER_ROLES: 'workflows,http', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],

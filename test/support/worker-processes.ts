@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { WORKER_TYPESCRIPT_LOADER } from '../../config/settings';
 import type { Database } from '../../platform/database';
 import { requireEnv } from './database';
 import { waitFor } from './wait-for';
@@ -42,7 +43,7 @@ export async function startWorkerProcesses(options: {
   const children: ChildProcess[] = [];
   const peaks: number[] = [];
   for (let n = 0; n < options.count; n++) {
-    const child = spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', path.join(REPO_ROOT, 'workers', 'main.ts')], {
+    const child = spawn(process.execPath, ['--max-old-space-size=256', ...WORKER_TYPESCRIPT_LOADER, path.join(REPO_ROOT, 'workers', 'main.ts')], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
