@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { taskQueues } from '../../platform/task-queues';
 import { createTestApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, insertBareCounty, type TestDatabase } from '../support/database';
 
 /**
  * Keyset pagination through the HTTP API on real PostgreSQL: following next_cursor visits every row once,
@@ -18,10 +18,7 @@ describe('list endpoints page by cursor (real PostgreSQL, through the Hono app)'
   before(async () => {
     database = await createTestDatabase('list_pagination');
     const { db } = database;
-    countyId = Number((await db.query(
-      `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
-       VALUES ('Pasco', 'PASCO', 'app', 'secret', 'user', 'password') RETURNING id`,
-    )).rows[0].id);
+    countyId = await insertBareCounty(db, 'Pasco', 'PASCO');
     // 230 permits on 20 distinct days (many ties), every 9th without an opened date.
     await db.query(
       `INSERT INTO permits (county_id, record_id, opened_date, is_hvac, normalized_address, raw)

@@ -1,4 +1,5 @@
 import type { Database } from '../../platform/database';
+import { insertBareCounty } from '../support/database';
 
 /**
  * Synthetic leads for sync tests and the benchmark. People own one to three properties, so one
@@ -81,12 +82,7 @@ export interface LeadInput {
 
 /** Inserts a county, one property per lead and the leads (all pending); returns their ids in order. */
 export async function insertLeads(db: Database, rows: readonly LeadInput[], label = 'leads'): Promise<number[]> {
-  const county = await db.query(
-    `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
-     VALUES ('Test County', $1, 'app', 'sealed', 'user', 'sealed') RETURNING id`,
-    [`TEST-${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`],
-  );
-  const countyId = county.rows[0].id;
+  const countyId = await insertBareCounty(db, 'Test County', `TEST-${label}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
   const addresses = rows.map((_, i) => `${i} ${label} St`);
   const properties = await db.query(
     `INSERT INTO properties (county_id, normalized_address, address, city, state, postal_code)

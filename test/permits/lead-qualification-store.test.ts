@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { refreshProperties } from '../../stores/permits/property-store';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, insertBareCounty, type TestDatabase } from '../support/database';
 
 /** The store creates leads by the permit's calendar date, not by the age rounded for display. */
 describe('leads created by the property store', () => {
@@ -16,11 +16,7 @@ describe('leads created by the property store', () => {
 
   before(async () => {
     database = await createTestDatabase('lead_qualification');
-    const county = await database.db.query<{ id: number }>(
-      `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
-       VALUES ('Qualify County', 'QUALIFY', 'app', 'sealed', 'user', 'sealed') RETURNING id`,
-    );
-    countyId = county.rows[0]!.id;
+    countyId = await insertBareCounty(database.db, 'Qualify County', 'QUALIFY');
     for (const [index, [key, openedDate]] of permits.entries()) {
       await database.db.query(
         `INSERT INTO permits (county_id, record_id, is_hvac, opened_date, address, normalized_address, owner_name, raw)

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseAccelaRecord } from '../../domain/permits/permit-record';
 import { withTransaction } from '../../platform/database';
 import { savePermitPage, type PermitToSave } from '../../stores/permits/permit-store';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, insertBareCounty, type TestDatabase } from '../support/database';
 
 /**
  * A pulled page's permits and properties are written in one statement (stores/permits/permit-store.ts): the
@@ -32,11 +32,7 @@ describe('saving a pulled page of permits (real PostgreSQL)', () => {
 
   before(async () => {
     database = await createTestDatabase('permit_page_store');
-    const county = await database.db.query<{ id: number }>(
-      `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
-       VALUES ('Page County', 'PAGE', 'app', 'sealed', 'user', 'sealed') RETURNING id`,
-    );
-    countyId = county.rows[0]!.id;
+    countyId = await insertBareCounty(database.db, 'Page County', 'PAGE');
   });
   after(async () => {
     await database?.drop();

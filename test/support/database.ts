@@ -37,3 +37,16 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     },
   };
 }
+
+/**
+ * A county row with placeholder credentials, for tests that write its permits, properties or leads directly and
+ * never call Accela. Returns its id.
+ */
+export async function insertBareCounty(db: Database, name: string, agency: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO counties (name, agency_name, app_id, app_secret_encrypted, username, password_encrypted)
+     VALUES ($1, $2, 'app', 'sealed', 'user', 'sealed') RETURNING id`,
+    [name, agency],
+  );
+  return Number(rows[0]!.id);
+}
