@@ -1,37 +1,35 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app';
 import { loadSettings } from '../../config/settings';
-import { startAccelaSimulator } from '../../simulators/accela/server';
-import { incrementalScheduleId } from '../../workflows/permits/ids';
 import { TEST_API_KEY } from '../support/api';
 import { recordResponses } from '../support/audit/response-recorder';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
-import { waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
+import { uniqueQueues } from '../support/temporal';
+import { type PermitPullStack, startPermitPullStack, waitForJobEnd } from './permit-test-support';
 
 const API_KEY = TEST_API_KEY;
 
 describe('permit pipeline HTTP API', () => {
-  let database: TestDatabase;
-  let temporal: TestWorkflowEnvironment;
-  let workers: TestWorkers;
-  let sim: Awaited<ReturnType<typeof startAccelaSimulator>>;
+  let stack: PermitPullStack;
+  let database: PermitPullStack['database'];
+  let temporal: PermitPullStack['temporal'];
+  let workers: PermitPullStack['workers'];
+  let sim: PermitPullStack['sim'];
   let call: (path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: { success: boolean; data: any; error: any } }>;
   const queues = uniqueQueues('permits-api');
   const countyIds: number[] = [];
 
   before(async () => {
-    sim = await startAccelaSimulator({ seed: 'api', permitsPerAgency: 500 });
-    const env = { ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_WINDOW_DAYS: '366', CRM_AUTO_SYNC: 'false' };
-    database = await createTestDatabase('permits_api');
-    await useDistinctCountyIds(database.db);
-    temporal = await connectTestTemporal();
-    workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
+    stack = await startPermitPullStack({
+      label: 'permits_api',
+      queues,
+      simulator: { seed: 'api', permitsPerAgency: 500 },
+      env: { ACCELA_WINDOW_DAYS: '366', CRM_AUTO_SYNC: 'false' },
+    });
+    ({ database, temporal, workers, sim } = stack);
     // The API seals county secrets with the same key the workers open them with, as in one deployment.
-    const settings = loadSettings({ ...process.env, ...env, API_KEYS: API_KEY });
+    const settings = loadSettings({ ...process.env, ...stack.env, API_KEYS: API_KEY });
     const app = recordResponses(createApp({ settings, db: database.db, temporal: temporal.client, namespace: 'default', queues, secrets: workers.secrets, startedAt: new Date() }));
     call = async (path, init = {}) => {
       const response = await app.request(path, {
@@ -43,11 +41,7 @@ describe('permit pipeline HTTP API', () => {
     };
   });
   after(async () => {
-    for (const id of countyIds) await temporal?.client.schedule.getHandle(incrementalScheduleId(id)).delete().catch(() => undefined);
-    await workers?.stop();
-    await temporal?.teardown();
-    await database?.drop();
-    await sim?.close();
+    await stack?.stop(countyIds);
   });
 
   const credentials = () => ({

@@ -3,61 +3,54 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { temporal as temporalEnums } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadSettings } from '../../config/settings';
 import { ConflictError } from '../../domain/errors';
 import { cancelPermitJob, startPermitPull } from '../../services/permits/pull-jobs';
-import { startAccelaSimulator } from '../../simulators/accela/server';
 import { CountyIdAttribute, PullKindAttribute, SourceAttribute } from '../../temporal/search-attributes';
 import { incrementalScheduleId, permitYearWorkflowId } from '../../workflows/permits/ids';
 import { permitPullProgressQuery } from '../../workflows/permits/progress';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { recordHistory } from '../support/history-fixtures';
-import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { uniqueQueues } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
-import { countyState, insertCounty, jobRow, waitForJobEnd, useDistinctCountyIds } from './permit-test-support';
+import { countyState, insertCounty, jobRow, type PermitPullStack, startPermitPullStack, waitForJobEnd } from './permit-test-support';
 
 const RATE_LIMIT = { limit: 40, windowSeconds: 2 };
 
 describe('Accela permit pipeline end to end (real Temporal, real PostgreSQL, simulator)', () => {
-  let database: TestDatabase;
-  let temporal: TestWorkflowEnvironment;
-  let workers: TestWorkers;
-  let sim: Awaited<ReturnType<typeof startAccelaSimulator>>;
+  let stack: PermitPullStack;
+  let database: PermitPullStack['database'];
+  let temporal: PermitPullStack['temporal'];
+  let workers: PermitPullStack['workers'];
+  let sim: PermitPullStack['sim'];
   const queues = uniqueQueues('permits');
   let env: Record<string, string>;
   let countyId = 0;
   const pullContext = () => ({ db: database.db, temporal: temporal.client, queues, settings: loadSettings({ ...process.env, ...env }) });
 
   before(async () => {
-    sim = await startAccelaSimulator({
-      seed: 'e2e',
-      permitsPerAgency: 4000,
-      malformedRecords: 6,
-      rateLimit: RATE_LIMIT,
-      // The server revokes every access token after its 40th API call: the pull must refresh and go on.
-      // Every 150th call answers 500: the page activity retries under its policy.
-      faults: { expireTokensAfterRequests: 40, omitFromBatchEvery: 41, serverErrorEvery: 150 },
+    stack = await startPermitPullStack({
+      label: 'permits',
+      queues,
+      simulator: {
+        seed: 'e2e',
+        permitsPerAgency: 4000,
+        malformedRecords: 6,
+        rateLimit: RATE_LIMIT,
+        // The server revokes every access token after its 40th API call: the pull must refresh and go on.
+        // Every 150th call answers 500: the page activity retries under its policy.
+        faults: { expireTokensAfterRequests: 40, omitFromBatchEvery: 41, serverErrorEvery: 150 },
+      },
+      env: {
+        ACCELA_PAGE_LIMIT: '25', ACCELA_WINDOW_DAYS: '183', ACCELA_ENRICH_BATCH_SIZE: '50', CRM_AUTO_SYNC: 'false',
+        // The simulator's window: the shared limit spreads the advertised 40 requests over it, not over an hour.
+        ACCELA_RATE_LIMIT_WINDOW_SECONDS: String(RATE_LIMIT.windowSeconds),
+      },
     });
-    env = {
-      ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_PAGE_LIMIT: '25', ACCELA_WINDOW_DAYS: '183',
-      ACCELA_ENRICH_BATCH_SIZE: '50', CRM_AUTO_SYNC: 'false',
-      // The simulator's window: the shared limit spreads the advertised 40 requests over it, not over an hour.
-      ACCELA_RATE_LIMIT_WINDOW_SECONDS: String(RATE_LIMIT.windowSeconds),
-    };
-    database = await createTestDatabase('permits');
-    await useDistinctCountyIds(database.db);
-    temporal = await connectTestTemporal();
-    workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
+    ({ database, temporal, workers, sim, env } = stack);
   });
   after(async () => {
-    if (countyId) await temporal?.client.schedule.getHandle(incrementalScheduleId(countyId)).delete().catch(() => undefined);
-    await workers?.stop();
-    await temporal?.teardown();
-    await database?.drop();
-    await sim?.close();
+    await stack?.stop(countyId ? [countyId] : []);
   });
-
 
   it('pulls 30 years and ends with exactly the simulator’s permits, properties and leads', async () => {
     countyId = await insertCounty(database.db, workers.secrets, sim.simulator, 'HCFL');

@@ -1,6 +1,11 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Database } from '../../platform/database';
 import type { SecretBox } from '../../platform/encryption';
-import type { AccelaSimulator } from '../../simulators/accela/server';
+import type { TaskQueues } from '../../platform/task-queues';
+import { type AccelaSimulator, type AccelaSimulatorOptions, startAccelaSimulator } from '../../simulators/accela/server';
+import { incrementalScheduleId } from '../../workflows/permits/ids';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { connectTestTemporal, startTestWorkers, type TestWorkers } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
 
 /** Inserts a county pointed at the simulator's credentials, secrets sealed with the workers' key. */
@@ -49,4 +54,43 @@ export async function countyState(db: Database, countyId: number) {
  */
 export async function useDistinctCountyIds(db: Database): Promise<void> {
   await db.query(`ALTER SEQUENCE counties_id_seq RESTART WITH ${1 + Math.floor(Math.random() * 1_000_000_000)}`);
+}
+
+export interface PermitPullStack {
+  sim: Awaited<ReturnType<typeof startAccelaSimulator>>;
+  database: TestDatabase;
+  temporal: TestWorkflowEnvironment;
+  workers: TestWorkers;
+  /** The workers' settings beyond the process's: the simulator's URLs and the test's own. */
+  env: Record<string, string>;
+  /** Deletes the incremental schedules of these counties (a pull creates one), then stops and drops everything. */
+  stop(countyIds: readonly number[]): Promise<void>;
+}
+
+/**
+ * What a permit pull test runs on: the Accela simulator, a database of the file's own (county ids distinct across
+ * files), the run's Temporal server and workflow + HTTP workers on `queues`, set with `env` and the simulator's URLs.
+ */
+export async function startPermitPullStack(options: {
+  label: string;
+  queues: TaskQueues;
+  simulator: AccelaSimulatorOptions;
+  env: Record<string, string>;
+}): Promise<PermitPullStack> {
+  const sim = await startAccelaSimulator(options.simulator);
+  const env = { ...options.env, ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url };
+  const database = await createTestDatabase(options.label);
+  await useDistinctCountyIds(database.db);
+  const temporal = await connectTestTemporal();
+  const workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues: options.queues, roles: ['workflows', 'http'], env });
+  return {
+    sim, database, temporal, workers, env,
+    async stop(countyIds) {
+      for (const id of countyIds) await temporal.client.schedule.getHandle(incrementalScheduleId(id)).delete().catch(() => undefined);
+      await workers.stop();
+      await temporal.teardown();
+      await database.drop();
+      await sim.close();
+    },
+  };
 }

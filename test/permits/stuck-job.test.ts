@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startAccelaSimulator } from '../../simulators/accela/server';
 import { createTestApi } from '../support/api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { connectTestTemporal, startTestWorkers, type TestWorkers, uniqueQueues } from '../support/temporal';
+import { uniqueQueues } from '../support/temporal';
 import { waitFor } from '../support/wait-for';
-import { insertCounty, jobRow, useDistinctCountyIds } from './permit-test-support';
+import { insertCounty, jobRow, type PermitPullStack, startPermitPullStack } from './permit-test-support';
 
 /**
  * Issue 10: a pull whose workflow ended without recording its end (as when `finishPermitPullJob` ran out
@@ -14,30 +11,29 @@ import { insertCounty, jobRow, useDistinctCountyIds } from './permit-test-suppor
  * job row `running` the same way, without an outage.
  */
 describe('a permit pull job whose workflow ended without recording it (real Temporal, real PostgreSQL, simulator)', () => {
-  let database: TestDatabase;
-  let temporal: TestWorkflowEnvironment;
-  let workers: TestWorkers;
-  let sim: Awaited<ReturnType<typeof startAccelaSimulator>>;
+  let stack: PermitPullStack;
+  let database: PermitPullStack['database'];
+  let temporal: PermitPullStack['temporal'];
+  let workers: PermitPullStack['workers'];
+  let sim: PermitPullStack['sim'];
   let api: ReturnType<typeof createTestApi>;
   const queues = uniqueQueues('permits-stuck');
   const workflowsToStop: string[] = [];
 
   before(async () => {
     // Slow pages keep a 30-year pull running for as long as the test needs it.
-    sim = await startAccelaSimulator({ seed: 'stuck', permitsPerAgency: 2000, latencyMs: 40 });
-    const env = { ACCELA_API_URL: sim.url, ACCELA_AUTH_URL: sim.url, ACCELA_PAGE_LIMIT: '25', ACCELA_WINDOW_DAYS: '183', CRM_AUTO_SYNC: 'false' };
-    database = await createTestDatabase('permits_stuck');
-    await useDistinctCountyIds(database.db);
-    temporal = await connectTestTemporal();
-    workers = await startTestWorkers({ connection: temporal.nativeConnection, db: database.db, queues, roles: ['workflows', 'http'], env });
-    api = createTestApi({ db: database.db, client: temporal.client, queues, env });
+    stack = await startPermitPullStack({
+      label: 'permits_stuck',
+      queues,
+      simulator: { seed: 'stuck', permitsPerAgency: 2000, latencyMs: 40 },
+      env: { ACCELA_PAGE_LIMIT: '25', ACCELA_WINDOW_DAYS: '183', CRM_AUTO_SYNC: 'false' },
+    });
+    ({ database, temporal, workers, sim } = stack);
+    api = createTestApi({ db: database.db, client: temporal.client, queues, env: stack.env });
   });
   after(async () => {
     for (const id of workflowsToStop) await temporal?.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
-    await workers?.stop();
-    await temporal?.teardown();
-    await database?.drop();
-    await sim?.close();
+    await stack?.stop([]);
   });
 
   const post = (path: string, body?: unknown) =>
