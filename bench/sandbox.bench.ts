@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import { freePort } from '../platform/free-port';
+import { freePortRange } from '../platform/free-port';
+import { SANDBOX_SIMULATOR_PORTS } from '../simulators/registry';
 import { alertWebhookSimulatorDefinition } from '../simulators/alert-webhook/definition';
 import { highlevelSimulatorDefinition } from '../simulators/highlevel/definition';
 import { HIGHLEVEL_SIMULATOR_LOCATION, HIGHLEVEL_SIMULATOR_TOKEN } from '../simulators/highlevel/server';
@@ -28,7 +29,7 @@ interface County {
 
 async function main() {
   const folder = await stackFolderAndPorts();
-  const simulatorBasePort = await freePort();
+  const simulatorBasePort = await freePortRange(SANDBOX_SIMULATOR_PORTS);
   const loadBefore = os.loadavg()[0]!;
   const spawnedAt = Date.now();
   const stack = startStack(folder.dataDir, folder.ports, { SOURCES: 'sandbox', SIMULATOR_BASE_PORT: String(simulatorBasePort), LOG_LEVEL: 'info' });
@@ -40,7 +41,7 @@ async function main() {
     console.log(`+${timeline[event]} s  ${event}`);
   };
   try {
-    const apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, GIVE_UP_S * 1000))[1]!;
+    const apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, GIVE_UP_S * 1000, stack.child))[1]!;
     mark('banner');
     const api = `http://127.0.0.1:${folder.ports.api}`;
     const get = async (pathAndQuery: string) => (await (await fetch(`${api}${pathAndQuery}`, { headers: { 'x-api-key': apiKey } })).json()) as any;

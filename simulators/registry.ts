@@ -51,3 +51,6 @@ export function sandboxSourceUrls(host: string, basePort: number): Partial<Recor
   }
   return urls;
 }
+
+/** How many ports the sandbox's simulators take from the base port on. */
+export const SANDBOX_SIMULATOR_PORTS = Math.max(...sandboxSimulators.map((simulator) => simulator.portOffset)) + 1;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
-import { freePort } from '../../platform/free-port';
+import { freePortRange } from '../../platform/free-port';
+import { SANDBOX_SIMULATOR_PORTS } from '../../simulators/registry';
 import { BANNER_MAX_WIDTH } from '../../sandbox/banner';
 import { HIGHLEVEL_SIMULATOR_LOCATION, HIGHLEVEL_SIMULATOR_TOKEN } from '../../simulators/highlevel/server';
 import { alertWebhookSimulatorDefinition } from '../../simulators/alert-webhook/definition';
@@ -28,14 +29,14 @@ describe('npm run sandbox: every pipeline shows its demo data', { timeout: 900_0
   it('pulls a demo county per platform with leads of every tier, syncs every demo lead with a phone or email to the CRM simulator and says so, delivers deal alerts to the local receiver and runs the CEPiK report', async () => {
     const folder = await stackFolderAndPorts();
     dataDir = folder.dataDir;
-    const simulatorBasePort = await freePort();
+    const simulatorBasePort = await freePortRange(SANDBOX_SIMULATOR_PORTS);
     const stack = startStack(dataDir, folder.ports, {
       SOURCES: 'sandbox',
       SIMULATOR_BASE_PORT: String(simulatorBasePort),
       AUTOTRADER_SANDBOX_MODELS: 'Ford:Fiesta,Volkswagen:Golf',
     });
     try {
-      const apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, 300_000))[1]!;
+      const apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, 300_000, stack.child))[1]!;
       const banner = (await waitForOutput(stack.output, /Prospector is running[\s\S]*?Ctrl-C stops everything\./, 10_000))[0];
       const wide = banner.split('\n').filter((line) => line.length > BANNER_MAX_WIDTH);
       assert.deepEqual(wide, [], 'every banner line fits a terminal');

@@ -49,7 +49,7 @@ describe('npm start supervises its children', { timeout: 420_000 }, () => {
     temporalAddress = `127.0.0.1:${folder.ports.temporal}`;
     databaseUrl = `postgres://postgres:postgres@127.0.0.1:${folder.ports.postgres}/prospector`;
     stack = startStack(dataDir, folder.ports);
-    apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, 180_000))[1]!;
+    apiKey = (await waitForOutput(stack.output, /API key:\s+(\S+)/, 180_000, stack.child))[1]!;
     const first = await health();
     assert.deepEqual(ownComponentsUnhealthy(first.components), [], JSON.stringify(first.components));
   });

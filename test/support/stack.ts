@@ -48,8 +48,16 @@ export function startStack(dataDir: string, ports: StackPorts, extraEnv: NodeJS.
   return { child, output: () => output };
 }
 
-export async function waitForOutput(read: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return waitFor(`${pattern} in the output`, () => read().match(pattern), { timeoutMs, intervalMs: 250 }).catch((error: Error) => {
+/** Waits for `pattern` in the output; with the process that prints it, fails as soon as that process has exited. */
+export async function waitForOutput(read: () => string, pattern: RegExp, timeoutMs: number, printer?: ChildProcess): Promise<RegExpMatchArray> {
+  const matchOrExit = () => {
+    const match = read().match(pattern);
+    if (!match && printer && (printer.exitCode !== null || printer.signalCode !== null)) {
+      throw new Error(`the process exited (${printer.exitCode ?? printer.signalCode}) before printing ${pattern}`);
+    }
+    return match;
+  };
+  return waitFor(`${pattern} in the output`, matchOrExit, { timeoutMs, intervalMs: 250 }).catch((error: Error) => {
     throw new Error(`${error.message}; output:\n${read()}`);
   });
 }
